@@ -1,0 +1,97 @@
+import express, { type Express } from 'express';
+import type { LtiProvider } from 'ltijs';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { healthRouter } from './health/health.routes';
+import { securityHeaders } from './http/security-headers';
+import type { Logger } from './logger';
+import { launchedUserRouter, wireLtijsCallbacks } from './lti/lti.routes';
+import { LTI_ROUTES } from './lti/provider';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import type { PlatformRegistry } from './platforms/platform-registry';
+import { RoomService } from './rooms/room.service';
+import { sandboxRouter } from './sandbox/sandbox.routes';
+import type { SandboxPlatform } from './sandbox/sandbox-platform';
+import type { Storage } from './storage';
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  storage: Storage;
+  /** A set-up, deployed ltijs provider whose guards are already installed. */
+  lti: LtiProvider;
+  registry: PlatformRegistry;
+  sandbox: SandboxPlatform | null;
+}
+
+/** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
+export function createApp(deps: AppDependencies): Express {
+  const { config, logger, storage, lti, registry, sandbox } = deps;
+  const rooms = new RoomService(storage.rooms, registry);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  if (config.env === 'production') app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || !!req.url?.startsWith('/static/'),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/ltik=[^&]+/, 'ltik=…'),
+        }),
+      },
+    }),
+  );
+  app.use(securityHeaders(config));
+  app.use(
+    '/static',
+    express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  app.use(express.json({ limit: '16kb' }));
+  // ltijs's own body-parser 1.x would try to read the consumed stream again; its
+  // marker for "already parsed" is req._body.
+  app.use((req, _res, next) => {
+    if (req.body !== undefined) (req as { _body?: boolean })._body = true;
+    next();
+  });
+
+  app.use(healthRouter(storage));
+  app.get('/', (_req, res) => {
+    res.render('home', {
+      sandboxEnabled: sandbox !== null,
+      urls: {
+        login: `${config.publicUrl}${LTI_ROUTES.login}`,
+        launch: `${config.publicUrl}${LTI_ROUTES.launch}`,
+        keys: `${config.publicUrl}${LTI_ROUTES.keys}`,
+      },
+    });
+  });
+  if (sandbox) app.use('/sandbox', sandboxRouter(sandbox));
+
+  // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
+  wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl });
+  lti.app.use(launchedUserRouter({ lti, rooms, publicUrl: config.publicUrl }));
+  app.use(lti.app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

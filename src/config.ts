@@ -1,0 +1,175 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { StartupError } from './errors';
+import { DEFAULT_PLATFORMS_FILE } from './paths';
+import type { PlatformRegistration } from './platforms/platform';
+import { readPlatformsFile } from './platforms/platforms-file';
+import { describeIssues } from './validation';
+
+/**
+ * The one reader of process.env. Everything the tool can be told from outside is
+ * validated here at start, and a bad value stops the process with its name.
+ */
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  /** Where browsers and LMSs reach the tool, without a trailing slash. */
+  publicUrl: string;
+  isHttps: boolean;
+  dataDir: string;
+  database: DatabaseConfig;
+  /** Signs ltiks and guest sessions, encrypts ltijs's keys. */
+  appSecret: string;
+  platformsFile: string;
+  platforms: PlatformRegistration[];
+  trustProxy: boolean | number | string;
+  sandboxEnabled: boolean;
+  logLevel: string;
+  lti: { clockSkewSeconds: number };
+  databaseConnectTimeoutMs: number;
+}
+
+const booleanWords: Record<string, boolean> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+};
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number between 1 and 65535' })
+    .int('must be a whole number between 1 and 65535')
+    .min(1, 'must be a whole number between 1 and 65535')
+    .max(65535, 'must be a whole number between 1 and 65535')
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z
+    .string()
+    .url('must be an absolute http:// or https:// URL')
+    .refine((value) => /^https?:\/\//.test(value), 'must be an absolute http:// or https:// URL')
+    .refine((value) => {
+      const url = new URL(value);
+      return !url.search && !url.hash;
+    }, 'must not contain a query string or fragment')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://')
+    .optional(),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+  PLATFORMS_FILE: z.string().min(1).optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d+|loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+))*$/,
+      'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses',
+    )
+    .optional(),
+  SANDBOX: z.enum(['auto', 'on', 'off', 'force']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LTI_CLOCK_SKEW_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds between 0 and 300' })
+    .int('must be a whole number of seconds between 0 and 300')
+    .min(0, 'must be a whole number of seconds between 0 and 300')
+    .max(300, 'must be a whole number of seconds between 0 and 300')
+    .default(60),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+});
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined) return false;
+  const word = booleanWords[value.toLowerCase()];
+  if (word !== undefined && !/^\d+$/.test(value)) return word;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function sandboxEnabled(mode: 'auto' | 'on' | 'off' | 'force', env: Config['env']): boolean {
+  if (mode === 'off') return false;
+  if (mode === 'force') return true;
+  // "on" and "auto" never turn the sandbox on in production: only "force" does.
+  return env !== 'production';
+}
+
+/** Reads the app secret for development from DATA_DIR, creating it on first start. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'app-secret.key');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new StartupError(
+      `Invalid configuration:\n${describeIssues(parsed.error)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
+  }
+  const vars = parsed.data;
+  const publicUrl = (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, '');
+  const dataDir = path.resolve(vars.DATA_DIR);
+
+  if (vars.NODE_ENV === 'production' && !vars.APP_SECRET) {
+    throw new StartupError(
+      'Invalid configuration:\n  APP_SECRET: is required in production (at least 32 random characters, e.g. `openssl rand -base64 48`)',
+    );
+  }
+  const appSecret = vars.APP_SECRET ?? developmentSecret(dataDir);
+  const platformsFile = path.resolve(vars.PLATFORMS_FILE ?? DEFAULT_PLATFORMS_FILE);
+
+  return {
+    env: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    publicUrl,
+    isHttps: publicUrl.startsWith('https://'),
+    dataDir,
+    database: vars.DATABASE_URL
+      ? { kind: 'postgres', url: vars.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    appSecret,
+    platformsFile,
+    platforms: readPlatformsFile(platformsFile),
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    sandboxEnabled: sandboxEnabled(vars.SANDBOX, vars.NODE_ENV),
+    logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
+    lti: { clockSkewSeconds: vars.LTI_CLOCK_SKEW_SECONDS },
+    databaseConnectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,
+  };
+}
+
+/** The database URL with its password removed, for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

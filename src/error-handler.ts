@@ -1,0 +1,121 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors';
+import type { Logger } from './logger';
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Something in the request is not right',
+  401: 'Please launch Guestlink from your course',
+  403: 'Access denied',
+  404: 'Page not found',
+  409: 'That cannot be done right now',
+  410: 'No longer available',
+  413: 'Request too large',
+  429: 'Too many requests',
+  500: 'Something went wrong',
+  503: 'Temporarily unavailable',
+};
+
+/** Error codes node-postgres and PGlite report when the database is gone, not when a query is wrong. */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|PGlite is closed/i.test(
+      message,
+    )
+  );
+}
+
+/** Turns anything thrown into an AppError; unknown errors become an opaque 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const bodyError = error as { type?: string; status?: number; expose?: boolean };
+  if (bodyError?.type === 'entity.too.large') {
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than Guestlink accepts.');
+  }
+  if (bodyError?.type === 'entity.parse.failed')
+    return new ValidationError('The request body is not valid JSON.', 'body');
+  if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
+    return new AppError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The request body uses an encoding Guestlink does not accept.',
+    );
+  }
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
+  if (
+    typeof bodyError?.status === 'number' &&
+    bodyError.status >= 400 &&
+    bodyError.status < 500 &&
+    bodyError.expose
+  ) {
+    return new AppError(bodyError.status, 'BAD_REQUEST', 'The request could not be understood.');
+  }
+  return new AppError(
+    500,
+    'INTERNAL_ERROR',
+    'Something went wrong on our side. Please try again in a moment.',
+  );
+}
+
+export function wantsJson(req: Request): boolean {
+  if (req.path.startsWith('/api/')) return true;
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new NotFoundError('We could not find that page.'));
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const appError = toAppError(error);
+    const reference = String(req.id ?? '');
+    if (appError.status >= 500) {
+      logger.error({ err: error, reference, method: req.method, path: req.path }, 'Request failed');
+    } else {
+      logger.debug({ code: appError.code, status: appError.status, path: req.path }, appError.message);
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(appError.status);
+    for (const [name, value] of Object.entries(appError.headers ?? {})) res.set(name, value);
+    res.set('Cache-Control', 'no-store');
+    if (wantsJson(req)) {
+      res.json({
+        error: {
+          code: appError.code,
+          message: appError.message,
+          ...(appError.field ? { field: appError.field } : {}),
+        },
+      });
+      return;
+    }
+    res.render(appError.view ?? 'message', {
+      status: appError.status,
+      title: appError.title ?? STATUS_TITLES[appError.status] ?? 'Something went wrong',
+      message: appError.message,
+      reference: appError.status >= 500 ? reference : undefined,
+      ...appError.locals,
+    });
+  };
+}

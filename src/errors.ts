@@ -1,0 +1,86 @@
+/**
+ * Expected failures. Each carries the HTTP status and a stable code; the central
+ * error handler (error-handler.ts) renders them as a page or as JSON.
+ */
+export interface AppErrorOptions {
+  /** The request field the error is about, for validation errors. */
+  field?: string;
+  /** A page title for HTML renderings; defaults from the status. */
+  title?: string;
+  /** Extra headers for the response, e.g. Retry-After. */
+  headers?: Record<string, string>;
+  /** A view under views/ to render instead of the generic message page. */
+  view?: string;
+  /** Extra locals for that view. */
+  locals?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field?: string;
+  readonly title?: string;
+  readonly headers?: Record<string, string>;
+  readonly view?: string;
+  readonly locals?: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.field = options.field;
+    this.title = options.title;
+    this.headers = options.headers;
+    this.view = options.view;
+    this.locals = options.locals;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, field?: string, options: AppErrorOptions = {}) {
+    super(400, 'VALIDATION_FAILED', message, { ...options, field });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Launch Guestlink from your course to continue.', options: AppErrorOptions = {}) {
+    super(401, 'UNAUTHENTICATED', message, options);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You do not have permission to do that.', options: AppErrorOptions = {}) {
+    super(403, 'FORBIDDEN', message, options);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'The page or item you asked for does not exist.', options: AppErrorOptions = {}) {
+    super(404, 'NOT_FOUND', message, options);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+    super(409, code, message, options);
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message = 'Guestlink cannot reach its database right now. Please try again in a moment.') {
+    super(503, 'SERVICE_UNAVAILABLE', message, {
+      title: 'Temporarily unavailable',
+      headers: { 'Retry-After': '5' },
+    });
+  }
+}
+
+/** A startup failure: bad configuration, unreachable database. The process prints it and exits. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}

@@ -1,0 +1,57 @@
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { LtiProvider } from 'ltijs';
+import { AppError } from '../errors';
+import type { LaunchContext } from './claims';
+
+const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
+const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim';
+
+export interface ResourceLinkItem {
+  type: 'ltiResourceLink';
+  title: string;
+  url: string;
+  custom: Record<string, string>;
+}
+
+export class DeepLinkingUnsupportedError extends AppError {
+  constructor(message: string) {
+    super(400, 'DEEP_LINKING_UNSUPPORTED', message, { title: 'Cannot add content here' });
+  }
+}
+
+/**
+ * The Deep Linking response, signed with the tool's key for that platform. Built here
+ * rather than by ltijs because Blackboard requires `sub` = client id, which ltijs omits.
+ */
+export async function signDeepLinkingResponse(
+  lti: LtiProvider,
+  launch: LaunchContext,
+  items: ResourceLinkItem[],
+  message: string,
+): Promise<string> {
+  const settings = launch.deepLinking;
+  if (!settings) throw new DeepLinkingUnsupportedError('This launch is not a Deep Linking request.');
+  const platform = await lti.getPlatform(launch.issuer, launch.clientId);
+  if (!platform)
+    throw new DeepLinkingUnsupportedError('The platform of this launch is no longer registered.');
+  const key = createPrivateKey(await platform.platformPrivateKey());
+  const claims: Record<string, unknown> = {
+    nonce: randomBytes(16).toString('base64url'),
+    [`${LTI}/deployment_id`]: launch.deploymentId,
+    [`${LTI}/message_type`]: 'LtiDeepLinkingResponse',
+    [`${LTI}/version`]: '1.3.0',
+    [`${DL}/content_items`]: items,
+    [`${DL}/msg`]: message,
+  };
+  if (settings.data !== undefined) claims[`${DL}/data`] = settings.data;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: await platform.platformKid(), typ: 'JWT' })
+    .setIssuer(launch.clientId)
+    .setSubject(launch.clientId)
+    .setAudience(launch.issuer)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setJti(randomBytes(16).toString('hex'))
+    .sign(key);
+}

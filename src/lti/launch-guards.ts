@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { ValidationError } from '../errors';
+import { PlatformRegistry } from '../platforms/platform-registry';
+import type { LoginStateStore } from './login-state.store';
+import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
+import { LTI_ROUTES } from './provider';
+
+/**
+ * Checks that run inside ltijs's app before ltijs touches a login or a launch, closing
+ * the gaps ltijs leaves open (docs/lti-blackboard.md §4–§5): unknown platforms and
+ * deployments, nonces bound to the login that sent them, one use per login, message
+ * claims, and the target link. A refused launch stores nothing.
+ */
+
+export const LOGIN_STATE_TTL_SECONDS = 300;
+const MAX_PARAMETER_LENGTH = 4096;
+
+const CLAIM = {
+  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
+  version: 'https://purl.imsglobal.org/spec/lti/claim/version',
+  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
+  resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
+  targetLinkUri: 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri',
+} as const;
+
+const MESSAGE_TYPES = new Set(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
+
+export interface GuardDependencies {
+  registry: PlatformRegistry;
+  loginStates: LoginStateStore;
+  publicUrl: string;
+  clockSkewSeconds: number;
+}
+
+function stringParam(params: Record<string, unknown>, name: string): string | undefined {
+  const value = params[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function asyncGuard(
+  guard: (req: Request, res: Response, next: NextFunction) => Promise<void>,
+): RequestHandler {
+  return (req, res, next: NextFunction) => {
+    guard(req, res, next).then(() => next(), next);
+  };
+}
+
+export function loginGuard({ registry, loginStates, publicUrl }: GuardDependencies): RequestHandler {
+  const launchUrl = `${publicUrl}${LTI_ROUTES.launch}`;
+  return asyncGuard(async (req, res, next) => {
+    if (req.path !== LTI_ROUTES.login) return;
+    const params: Record<string, unknown> = {
+      ...(req.query as Record<string, unknown>),
+      ...(req.body ?? {}),
+    };
+    const missing = ['iss', 'login_hint', 'target_link_uri'].filter((name) => !stringParam(params, name));
+    if (missing.length > 0) throw new LoginParametersMissingError(missing);
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value === 'string' && value.length > MAX_PARAMETER_LENGTH) {
+        throw new ValidationError(`The login parameter ${name} is too long.`, name);
+      }
+    }
+    const issuer = stringParam(params, 'iss')!;
+    const clientId = stringParam(params, 'client_id');
+    if (clientId === undefined && registry.issuerHasSeveralClients(issuer)) {
+      throw new ValidationError(
+        'The login request must name its client_id: several tools are registered for this issuer.',
+        'client_id',
+      );
+    }
+    const platform = registry.find(issuer, clientId);
+    if (!platform) {
+      throw new LaunchRefusedError(
+        'The platform or client id that started this launch is not registered with Guestlink.',
+        {
+          title: 'Platform not registered',
+        },
+      );
+    }
+    const deploymentId = stringParam(params, 'lti_deployment_id');
+    if (deploymentId !== undefined && !PlatformRegistry.deploymentAllowed(platform, deploymentId)) {
+      throw new DeploymentNotRegisteredError();
+    }
+    const targetLinkUri = stringParam(params, 'target_link_uri')!;
+    if (targetLinkUri.split('?')[0] !== launchUrl) {
+      throw new ValidationError(
+        `The target link URI must be ${launchUrl}; this launch asked for another address.`,
+        'target_link_uri',
+      );
+    }
+
+    // ltijs answers by redirecting to the platform's auth endpoint with a weak nonce and
+    // remembers nothing about it. Replace the nonce and bind it to the state.
+    const redirect = res.redirect.bind(res) as (url: string) => void;
+    (res as { redirect: (url: string) => void }).redirect = (url: string) => {
+      const authRequest = new URL(url);
+      const state = authRequest.searchParams.get('state') ?? '';
+      const nonce = randomBytes(24).toString('base64url');
+      authRequest.searchParams.set('nonce', nonce);
+      loginStates
+        .save({ state, nonce, platformId: platform.id, targetLinkUri }, LOGIN_STATE_TTL_SECONDS)
+        .then(() => redirect(authRequest.toString()), next);
+    };
+  });
+}
+
+function decode(idToken: string): JWTPayload {
+  try {
+    const header = decodeProtectedHeader(idToken);
+    if (header.alg !== 'RS256')
+      throw new LaunchRefusedError('The launch was signed with an algorithm other than RS256.');
+    return decodeJwt(idToken);
+  } catch (error) {
+    if (error instanceof LaunchRefusedError) throw error;
+    throw new LaunchRefusedError('The launch token is malformed.');
+  }
+}
+
+export function launchGuard({ registry, loginStates, clockSkewSeconds }: GuardDependencies): RequestHandler {
+  return asyncGuard(async (req) => {
+    const idToken = (req.body as Record<string, unknown> | undefined)?.id_token;
+    if (idToken === undefined) return;
+    if (req.method !== 'POST' || req.path !== LTI_ROUTES.launch) {
+      throw new ValidationError(`Launches must be posted to ${LTI_ROUTES.launch}.`, 'id_token');
+    }
+    if (typeof idToken !== 'string' || idToken.length > 64 * 1024)
+      throw new LaunchRefusedError('The launch token is malformed.');
+    const payload = decode(idToken);
+    const state = (req.body as Record<string, unknown>).state;
+    if (typeof state !== 'string' || state === '')
+      throw new LaunchRefusedError('The launch is missing its state parameter.');
+
+    const login = await loginStates.consume(state);
+    if (!login) {
+      throw new LaunchRefusedError(
+        'This launch has already been used, or it was started more than five minutes ago. Launch the tool again from your course.',
+      );
+    }
+    if (typeof payload.nonce !== 'string' || payload.nonce !== login.nonce) {
+      throw new LaunchRefusedError('The launch does not answer the login request that started it.');
+    }
+    const platform = registry.get(login.platformId);
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!platform || payload.iss !== platform.issuer || !audiences.includes(platform.clientId)) {
+      throw new LaunchRefusedError(
+        'The launch came from a platform or client id that is not registered with Guestlink.',
+      );
+    }
+    const deploymentId = payload[CLAIM.deploymentId];
+    if (typeof deploymentId !== 'string' || deploymentId === '') {
+      throw new LaunchRefusedError('The launch is missing a required LTI claim.');
+    }
+    if (!PlatformRegistry.deploymentAllowed(platform, deploymentId)) throw new DeploymentNotRegisteredError();
+
+    const messageType = payload[CLAIM.messageType];
+    if (typeof messageType !== 'string' || !MESSAGE_TYPES.has(messageType)) {
+      throw new LaunchRefusedError('The launch has an unsupported message type.');
+    }
+    if (payload[CLAIM.version] !== '1.3.0')
+      throw new LaunchRefusedError('The launch is not an LTI 1.3 launch.');
+    if (messageType === 'LtiResourceLinkRequest') {
+      const resourceLink = payload[CLAIM.resourceLink] as { id?: unknown } | undefined;
+      if (!resourceLink || typeof resourceLink.id !== 'string' || resourceLink.id === '') {
+        throw new LaunchRefusedError('The launch does not name a resource link.');
+      }
+      if (payload[CLAIM.targetLinkUri] !== login.targetLinkUri) {
+        throw new LaunchRefusedError(
+          'The launch was meant for another address than the one its login asked for.',
+        );
+      }
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat !== 'number' || payload.iat > now + clockSkewSeconds) {
+      throw new LaunchRefusedError(
+        'The launch token is not valid yet; check the clocks of the platform and the tool.',
+      );
+    }
+    if (typeof payload.exp !== 'number' || payload.exp < now - clockSkewSeconds) {
+      throw new LaunchRefusedError(
+        'The launch took too long or has expired. Launch the tool again from your course.',
+      );
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import { AppError, type AppErrorOptions } from '../errors';
+
+/** A launch or login the tool refuses to trust. */
+export class LaunchRefusedError extends AppError {
+  constructor(reason: string, options: AppErrorOptions = {}) {
+    super(401, 'LAUNCH_REFUSED', reason, { title: 'This launch could not be verified', ...options });
+  }
+}
+
+export class DeploymentNotRegisteredError extends AppError {
+  constructor() {
+    super(403, 'DEPLOYMENT_NOT_REGISTERED', 'This Blackboard deployment is not registered with Guestlink', {
+      title: 'Deployment not registered',
+      locals: {
+        hint: 'Ask your Blackboard administrator to send the Deployment ID shown in Learn to the Guestlink administrator, who adds it to the platform registration.',
+      },
+    });
+  }
+}
+
+export class LoginParametersMissingError extends AppError {
+  constructor(missing: string[]) {
+    super(400, 'MISSING_LOGIN_PARAMETERS', `The LTI login request is missing: ${missing.join(', ')}.`, {
+      title: 'Incomplete launch request',
+      field: missing[0],
+    });
+  }
+}
+
+/**
+ * Explains ltijs's validation codes to people. ltijs reports a code (or a jsonwebtoken
+ * message); each becomes a sentence that says what went wrong without internals.
+ */
+const LTIJS_REASONS: Array<[RegExp, string]> = [
+  [
+    /MISSING_VALIDATION_COOKIE|ISS_CLAIM_DOES_NOT_MATCH/,
+    'The browser did not send back the cookie set when the launch started. This usually happens when the browser blocks cookies inside the Blackboard frame; open the tool in a new window and try again.',
+  ],
+  [/NONCE_ALREADY_RECEIVED/, 'This launch has already been used. Launch the tool again from your course.'],
+  [
+    /TOKEN_TOO_OLD|jwt expired/,
+    'The launch took too long or has expired. Launch the tool again from your course.',
+  ],
+  [
+    /invalid signature|KEY_NOT_FOUND|KID_NOT_FOUND|KEYSET_NOT_FOUND|jwt malformed|invalid token|INVALID_JWT_RECEIVED/,
+    'The launch was not signed by the registered platform.',
+  ],
+  [
+    /UNREGISTERED_PLATFORM|AZP_DOES_NOT_MATCH_CLIENTID|jwt audience invalid/,
+    'The launch came from a platform or client id that is not registered with Guestlink.',
+  ],
+  [/PLATFORM_NOT_ACTIVATED/, 'This platform registration is not active.'],
+  [/NO_MESSAGE_TYPE_CLAIM/, 'The launch has an unsupported message type.'],
+  [/WRONG_LTI_VERSION_CLAIM|NO_LTI_VERSION_CLAIM/, 'The launch is not an LTI 1.3 launch.'],
+  [/NO_RESOURCE_LINK_ID_CLAIM/, 'The launch does not name a resource link.'],
+  [/ALG_NOT_RS256|invalid algorithm/, 'The launch was signed with an algorithm other than RS256.'],
+  [
+    /jwt not active|jwt issued in the future/,
+    'The launch token is not valid yet; check the clocks of the platform and the tool.',
+  ],
+  [
+    /NO_DEPLOYMENT_ID_CLAIM|NO_SUB_CLAIM|NO_ROLES_CLAIM|NO_TARGET_LINK_URI_CLAIM/,
+    'The launch is missing a required LTI claim.',
+  ],
+];
+
+export function reasonForLtijsCode(code: string): string {
+  for (const [pattern, reason] of LTIJS_REASONS) if (pattern.test(code)) return reason;
+  return 'The launch could not be verified. Launch the tool again from your course.';
+}

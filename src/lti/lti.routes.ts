@@ -1,0 +1,177 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { LtiProvider } from 'ltijs';
+import { z } from 'zod';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
+import { mediaPageFor } from '../rooms/media-page';
+import { PLACED_BY_PARAMETER, type RoomService } from '../rooms/room.service';
+import { launchContextFromLtijs, type LaunchContext } from './claims';
+import { DeepLinkingUnsupportedError, signDeepLinkingResponse } from './deep-linking';
+import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
+import { LTI_ROUTES } from './provider';
+import { atLeast } from './roles';
+
+/** Paths that only a launched user may reach; anything else falls through to the 404 page. */
+const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;
+
+export function launchFrom(res: Response): LaunchContext {
+  return launchContextFromLtijs(res.locals.token);
+}
+
+export function ltikFrom(res: Response): string {
+  return String(res.locals.ltik ?? '');
+}
+
+function noControlCharacters(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u001f\u007f]/.test(value);
+}
+
+const deepLinkingForm = z.object({
+  title: z
+    .string({ message: 'Enter a title.' })
+    .trim()
+    .min(1, 'Enter a title.')
+    .max(200, 'Use at most 200 characters.')
+    .refine(noControlCharacters, 'Remove line breaks and control characters.'),
+  roomType: z.enum(['room', 'media-gallery']).default('room'),
+});
+
+interface LtiWiring {
+  lti: LtiProvider;
+  rooms: RoomService;
+  publicUrl: string;
+}
+
+/** Connects ltijs's callbacks to our services and error pages. */
+export function wireLtijsCallbacks({ lti, rooms }: LtiWiring): void {
+  const refuse = (req: Request, res: Response, next: NextFunction) => {
+    const details = (res.locals.err as { details?: { message?: string } } | undefined)?.details;
+    const code = String(details?.message ?? '');
+    if (code === 'NO_LTIK_OR_IDTOKEN_FOUND' || code === 'Session not found.') {
+      if (!PROTECTED_PATH.test(req.path)) return next();
+      return next(
+        new UnauthenticatedError(
+          'Your Guestlink session has ended or could not be found. Open Guestlink again from your course.',
+          {
+            title: 'Session ended',
+            locals: {
+              hint: 'If this keeps happening inside Blackboard, your browser may be blocking the frame’s cookies: ask your administrator to set the tool to “Launch in new window”.',
+            },
+          },
+        ),
+      );
+    }
+    return next(new LaunchRefusedError(reasonForLtijsCode(code)));
+  };
+  lti.onInvalidToken(refuse);
+  lti.onSessionTimeout(refuse);
+  lti.onUnregisteredPlatform((_req, _res, next) =>
+    next(new LaunchRefusedError('The platform that started this launch is not registered with Guestlink.')),
+  );
+  lti.onInactivePlatform((_req, _res, next) =>
+    next(new LaunchRefusedError('This platform registration is not active.')),
+  );
+
+  lti.onConnect((_token, _req, res, next) => {
+    rooms
+      .openFromLaunch(launchFrom(res))
+      .then((access) => res.render('rooms/media-page', { page: mediaPageFor(access, ltikFrom(res)) }))
+      .catch(next);
+  });
+
+  lti.onDeepLinking((_token, _req, res, next) => {
+    try {
+      const launch = launchFrom(res);
+      const platform = rooms.platformFor(launch);
+      if (!atLeast(rooms.launchRole(platform, launch), 'moderator')) {
+        throw new ForbiddenError('Only instructors can add Guestlink rooms to a course.');
+      }
+      if (!launch.deepLinking?.acceptTypes.includes('ltiResourceLink')) {
+        throw new DeepLinkingUnsupportedError('This place in your course does not accept LTI links.');
+      }
+      res.render('lti/deep-linking', {
+        page: {
+          ltik: ltikFrom(res),
+          contextTitle: launch.contextTitle,
+          values: {
+            title: launch.contextTitle ? `${launch.contextTitle} live session` : 'Live session',
+            roomType: 'room',
+          },
+          errors: {},
+        },
+      });
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+/** Routes behind ltijs's session check: the room pages and the Deep Linking answer. */
+export function launchedUserRouter({ lti, rooms, publicUrl }: LtiWiring): Router {
+  const router = express.Router();
+
+  router.get('/rooms/:roomId', async (req, res) => {
+    const access = await rooms.accessFor(launchFrom(res), req.params.roomId!);
+    res.render('rooms/media-page', { page: mediaPageFor(access, ltikFrom(res)) });
+  });
+
+  router.get('/rooms/:roomId/settings', async (req, res) => {
+    const access = await rooms.accessFor(launchFrom(res), req.params.roomId!);
+    rooms.requireRole(access, 'moderator');
+    const { room } = access;
+    res.render('rooms/settings', {
+      page: {
+        title: room.title,
+        contextTitle: room.contextTitle,
+        roomTypeLabel: room.roomType === 'media-gallery' ? 'Media gallery' : 'Live room',
+        hostName: room.hostName,
+        createdAtIso: room.createdAt.toISOString(),
+        createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
+        roomHref: `/rooms/${encodeURIComponent(room.id)}?ltik=${encodeURIComponent(ltikFrom(res))}`,
+      },
+    });
+  });
+
+  router.post('/lti/deep-linking', async (req, res) => {
+    const launch = launchFrom(res);
+    const platform = rooms.platformFor(launch);
+    if (!atLeast(rooms.launchRole(platform, launch), 'moderator')) {
+      throw new ForbiddenError('Only instructors can add Guestlink rooms to a course.');
+    }
+    if (!launch.deepLinking)
+      throw new DeepLinkingUnsupportedError('This launch is not a Deep Linking request.');
+    const parsed = deepLinkingForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const errors = Object.fromEntries(
+        parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+      );
+      res.status(400).render('lti/deep-linking', {
+        page: { ltik: ltikFrom(res), contextTitle: launch.contextTitle, values: req.body ?? {}, errors },
+      });
+      return;
+    }
+    const custom: Record<string, string> = { [PLACED_BY_PARAMETER]: launch.userId };
+    if (parsed.data.roomType === 'media-gallery') custom.room_type = 'media-gallery';
+    const jwt = await signDeepLinkingResponse(
+      lti,
+      launch,
+      [
+        {
+          type: 'ltiResourceLink',
+          title: parsed.data.title,
+          url: `${publicUrl}${LTI_ROUTES.launch}`,
+          custom,
+        },
+      ],
+      `Added “${parsed.data.title}”.`,
+    );
+    res.render('lti/form-post', {
+      title: 'Adding the room to your course…',
+      message: 'Your browser is returning to your course.',
+      action: launch.deepLinking.returnUrl,
+      fields: { JWT: jwt },
+    });
+  });
+
+  return router;
+}

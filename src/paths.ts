@@ -1,0 +1,8 @@
+import path from 'node:path';
+
+/** The project root, the same whether this runs from src/ (tests) or dist/ (built). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
+export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
+export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'storage', 'postgres', 'migrations');
+export const DEFAULT_PLATFORMS_FILE = path.join(PROJECT_ROOT, 'config', 'platforms.json');

@@ -1,0 +1,105 @@
+import { ForbiddenError, NotFoundError } from '../errors';
+import type { LaunchContext } from '../lti/claims';
+import { DeploymentNotRegisteredError, LaunchRefusedError } from '../lti/lti-errors';
+import { atLeast, buildRoleMap, higherRole, roleFromLaunch } from '../lti/roles';
+import type { Platform, RoomRole } from '../platforms/platform';
+import { PlatformRegistry } from '../platforms/platform-registry';
+import { mediaUrlFromCustom, roomTitleFrom, roomTypeFromCustom, type Room } from './room';
+import type { RoomStore } from './room.store';
+
+/** A launched user's standing in one room, checked for every request. */
+export interface RoomAccess {
+  room: Room;
+  role: RoomRole;
+  platform: Platform;
+  launch: LaunchContext;
+}
+
+/** The custom parameter our Deep Linking items carry: the user who placed the room. */
+export const PLACED_BY_PARAMETER = 'guestlink_host';
+
+export class RoomService {
+  private readonly roleMaps = new WeakMap<Platform, Record<string, RoomRole>>();
+
+  constructor(
+    private readonly rooms: RoomStore,
+    private readonly registry: PlatformRegistry,
+  ) {}
+
+  /** The registration a launch belongs to, refusing unknown platforms and unlisted deployments. */
+  platformFor(launch: Pick<LaunchContext, 'issuer' | 'clientId' | 'deploymentId'>): Platform {
+    const platform = this.registry.find(launch.issuer, launch.clientId);
+    if (!platform)
+      throw new LaunchRefusedError(
+        'The launch came from a platform that is no longer registered with Guestlink.',
+      );
+    if (!PlatformRegistry.deploymentAllowed(platform, launch.deploymentId))
+      throw new DeploymentNotRegisteredError();
+    return platform;
+  }
+
+  launchRole(platform: Platform, launch: LaunchContext): RoomRole {
+    let map = this.roleMaps.get(platform);
+    if (!map) {
+      map = buildRoleMap(platform.settings.roleMap);
+      this.roleMaps.set(platform, map);
+    }
+    return roleFromLaunch(launch.roles, map);
+  }
+
+  /** First launch of a resource link creates its room; later launches reuse it. */
+  async openFromLaunch(launch: LaunchContext): Promise<RoomAccess> {
+    const platform = this.platformFor(launch);
+    if (!launch.resourceLinkId) throw new LaunchRefusedError('The launch does not name a resource link.');
+    const launchRole = this.launchRole(platform, launch);
+    const placedBy =
+      typeof launch.custom[PLACED_BY_PARAMETER] === 'string'
+        ? String(launch.custom[PLACED_BY_PARAMETER])
+        : null;
+    const hostCandidate = placedBy
+      ? { userId: placedBy, name: placedBy === launch.userId ? launch.userName : null }
+      : atLeast(launchRole, 'moderator')
+        ? { userId: launch.userId, name: launch.userName }
+        : null;
+    const room = await this.rooms.openForLaunch({
+      platformId: platform.id,
+      deploymentId: launch.deploymentId,
+      contextId: launch.contextId,
+      resourceLinkId: launch.resourceLinkId,
+      title: roomTitleFrom(launch.resourceLinkTitle, launch.contextTitle),
+      contextTitle: launch.contextTitle,
+      roomType: roomTypeFromCustom(launch.custom.room_type),
+      mediaUrl: mediaUrlFromCustom(launch.custom.media_url),
+      hostCandidate,
+      launcherUserId: launch.userId,
+      launcherName: launch.userName,
+      lobbyDefault: platform.settings.lobbyDefault,
+    });
+    return { room, role: this.roleInRoom(room, launchRole, launch), platform, launch };
+  }
+
+  /** The room a request names, if and only if it is the room this launch was made for. */
+  async accessFor(launch: LaunchContext, roomId: string): Promise<RoomAccess> {
+    const platform = this.platformFor(launch);
+    const room = await this.rooms.findById(roomId);
+    if (
+      !room ||
+      room.platformId !== platform.id ||
+      room.deploymentId !== launch.deploymentId ||
+      room.contextId !== launch.contextId ||
+      room.resourceLinkId !== launch.resourceLinkId
+    ) {
+      throw new NotFoundError('This room does not exist, or you did not launch it from your course.');
+    }
+    return { room, role: this.roleInRoom(room, this.launchRole(platform, launch), launch), platform, launch };
+  }
+
+  requireRole(access: RoomAccess, minimum: RoomRole): void {
+    if (!atLeast(access.role, minimum))
+      throw new ForbiddenError('Only the room’s hosts and moderators can do that.');
+  }
+
+  private roleInRoom(room: Room, launchRole: RoomRole, launch: LaunchContext): RoomRole {
+    return room.hostUserId === launch.userId ? higherRole(launchRole, 'host') : launchRole;
+  }
+}

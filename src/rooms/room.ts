@@ -1,0 +1,55 @@
+export const ROOM_TYPES = ['room', 'media-gallery'] as const;
+export type RoomType = (typeof ROOM_TYPES)[number];
+
+export interface Room {
+  id: string;
+  platformId: string;
+  deploymentId: string;
+  contextId: string;
+  resourceLinkId: string;
+  title: string;
+  contextTitle: string | null;
+  roomType: RoomType;
+  /** When set, the screen plays this recording instead of showing the live stage. */
+  mediaUrl: string | null;
+  hostUserId: string | null;
+  hostName: string | null;
+  lobbyEnabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ROOM_TITLE_MAX = 200;
+
+/** Reads the `room_type` custom parameter. Unknown or unresolved values mean a normal room. */
+export function roomTypeFromCustom(value: unknown): RoomType {
+  if (typeof value !== 'string') return 'room';
+  const normalized = value
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
+  return normalized === 'media-gallery' || normalized === 'mediagallery' ? 'media-gallery' : 'room';
+}
+
+/** Reads the `media_url` custom parameter: only absolute http(s) URLs are played. */
+export function mediaUrlFromCustom(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2048) return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The title a new room gets: the resource link's title, else the course's, else a neutral default. */
+export function roomTitleFrom(resourceTitle: unknown, contextTitle: unknown): string {
+  for (const candidate of [resourceTitle, contextTitle]) {
+    if (typeof candidate === 'string' && candidate.trim()) return candidate.trim().slice(0, ROOM_TITLE_MAX);
+  }
+  return 'Live session';
+}
+
+export function guestAccessSupported(room: Pick<Room, 'roomType'>): boolean {
+  return room.roomType === 'room';
+}

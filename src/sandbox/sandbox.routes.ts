@@ -1,0 +1,183 @@
+import { randomInt } from 'node:crypto';
+import express, { type Request, type Router } from 'express';
+import { ValidationError } from '../errors';
+import {
+  findCourse,
+  findUser,
+  SANDBOX_COURSES,
+  SANDBOX_PLATFORM,
+  SANDBOX_USERS,
+  type SandboxLink,
+} from './sample-data';
+import { SandboxRefusalError, type MessageHint, type SandboxPlatform } from './sandbox-platform';
+
+function queryString(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The sandbox LMS's pages and endpoints: its launch page, its OIDC authorization
+ * endpoint, its JWKS, and its Deep Linking return URL.
+ */
+export function sandboxRouter(sandbox: SandboxPlatform): Router {
+  const router = express.Router();
+
+  router.get('/', (req, res) => {
+    res.render('sandbox/index', {
+      users: SANDBOX_USERS,
+      courses: SANDBOX_COURSES,
+      selected: {
+        user: queryString(req, 'user') ?? 'instructor',
+        placement: queryString(req, 'placement') ?? 'bio-101/live-session',
+      },
+    });
+  });
+
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(sandbox.jwks());
+  });
+
+  // Step 1, as in Learn: the LMS sends the browser to the tool's login initiation URL.
+  router.get('/launch', async (req, res) => {
+    const user = findUser(queryString(req, 'user') ?? '');
+    if (!user) throw new ValidationError('Choose one of the sandbox users.', 'user');
+    const [courseKey, linkKey] = (queryString(req, 'placement') ?? '').split('/');
+    const course = findCourse(courseKey ?? '');
+    if (!course) throw new ValidationError('Choose one of the sandbox courses.', 'placement');
+    let link: SandboxLink | null = null;
+    if (linkKey === 'placed') {
+      link = await sandbox.readPlacedItem(queryString(req, 'item') ?? '');
+    } else if (linkKey !== 'deep-linking') {
+      const found = course.links.find((candidate) => candidate.key === linkKey);
+      if (!found) throw new ValidationError('Choose one of the placements of that course.', 'placement');
+      link = { id: found.id, title: found.title, custom: found.custom };
+    }
+    const hint: MessageHint = {
+      courseKey: course.key,
+      messageType: link ? 'LtiResourceLinkRequest' : 'LtiDeepLinkingRequest',
+      link,
+      deploymentId:
+        queryString(req, 'deployment') === 'unregistered'
+          ? SANDBOX_PLATFORM.unregisteredDeploymentId
+          : SANDBOX_PLATFORM.deploymentId,
+      documentTarget: queryString(req, 'target') === 'window' ? 'window' : 'iframe',
+    };
+    const login = new URL(sandbox.urls.toolLogin);
+    login.search = new URLSearchParams({
+      iss: SANDBOX_PLATFORM.issuer,
+      login_hint: user.id,
+      target_link_uri: sandbox.urls.toolLaunch,
+      lti_message_hint: await sandbox.signMessageHint(hint),
+      lti_deployment_id: hint.deploymentId,
+      client_id: SANDBOX_PLATFORM.clientId,
+    }).toString();
+    res.redirect(302, login.toString());
+  });
+
+  // Step 2: the tool sends the browser here; the platform answers with a signed id_token.
+  router.get('/auth', async (req, res) => {
+    const required = [
+      'response_type',
+      'response_mode',
+      'scope',
+      'client_id',
+      'redirect_uri',
+      'login_hint',
+      'nonce',
+      'state',
+    ];
+    const missing = required.filter((name) => !queryString(req, name));
+    if (missing.length > 0)
+      throw new ValidationError(`The authentication request is missing: ${missing.join(', ')}.`, missing[0]);
+    if (
+      queryString(req, 'response_type') !== 'id_token' ||
+      queryString(req, 'response_mode') !== 'form_post'
+    ) {
+      throw new ValidationError(
+        'The sandbox only answers response_type=id_token with response_mode=form_post.',
+        'response_type',
+      );
+    }
+    if (!(queryString(req, 'scope') ?? '').split(' ').includes('openid')) {
+      throw new ValidationError('The authentication request must ask for the openid scope.', 'scope');
+    }
+    if (queryString(req, 'client_id') !== SANDBOX_PLATFORM.clientId) {
+      throw new ValidationError('Unknown client_id.', 'client_id');
+    }
+    if (queryString(req, 'redirect_uri') !== sandbox.urls.toolLaunch) {
+      throw new ValidationError(
+        `The redirect_uri is not the tool's registered redirect URL (${sandbox.urls.toolLaunch}).`,
+        'redirect_uri',
+      );
+    }
+    const user = SANDBOX_USERS.find((candidate) => candidate.id === queryString(req, 'login_hint'));
+    if (!user) throw new ValidationError('The login_hint names no sandbox user.', 'login_hint');
+    let hint: MessageHint;
+    try {
+      hint = await sandbox.readMessageHint(queryString(req, 'lti_message_hint') ?? '');
+    } catch {
+      throw new ValidationError(
+        'The lti_message_hint was altered or has expired. Start again from the sandbox.',
+        'lti_message_hint',
+      );
+    }
+    const course = findCourse(hint.courseKey)!;
+    const claims = sandbox.launchClaims({
+      user,
+      course,
+      hint,
+      nonce: queryString(req, 'nonce')!,
+      targetLinkUri: sandbox.urls.toolLaunch,
+    });
+    res.render('lti/form-post', {
+      title: 'Opening Guestlink…',
+      message: 'Your browser is being sent to Guestlink.',
+      action: sandbox.urls.toolLaunch,
+      fields: { id_token: await sandbox.signIdToken(claims), state: queryString(req, 'state') },
+    });
+  });
+
+  router.post('/token', (_req, res) => {
+    res.status(400).json({
+      error: 'unsupported_grant_type',
+      error_description: 'The Guestlink LMS sandbox offers no LTI Advantage services.',
+    });
+  });
+
+  // Step 3 of Deep Linking: the tool posts the chosen content back.
+  router.post('/deep-linking/return', async (req, res) => {
+    const jwt = (req.body as Record<string, unknown> | undefined)?.JWT;
+    if (typeof jwt !== 'string' || jwt === '') throw new SandboxRefusalError('no JWT was posted.');
+    const { items, message, courseKey, userKey } = await sandbox.readDeepLinkingResponse(jwt);
+    const course = findCourse(courseKey) ?? SANDBOX_COURSES[0]!;
+    const user = findUser(userKey) ?? SANDBOX_USERS[0]!;
+    const placed = await Promise.all(
+      items.map(async (item) => {
+        if (item.type !== 'ltiResourceLink')
+          return { ...item, title: item.title ?? 'Untitled', launchHref: null };
+        const link: SandboxLink = {
+          id: `_${randomInt(1000, 99999)}_1`,
+          title: item.title ?? 'Untitled',
+          custom: Object.fromEntries(
+            Object.entries(item.custom ?? {}).map(([key, value]) => [key, String(value)]),
+          ),
+        };
+        const launch = new URLSearchParams({
+          user: user.key,
+          placement: `${course.key}/placed`,
+          item: await sandbox.signPlacedItem(link),
+        });
+        return { ...item, title: link.title, launchHref: `/sandbox/launch?${launch.toString()}` };
+      }),
+    );
+    res.render('sandbox/deep-linking-result', {
+      course,
+      items: placed,
+      message: message ?? null,
+      userLabel: user.label,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+import http from 'node:http';
+import { loadConfig, redactDatabaseUrl } from './config';
+import { StartupError } from './errors';
+import { createLogger } from './logger';
+import { startRuntime } from './runtime';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await startRuntime(config, logger);
+  const server = http.createServer(runtime.app);
+  // Lobby pages hold server-sent event streams open; keep idle sockets from piling up.
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info(
+    {
+      port: config.port,
+      publicUrl: config.publicUrl,
+      database:
+        config.database.kind === 'postgres'
+          ? redactDatabaseUrl(config.database.url)
+          : `PGlite in ${config.database.dataDir}`,
+      platforms: runtime.registry.all().map((platform) => platform.name),
+      sandbox: runtime.sandbox ? `${config.publicUrl}/sandbox` : 'off',
+    },
+    `Guestlink is listening on ${config.publicUrl}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    runtime
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'Shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // ltijs leaves some database calls un-awaited; log their failures instead of crashing.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'Unhandled promise rejection'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`Guestlink cannot start.\n${error.message}\n`);
+  } else {
+    process.stderr.write(`Guestlink cannot start: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { DatabaseConfig } from '../../config';
+import { StartupError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { Storage } from '../storage';
+import { LtijsSqlPlugin } from './ltijs-sql-plugin';
+import { PgLoginStateStore } from './login-state.pg-store';
+import { migrate } from './migrate';
+import { openPgClient } from './pg-client';
+import { openPgliteClient } from './pglite-client';
+import { PgPlatformStore } from './platform.pg-store';
+import { PgRoomStore } from './room.pg-store';
+import { PgSandboxKeyStore } from './sandbox-key.pg-store';
+import type { SqlClient } from './sql-client';
+
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+async function connect(
+  database: Exclude<DatabaseConfig, { kind: 'mongodb' }>,
+  connectTimeoutMs: number,
+  logger: Logger,
+) {
+  if (database.kind === 'pglite') return openPgliteClient(database.dataDir);
+  try {
+    return await openPgClient({
+      url: database.url,
+      connectTimeoutMs,
+      onError: (error) => logger.warn({ err: error.message }, 'PostgreSQL connection error'),
+    });
+  } catch (error) {
+    throw new StartupError(
+      `Cannot connect to PostgreSQL at ${describeServer(database.url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Builds every store on one SQL client. Exposed so tests can share a client they opened. */
+export function postgresStorageOn(sql: SqlClient): Storage {
+  return {
+    backend: sql.kind,
+    platforms: new PgPlatformStore(sql),
+    rooms: new PgRoomStore(sql),
+    loginStates: new PgLoginStateStore(sql),
+    sandboxKeys: new PgSandboxKeyStore(sql),
+    ltiDatabase: { plugin: new LtijsSqlPlugin(sql) },
+    async ping() {
+      await sql.query('SELECT 1');
+    },
+    async purgeExpired() {
+      await sql.query('DELETE FROM lti_documents WHERE expires_at <= now()');
+      await sql.query('DELETE FROM lti_login_states WHERE expires_at <= now()');
+    },
+    close: () => sql.close(),
+  };
+}
+
+/** Opens PGlite or a PostgreSQL server, applies migrations, and returns the stores. */
+export async function openPostgresStorage(
+  database: Exclude<DatabaseConfig, { kind: 'mongodb' }>,
+  options: { connectTimeoutMs: number; logger: Logger },
+): Promise<Storage> {
+  const sql = await connect(database, options.connectTimeoutMs, options.logger);
+  try {
+    const applied = await migrate(sql);
+    if (applied.length > 0) options.logger.info({ migrations: applied }, 'Database migrations applied');
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+  return postgresStorageOn(sql);
+}

@@ -1,0 +1,22 @@
+import type { LoginStateStore } from '../lti/login-state.store';
+import type { PlatformStore } from '../platforms/platform.store';
+import type { RoomStore } from '../rooms/room.store';
+import type { SandboxKeyStore } from '../sandbox/sandbox-key.store';
+
+/** What ltijs is given as its database: our plugin (SQL backends) or a MongoDB URL. */
+export type LtiDatabase = { plugin: object } | { url: string };
+
+/** Every store the tool uses, on one backend. Feature code sees only these interfaces. */
+export interface Storage {
+  readonly backend: 'pglite' | 'postgres';
+  readonly platforms: PlatformStore;
+  readonly rooms: RoomStore;
+  readonly loginStates: LoginStateStore;
+  readonly sandboxKeys: SandboxKeyStore;
+  readonly ltiDatabase: LtiDatabase;
+  /** Resolves when the database answers; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Deletes rows whose time to live has passed. */
+  purgeExpired(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { PROJECT_ROOT } from '../../src/paths';
+import { startRuntime } from '../../src/runtime';
+import { migrate, readMigrations } from '../../src/storage/postgres/migrate';
+import { openPgClient } from '../../src/storage/postgres/pg-client';
+import { openPgliteClient } from '../../src/storage/postgres/pglite-client';
+import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
+import type { SqlClient } from '../../src/storage/postgres/sql-client';
+import { PG_TEMPLATE_DATABASE, PG_TEMPLATE_ENV, PGLITE_SNAPSHOT_ENV, testEnv } from './constants';
+
+/**
+ * Builds, once per run, a migrated database with the sandbox and ltijs keys already
+ * registered: every test file then starts from a copy in well under a second instead
+ * of paying PGlite's initdb and a 4096-bit RSA key generation each time.
+ */
+
+async function prepare(sql: SqlClient): Promise<void> {
+  await migrate(sql);
+  const config = loadConfig(
+    testEnv({ PUBLIC_URL: 'http://127.0.0.1:9', DATA_DIR: path.join(PROJECT_ROOT, 'data', 'test') }),
+  );
+  const runtime = await startRuntime(config, createLogger('silent'), postgresStorageOn(sql));
+  await runtime.close();
+}
+
+async function pgliteSnapshot(): Promise<string> {
+  const fingerprint = createHash('sha256')
+    .update(
+      readMigrations()
+        .map((migration) => migration.sql)
+        .join('\n'),
+    )
+    .update(fs.readFileSync(path.join(PROJECT_ROOT, 'src', 'sandbox', 'sample-data.ts')))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'guestlink');
+  const file = path.join(dir, `pglite-${fingerprint}.tar`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  const db = new PGlite();
+  const sql = await openPgliteClient(db);
+  await prepare(sql);
+  const dump = await db.dumpDataDir('none');
+  await sql.close();
+  fs.writeFileSync(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+async function postgresTemplate(url: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${PG_TEMPLATE_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const templateUrl = new URL(url);
+  templateUrl.pathname = `/${PG_TEMPLATE_DATABASE}`;
+  const sql = await openPgClient({ url: templateUrl.toString(), connectTimeoutMs: 5000 });
+  try {
+    await prepare(sql);
+  } finally {
+    await sql.close();
+  }
+  return PG_TEMPLATE_DATABASE;
+}
+
+export default async function globalSetup(): Promise<void> {
+  process.env[PGLITE_SNAPSHOT_ENV] = await pgliteSnapshot();
+  if (process.env.TEST_DATABASE_URL)
+    process.env[PG_TEMPLATE_ENV] = await postgresTemplate(process.env.TEST_DATABASE_URL);
+}

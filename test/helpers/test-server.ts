@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startRuntime, type Runtime } from '../../src/runtime';
+import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
+import type { SqlClient } from '../../src/storage/postgres/sql-client';
+import { testEnv } from './constants';
+import { openTestDatabase, type SqlBackend } from './databases';
+
+export interface TestServerOptions {
+  backend?: SqlBackend;
+  /** Reuse an open database (to restart the tool on the same data, or run two instances). */
+  sql?: SqlClient;
+  env?: Record<string, string | undefined>;
+  /** Written to a platforms file for this server. */
+  platforms?: unknown[];
+}
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  runtime: Runtime;
+  sql: SqlClient;
+  /** Stops the tool; closes the database too unless it was passed in. */
+  close(): Promise<void>;
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-test-'));
+}
+
+/**
+ * Starts the real tool on a loopback port, the way server.ts does: the LMS sandbox
+ * fetches keys from it over HTTP, so it must listen before ltijs is set up.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const dataDir = tempDir();
+  const env = testEnv({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    ...options.env,
+  });
+  if (options.platforms) {
+    const file = path.join(dataDir, 'platforms.json');
+    fs.writeFileSync(file, JSON.stringify(options.platforms));
+    env.PLATFORMS_FILE = file;
+  }
+  const config = loadConfig(env);
+  const database = options.sql ? null : await openTestDatabase(options.backend ?? 'pglite');
+  const sql = options.sql ?? database!.sql;
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime(config, createLogger(config.logLevel), postgresStorageOn(sql));
+  } catch (error) {
+    server.close();
+    await database?.close();
+    throw error;
+  }
+  server.on('request', runtime.app);
+  return {
+    url: config.publicUrl,
+    config,
+    runtime,
+    sql,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.close();
+      await database?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
