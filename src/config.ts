@@ -57,12 +57,15 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z
     .string()
-    .url('must be an absolute http:// or https:// URL')
-    .refine((value) => /^https?:\/\//.test(value), 'must be an absolute http:// or https:// URL')
     .refine((value) => {
-      const url = new URL(value);
-      return !url.search && !url.hash;
-    }, 'must not contain a query string or fragment')
+      try {
+        const url = new URL(value);
+        return /^https?:$/.test(url.protocol) && value.startsWith(`${url.protocol}//`);
+      } catch {
+        return false;
+      }
+    }, 'must be an absolute http:// or https:// URL')
+    .refine((value) => !/[?#]/.test(value), 'must not contain a query string or fragment')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z

@@ -12,6 +12,8 @@ const endpointUrl = z
   .trim()
   .url('must be a URL')
   .refine((value) => {
+    // zod runs this even when .url() already failed; that failure is the one to report.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
   }, 'must be an https:// URL (http:// is only accepted for localhost)');

@@ -1,4 +1,3 @@
-
 export const PRESET_NAMES = ['blackboard', 'moodle', 'canvas', 'custom'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 

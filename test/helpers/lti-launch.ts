@@ -12,6 +12,8 @@ export interface LaunchOptions {
   deployment?: 'registered' | 'unregistered';
   /** Reuse a browser (cookie jar) across launches. */
   agent?: Agent;
+  /** A sandbox launch link's query as it is (e.g. from the Deep Linking result page). */
+  query?: URLSearchParams;
 }
 
 export interface AuthRequest {
@@ -44,11 +46,13 @@ export function hiddenField(html: string, name: string): string {
 /** Steps 1–2 of the OIDC flow: the LMS sends the browser to /lti/login, which redirects to the LMS. */
 export async function beginLogin(server: TestServer, options: LaunchOptions = {}): Promise<AuthRequest> {
   const agent = options.agent ?? request.agent(server.url);
-  const query = new URLSearchParams({
-    user: options.user ?? 'instructor',
-    placement: options.placement ?? 'bio-101/live-session',
-    deployment: options.deployment ?? 'registered',
-  });
+  const query =
+    options.query ??
+    new URLSearchParams({
+      user: options.user ?? 'instructor',
+      placement: options.placement ?? 'bio-101/live-session',
+      deployment: options.deployment ?? 'registered',
+    });
   const toLogin = await agent.get(`/sandbox/launch?${query}`).expect(302);
   const toAuth = await agent.get(pathOf(toLogin.headers.location!));
   if (toAuth.status !== 302) throw new Error(`Login answered ${toAuth.status}: ${toAuth.text.slice(0, 300)}`);

@@ -18,12 +18,18 @@ export interface TestServerOptions {
   env?: Record<string, string | undefined>;
   /** Written to a platforms file for this server. */
   platforms?: unknown[];
+  /**
+   * Let the tool open its database from its configuration, as server.ts does
+   * (DATA_DIR's PGlite folder, or DATABASE_URL), instead of a test database.
+   */
+  configuredStorage?: boolean;
 }
 
 export interface TestServer {
   url: string;
   config: Config;
   runtime: Runtime;
+  /** The database of a test-provided storage (absent with configuredStorage). */
   sql: SqlClient;
   /** Stops the tool; closes the database too unless it was passed in. */
   close(): Promise<void>;
@@ -41,7 +47,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const dataDir = tempDir();
+  const ownDataDir = !options.env?.DATA_DIR;
+  const dataDir = options.env?.DATA_DIR ?? tempDir();
   const env = testEnv({
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -54,11 +61,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env.PLATFORMS_FILE = file;
   }
   const config = loadConfig(env);
-  const database = options.sql ? null : await openTestDatabase(options.backend ?? 'pglite');
-  const sql = options.sql ?? database!.sql;
+  const database =
+    options.sql || options.configuredStorage ? null : await openTestDatabase(options.backend ?? 'pglite');
   let runtime: Runtime;
   try {
-    runtime = await startRuntime(config, createLogger(config.logLevel), postgresStorageOn(sql));
+    const storage = options.configuredStorage ? undefined : postgresStorageOn(options.sql ?? database!.sql);
+    runtime = await startRuntime(config, createLogger(config.logLevel), storage);
   } catch (error) {
     server.close();
     await database?.close();
@@ -69,13 +77,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: config.publicUrl,
     config,
     runtime,
-    sql,
+    get sql(): SqlClient {
+      const sql = options.sql ?? database?.sql;
+      if (!sql)
+        throw new Error('This test server opened its own database (configuredStorage); query it over HTTP.');
+      return sql;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
       await database?.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

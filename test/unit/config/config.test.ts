@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, redactDatabaseUrl } from '../../../src/config';
+import { StartupError } from '../../../src/errors';
+import { testEnv } from '../../helpers/constants';
+
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(testEnv(env));
+  } catch (error) {
+    expect(error).toBeInstanceOf(StartupError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+function platformsFile(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-config-'));
+  const file = path.join(dir, 'platforms.json');
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const blackboard = {
+  name: 'Blackboard',
+  issuer: 'https://blackboard.com',
+  clientId: 'abc',
+  authEndpoint: 'https://developer.blackboard.com/api/v1/gateway/oidcauth',
+  tokenEndpoint: 'https://developer.blackboard.com/api/v1/gateway/oauth2/jwttoken',
+  jwksUrl: 'https://developer.blackboard.com/api/v1/management/applications/abc/jwks.json',
+  deploymentIds: ['d1'],
+};
+
+describe('loadConfig', () => {
+  it('applies defaults for a fresh checkout', () => {
+    const config = loadConfig(testEnv({ DATA_DIR: '/tmp/guestlink-defaults' }));
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.isHttps).toBe(false);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '/tmp/guestlink-defaults/pglite' });
+    expect(config.sandboxEnabled).toBe(true);
+    expect(config.trustProxy).toBe(false);
+    expect(config.lti.clockSkewSeconds).toBe(60);
+  });
+
+  it('selects PostgreSQL with DATABASE_URL and HTTPS cookies with an https PUBLIC_URL', () => {
+    const config = loadConfig(
+      testEnv({
+        DATABASE_URL: 'postgres://u:p@db:5432/guestlink',
+        PUBLIC_URL: 'https://guestlink.example.edu/',
+      }),
+    );
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/guestlink' });
+    expect(config.publicUrl).toBe('https://guestlink.example.edu');
+    expect(config.isHttps).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a whole number between 1 and 65535'],
+    [{ PORT: '70000' }, 'PORT:'],
+    [{ PUBLIC_URL: 'guestlink.example.edu' }, 'PUBLIC_URL: must be an absolute'],
+    [{ PUBLIC_URL: 'ftp://guestlink.example.edu' }, 'PUBLIC_URL:'],
+    [{ DATABASE_URL: 'mysql://db/guestlink' }, 'DATABASE_URL: must start with postgres://'],
+    [{ APP_SECRET: 'short' }, 'APP_SECRET: must be at least 32 characters'],
+    [{ SANDBOX: 'maybe' }, 'SANDBOX:'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY:'],
+    [{ LTI_CLOCK_SKEW_SECONDS: '-1' }, 'LTI_CLOCK_SKEW_SECONDS:'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV:'],
+  ])('refuses %p naming the variable', (env, expected) => {
+    expect(configError(env)).toContain(expected);
+  });
+
+  it('requires APP_SECRET in production and keeps the sandbox off there unless forced', () => {
+    expect(configError({ NODE_ENV: 'production', APP_SECRET: undefined })).toContain(
+      'APP_SECRET: is required in production',
+    );
+    expect(loadConfig(testEnv({ NODE_ENV: 'production', SANDBOX: 'on' })).sandboxEnabled).toBe(false);
+    expect(loadConfig(testEnv({ NODE_ENV: 'production', SANDBOX: 'force' })).sandboxEnabled).toBe(true);
+    expect(loadConfig(testEnv({ SANDBOX: 'off' })).sandboxEnabled).toBe(false);
+  });
+
+  it('reads TRUST_PROXY as express expects it', () => {
+    expect(loadConfig(testEnv({ TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    expect(loadConfig(testEnv({ TRUST_PROXY: '2' })).trustProxy).toBe(2);
+    expect(loadConfig(testEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).trustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+  });
+
+  it('creates and then reuses a development secret in DATA_DIR', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-secret-'));
+    const first = loadConfig(testEnv({ APP_SECRET: undefined, NODE_ENV: 'development', DATA_DIR: dataDir }));
+    const second = loadConfig(testEnv({ APP_SECRET: undefined, NODE_ENV: 'development', DATA_DIR: dataDir }));
+    expect(first.appSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.appSecret).toBe(first.appSecret);
+    expect(fs.statSync(path.join(dataDir, 'app-secret.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('loads platform registrations with their defaults', () => {
+    const config = loadConfig(testEnv({ PLATFORMS_FILE: platformsFile(JSON.stringify([blackboard])) }));
+    expect(config.platforms).toHaveLength(1);
+    expect(config.platforms[0]!.settings).toEqual({
+      modules: { invitetomedia: true, mediapage: true },
+      linkCreators: 'hosts-and-moderators',
+      lobbyDefault: true,
+      guestLogRetentionDays: 90,
+    });
+  });
+
+  it.each([
+    ['not JSON', '{', 'is not valid JSON'],
+    ['not a list', '{}', 'expected array'],
+    [
+      'no deployment ids',
+      JSON.stringify([{ ...blackboard, deploymentIds: [] }]),
+      '[0].deploymentIds: must list at least one deployment id',
+    ],
+    [
+      'a plain http endpoint',
+      JSON.stringify([{ ...blackboard, authEndpoint: 'http://lms.example.edu/auth' }]),
+      '[0].authEndpoint: must be an https:// URL',
+    ],
+    ['an unknown field', JSON.stringify([{ ...blackboard, secret: 'x' }]), 'secret'],
+    [
+      'a bad setting',
+      JSON.stringify([{ ...blackboard, settings: { linkCreators: 'everyone' } }]),
+      '[0].settings.linkCreators',
+    ],
+    [
+      'a module flag that is not boolean',
+      JSON.stringify([{ ...blackboard, settings: { modules: { invitetomedia: 'yes', mediapage: true } } }]),
+      '[0].settings.modules.invitetomedia',
+    ],
+    [
+      'a duplicate registration',
+      JSON.stringify([blackboard, { ...blackboard, deploymentIds: ['d2'] }]),
+      '[1].clientId: repeats the issuer and client id of entry [0]',
+    ],
+  ])('refuses a platforms file with %s, naming the field', (_name, content, expected) => {
+    expect(configError({ PLATFORMS_FILE: platformsFile(content) })).toContain(expected);
+  });
+
+  it('redacts passwords from database URLs', () => {
+    expect(redactDatabaseUrl('postgres://user:secret@db:5432/guestlink')).toBe(
+      'postgres://user:***@db:5432/guestlink',
+    );
+  });
+});
