@@ -7,11 +7,15 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './health/health.routes';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
-import { launchedUserRouter, wireLtijsCallbacks } from './lti/lti.routes';
+import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
 import { LTI_ROUTES } from './lti/provider';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import type { PlatformRegistry } from './platforms/platform-registry';
+import { roomPages } from './rooms/room.routes';
 import { RoomService } from './rooms/room.service';
+import { GuestAccessService } from './guest-access/guest-access.service';
+import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';
+import { GuestLinkTokens } from './guest-access/guest-link-token';
 import { sandboxRouter } from './sandbox/sandbox.routes';
 import type { SandboxPlatform } from './sandbox/sandbox-platform';
 import type { Storage } from './storage';
@@ -30,6 +34,11 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies): Express {
   const { config, logger, storage, lti, registry, sandbox } = deps;
   const rooms = new RoomService(storage.rooms, registry);
+  const guestAccess = new GuestAccessService(
+    storage.guestAccess,
+    new GuestLinkTokens(config.appSecret, config.publicUrl),
+  );
+  const pages = roomPages(rooms, guestAccess);
 
   const app = express();
   app.disable('x-powered-by');
@@ -87,8 +96,14 @@ export function createApp(deps: AppDependencies): Express {
   if (sandbox) app.use('/sandbox', sandboxRouter(sandbox));
 
   // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
-  wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl });
-  lti.app.use(launchedUserRouter({ lti, rooms, publicUrl: config.publicUrl }));
+  wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl, renderMediaPage: pages.renderMediaPage });
+  lti.app.use('/api', requireAuthorizationHeaderForWrites, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  lti.app.use(pages.router);
+  lti.app.use(guestAccessRouter(rooms, guestAccess));
+  lti.app.use(deepLinkingRouter({ lti, rooms, publicUrl: config.publicUrl }));
   app.use(lti.app);
 
   app.use(notFoundHandler);

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './errors';
 import { DEFAULT_PLATFORMS_FILE } from './paths';
-import type { PlatformRegistration } from './platforms/platform';
+import {
+  platformSettingsSchema,
+  type PlatformRegistration,
+  type PlatformSettings,
+} from './platforms/platform';
 import { readPlatformsFile } from './platforms/platforms-file';
 import { describeIssues } from './validation';
 
@@ -32,6 +36,8 @@ export interface Config {
   platforms: PlatformRegistration[];
   trustProxy: boolean | number | string;
   sandboxEnabled: boolean;
+  /** Settings of the sandbox's own registration (modules, role map, who creates links, …). */
+  sandboxSettings: PlatformSettings;
   logLevel: string;
   lti: { clockSkewSeconds: number };
   databaseConnectTimeoutMs: number;
@@ -82,6 +88,18 @@ const envSchema = z.object({
     )
     .optional(),
   SANDBOX: z.enum(['auto', 'on', 'off', 'force']).default('auto'),
+  SANDBOX_SETTINGS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of platform settings' });
+        return z.NEVER;
+      }
+    })
+    .pipe(platformSettingsSchema)
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LTI_CLOCK_SKEW_SECONDS: z.coerce
     .number({ message: 'must be a whole number of seconds between 0 and 300' })
@@ -160,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platforms: readPlatformsFile(platformsFile),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     sandboxEnabled: sandboxEnabled(vars.SANDBOX, vars.NODE_ENV),
+    sandboxSettings: vars.SANDBOX_SETTINGS ?? platformSettingsSchema.parse({ guestLogRetentionDays: 30 }),
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     lti: { clockSkewSeconds: vars.LTI_CLOCK_SKEW_SECONDS },
     databaseConnectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,

@@ -48,8 +48,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const bodyError = error as { type?: string; status?: number; expose?: boolean };
   if (bodyError?.type === 'entity.too.large') {
-    return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than Guestlink accepts.');
+    return new ValidationError('The request body is too large.', 'body');
   }
+  if (bodyError?.type === 'parameters.too.many')
+    return new ValidationError('The request has too many fields.', 'body');
   if (bodyError?.type === 'entity.parse.failed')
     return new ValidationError('The request body is not valid JSON.', 'body');
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {

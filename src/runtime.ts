@@ -28,7 +28,7 @@ export interface Runtime {
 function platformsFor(config: Config, sandbox: SandboxPlatform | null): Platform[] {
   const platforms = config.platforms.map(toPlatform);
   if (sandbox) {
-    const registration = sandbox.registration();
+    const registration = sandbox.registration(config.sandboxSettings);
     if (platforms.some((platform) => platform.id === registration.id)) {
       throw new StartupError(
         `The platforms file registers the sandbox's issuer and client id; remove that entry or set SANDBOX=off.`,

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { platformIdFor } from '../platforms/platform';
 
 /** What a validated launch tells us, read from ltijs's stored id token and context token. */
@@ -17,6 +18,7 @@ export interface LaunchContext {
   custom: Record<string, unknown>;
   messageType: string;
   returnUrl: string | null;
+  locale: string | null;
   deepLinking: DeepLinkingSettings | null;
 }
 
@@ -73,6 +75,7 @@ export function launchContextFromLtijs(token: unknown): LaunchContext {
     custom: object(context.custom),
     messageType: String(context.messageType ?? ''),
     returnUrl: text(launchPresentation.return_url),
+    locale: text(launchPresentation.locale),
     deepLinking: text(deepLinking.deep_link_return_url)
       ? {
           returnUrl: String(deepLinking.deep_link_return_url),
@@ -82,4 +85,13 @@ export function launchContextFromLtijs(token: unknown): LaunchContext {
         }
       : null,
   };
+}
+
+/** The launch behind the current request, as ltijs's session check left it in res.locals. */
+export function launchFrom(res: Response): LaunchContext {
+  return launchContextFromLtijs(res.locals.token);
+}
+
+export function ltikFrom(res: Response): string {
+  return String(res.locals.ltik ?? '');
 }

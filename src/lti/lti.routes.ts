@@ -2,9 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { LtiProvider } from 'ltijs';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
-import { mediaPageFor } from '../rooms/media-page';
-import { PLACED_BY_PARAMETER, type RoomService } from '../rooms/room.service';
-import { launchContextFromLtijs, type LaunchContext } from './claims';
+import { PLACED_BY_PARAMETER, type RoomAccess, type RoomService } from '../rooms/room.service';
+import { launchFrom, ltikFrom } from './claims';
 import { DeepLinkingUnsupportedError, signDeepLinkingResponse } from './deep-linking';
 import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
 import { LTI_ROUTES } from './provider';
@@ -12,14 +11,6 @@ import { atLeast } from './roles';
 
 /** Paths that only a launched user may reach; anything else falls through to the 404 page. */
 const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;
-
-export function launchFrom(res: Response): LaunchContext {
-  return launchContextFromLtijs(res.locals.token);
-}
-
-export function ltikFrom(res: Response): string {
-  return String(res.locals.ltik ?? '');
-}
 
 function noControlCharacters(value: string): boolean {
   // eslint-disable-next-line no-control-regex
@@ -40,10 +31,12 @@ interface LtiWiring {
   lti: LtiProvider;
   rooms: RoomService;
   publicUrl: string;
+  /** Renders a room's media page for a launched user (rooms/room.routes.ts). */
+  renderMediaPage: (res: Response, access: RoomAccess) => Promise<void>;
 }
 
 /** Connects ltijs's callbacks to our services and error pages. */
-export function wireLtijsCallbacks({ lti, rooms }: LtiWiring): void {
+export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): void {
   const refuse = (req: Request, res: Response, next: NextFunction) => {
     const details = (res.locals.err as { details?: { message?: string } } | undefined)?.details;
     const code = String(details?.message ?? '');
@@ -75,7 +68,7 @@ export function wireLtijsCallbacks({ lti, rooms }: LtiWiring): void {
   lti.onConnect((_token, _req, res, next) => {
     rooms
       .openFromLaunch(launchFrom(res))
-      .then((access) => res.render('rooms/media-page', { page: mediaPageFor(access, ltikFrom(res)) }))
+      .then((access) => renderMediaPage(res, access))
       .catch(next);
   });
 
@@ -106,31 +99,9 @@ export function wireLtijsCallbacks({ lti, rooms }: LtiWiring): void {
   });
 }
 
-/** Routes behind ltijs's session check: the room pages and the Deep Linking answer. */
-export function launchedUserRouter({ lti, rooms, publicUrl }: LtiWiring): Router {
+/** The Deep Linking answer, behind ltijs's session check. */
+export function deepLinkingRouter({ lti, rooms, publicUrl }: Omit<LtiWiring, 'renderMediaPage'>): Router {
   const router = express.Router();
-
-  router.get('/rooms/:roomId', async (req, res) => {
-    const access = await rooms.accessFor(launchFrom(res), req.params.roomId!);
-    res.render('rooms/media-page', { page: mediaPageFor(access, ltikFrom(res)) });
-  });
-
-  router.get('/rooms/:roomId/settings', async (req, res) => {
-    const access = await rooms.accessFor(launchFrom(res), req.params.roomId!);
-    rooms.requireRole(access, 'moderator');
-    const { room } = access;
-    res.render('rooms/settings', {
-      page: {
-        title: room.title,
-        contextTitle: room.contextTitle,
-        roomTypeLabel: room.roomType === 'media-gallery' ? 'Media gallery' : 'Live room',
-        hostName: room.hostName,
-        createdAtIso: room.createdAt.toISOString(),
-        createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
-        roomHref: `/rooms/${encodeURIComponent(room.id)}?ltik=${encodeURIComponent(ltikFrom(res))}`,
-      },
-    });
-  });
 
   router.post('/lti/deep-linking', async (req, res) => {
     const launch = launchFrom(res);

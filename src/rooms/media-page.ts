@@ -1,5 +1,6 @@
 import { atLeast } from '../lti/roles';
 import type { RoomRole } from '../platforms/platform';
+import type { ManageMenuItem } from '../guest-access/guest-access.service';
 import type { RoomAccess } from './room.service';
 
 export interface MenuItem {
@@ -22,6 +23,14 @@ export interface MediaPage {
   userName: string;
   screen: { kind: 'live' | 'video' | 'gallery'; mediaUrl: string | null };
   menu: MenuItem[];
+  /** The Manage guest access window is on the page (and its script loaded). */
+  guestAccessWindow: boolean;
+  /** BCP 47 locale the LMS launched with, for dates. */
+  locale: string;
+}
+
+export interface MediaPageFeatures {
+  manageGuestAccess: ManageMenuItem;
 }
 
 const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
@@ -31,9 +40,17 @@ export function roomHref(roomId: string, ltik: string, suffix = ''): string {
 }
 
 /** What the media page shows to one launched user; menus follow the role. */
-export function mediaPageFor(access: RoomAccess, ltik: string): MediaPage {
+export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPageFeatures): MediaPage {
   const { room, role } = access;
   const menu: MenuItem[] = [];
+  const manage = features.manageGuestAccess;
+  if (manage.state !== 'absent') {
+    menu.push({
+      id: 'manage-guest-access',
+      label: 'Manage guest access',
+      ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
+    });
+  }
   if (atLeast(role, 'moderator')) {
     menu.push({ id: 'room-settings', label: 'Room settings', href: roomHref(room.id, ltik, '/settings') });
   }
@@ -55,5 +72,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string): MediaPage {
       ? { kind: 'video', mediaUrl: room.mediaUrl }
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
     menu,
+    guestAccessWindow: manage.state === 'enabled',
+    locale: access.launch.locale ?? 'en-US',
   };
 }

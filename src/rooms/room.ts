@@ -14,6 +14,7 @@ export interface Room {
   mediaUrl: string | null;
   hostUserId: string | null;
   hostName: string | null;
+  guestAccessEnabled: boolean;
   lobbyEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;

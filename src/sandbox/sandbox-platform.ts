@@ -11,7 +11,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { AppError } from '../errors';
-import { toPlatform, type Platform } from '../platforms/platform';
+import { toPlatform, type Platform, type PlatformSettings } from '../platforms/platform';
 import { deriveKey, seal, unseal } from '../sealing';
 import type { SandboxKeyStore } from './sandbox-key.store';
 import { SANDBOX_PLATFORM, type SandboxCourse, type SandboxLink, type SandboxUser } from './sample-data';
@@ -108,7 +108,7 @@ export class SandboxPlatform {
     };
   }
 
-  registration(): Platform {
+  registration(settings: PlatformSettings): Platform {
     return toPlatform({
       name: SANDBOX_PLATFORM.name,
       issuer: SANDBOX_PLATFORM.issuer,
@@ -117,12 +117,7 @@ export class SandboxPlatform {
       tokenEndpoint: this.urls.token,
       jwksUrl: this.urls.jwks,
       deploymentIds: [SANDBOX_PLATFORM.deploymentId],
-      settings: {
-        modules: { invitetomedia: true, mediapage: true },
-        linkCreators: 'hosts-and-moderators',
-        lobbyDefault: true,
-        guestLogRetentionDays: 30,
-      },
+      settings,
     });
   }
 

@@ -1,3 +1,4 @@
+import type { GuestAccessStore } from '../guest-access/guest-access.store';
 import type { LoginStateStore } from '../lti/login-state.store';
 import type { PlatformStore } from '../platforms/platform.store';
 import type { RoomStore } from '../rooms/room.store';
@@ -11,6 +12,7 @@ export interface Storage {
   readonly backend: 'pglite' | 'postgres';
   readonly platforms: PlatformStore;
   readonly rooms: RoomStore;
+  readonly guestAccess: GuestAccessStore;
   readonly loginStates: LoginStateStore;
   readonly sandboxKeys: SandboxKeyStore;
   readonly ltiDatabase: LtiDatabase;

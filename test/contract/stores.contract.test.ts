@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { NewGuestLink } from '../../src/guest-access/guest-access.store';
 import { toPlatform, type Platform } from '../../src/platforms/platform';
 import type { RoomLaunch } from '../../src/rooms/room.store';
 import type { Storage } from '../../src/storage';
@@ -165,6 +167,112 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
 
     it('finds nothing for an unknown id', async () => {
       expect(await storage.rooms.findById('00000000-0000-0000-0000-000000000000')).toBeNull();
+    });
+  });
+
+  describe('guest access', () => {
+    const actor = { userId: 'teacher', name: 'Ada' };
+    let seedCounter = 0;
+
+    function newLink(roomId: string, name: string, extra: Partial<NewGuestLink> = {}): NewGuestLink {
+      const seed = `seed-${backend}-${seedCounter++}`;
+      return {
+        id: randomUUID(),
+        roomId,
+        name,
+        nameKey: name.toLowerCase(),
+        tokenSeed: seed,
+        tokenHash: `hash-${seed}`,
+        clickLimit: null,
+        durationDays: null,
+        actor,
+        ...extra,
+      };
+    }
+
+    async function roomWithAccess(): Promise<string> {
+      const room = await storage.rooms.openForLaunch(launch());
+      expect(room.guestAccessEnabled).toBe(false);
+      await storage.guestAccess.setEnabled(room.id, true, actor);
+      return room.id;
+    }
+
+    it('toggles guest access, reporting whether anything changed', async () => {
+      const room = await storage.rooms.openForLaunch(launch());
+      expect(await storage.guestAccess.setEnabled(room.id, true, actor)).toEqual({ changed: true });
+      expect(await storage.guestAccess.setEnabled(room.id, true, actor)).toEqual({ changed: false });
+      expect((await storage.rooms.findById(room.id))!.guestAccessEnabled).toBe(true);
+      expect(await storage.guestAccess.setEnabled('missing-room', true, actor)).toBeNull();
+    });
+
+    it('creates links with their limits and lists them oldest first', async () => {
+      const roomId = await roomWithAccess();
+      const created = await storage.guestAccess.createLink(
+        newLink(roomId, 'First', { clickLimit: 5, durationDays: 2 }),
+      );
+      expect(created.ok).toBe(true);
+      if (!created.ok) return;
+      expect(created.link).toMatchObject({
+        roomId,
+        name: 'First',
+        clickLimit: 5,
+        clicksUsed: 0,
+        createdBy: 'teacher',
+      });
+      const days = (created.link.expiresAt!.getTime() - created.link.createdAt.getTime()) / 86400_000;
+      expect(days).toBeCloseTo(2, 5);
+      await storage.guestAccess.createLink(newLink(roomId, 'Second'));
+      const state = await storage.guestAccess.getState(roomId);
+      expect(state!.enabled).toBe(true);
+      expect(state!.links.map((link) => link.name)).toEqual(['First', 'Second']);
+    });
+
+    it('refuses a link while access is off, a fourth link, a taken name, and an unknown room', async () => {
+      const closed = await storage.rooms.openForLaunch(launch());
+      expect(await storage.guestAccess.createLink(newLink(closed.id, 'A'))).toEqual({
+        ok: false,
+        reason: 'guest-access-disabled',
+      });
+      const roomId = await roomWithAccess();
+      for (const name of ['A', 'B', 'C'])
+        expect((await storage.guestAccess.createLink(newLink(roomId, name))).ok).toBe(true);
+      expect(await storage.guestAccess.createLink(newLink(roomId, 'D'))).toEqual({
+        ok: false,
+        reason: 'limit-reached',
+      });
+      const other = await roomWithAccess();
+      await storage.guestAccess.createLink(newLink(other, 'Same'));
+      expect(await storage.guestAccess.createLink(newLink(other, 'Same'))).toEqual({
+        ok: false,
+        reason: 'name-taken',
+      });
+      expect(await storage.guestAccess.createLink(newLink('missing-room', 'A'))).toEqual({
+        ok: false,
+        reason: 'room-missing',
+      });
+    });
+
+    it('never holds more than three live links, whatever races', async () => {
+      const roomId = await roomWithAccess();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          storage.guestAccess.createLink(newLink(roomId, `Race ${index}`)),
+        ),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(3);
+      expect((await storage.guestAccess.getState(roomId))!.links).toHaveLength(3);
+    });
+
+    it('deletes a live link once, freeing its place and its name', async () => {
+      const roomId = await roomWithAccess();
+      const created = await storage.guestAccess.createLink(newLink(roomId, 'Gone'));
+      if (!created.ok) throw new Error('not created');
+      expect((await storage.guestAccess.deleteLink(roomId, created.link.id, actor))!.name).toBe('Gone');
+      expect(await storage.guestAccess.deleteLink(roomId, created.link.id, actor)).toBeNull();
+      expect((await storage.guestAccess.getState(roomId))!.links).toEqual([]);
+      expect((await storage.guestAccess.createLink(newLink(roomId, 'Gone'))).ok).toBe(true);
+      const other = await roomWithAccess();
+      expect(await storage.guestAccess.deleteLink(other, created.link.id, actor)).toBeNull();
     });
   });
 

@@ -2,6 +2,7 @@ import type { DatabaseConfig } from '../../config';
 import { StartupError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Storage } from '../storage';
+import { PgGuestAccessStore } from './guest-access.pg-store';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
 import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
@@ -47,6 +48,7 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     backend: sql.kind,
     platforms: new PgPlatformStore(sql),
     rooms: new PgRoomStore(sql),
+    guestAccess: new PgGuestAccessStore(sql),
     loginStates: new PgLoginStateStore(sql),
     sandboxKeys: new PgSandboxKeyStore(sql),
     ltiDatabase: { plugin: new LtijsSqlPlugin(sql) },

@@ -15,6 +15,7 @@ interface RoomRow {
   media_url: string | null;
   host_user_id: string | null;
   host_name: string | null;
+  guest_access_enabled: boolean;
   lobby_enabled: boolean;
   created_at: Date;
   updated_at: Date;
@@ -33,6 +34,7 @@ export function toRoom(row: RoomRow): Room {
     mediaUrl: row.media_url,
     hostUserId: row.host_user_id,
     hostName: row.host_name,
+    guestAccessEnabled: row.guest_access_enabled,
     lobbyEnabled: row.lobby_enabled,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,0 +1,51 @@
+import express, { type RequestHandler, type Router } from 'express';
+import { UnauthenticatedError } from '../errors';
+import { parseJsonBody } from '../http/json-body';
+import { launchFrom } from '../lti/claims';
+import type { RoomService } from '../rooms/room.service';
+import { createLinkInput, setGuestAccessInput } from './guest-link';
+import type { GuestAccessService } from './guest-access.service';
+
+/**
+ * Writes must carry the ltik in the Authorization header, which a cross-site form
+ * cannot set: the header is what keeps these endpoints safe from request forgery.
+ */
+export const requireAuthorizationHeaderForWrites: RequestHandler = (req, _res, next) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !req.headers.authorization) {
+    next(new UnauthenticatedError('Send the launch token in the Authorization header: Bearer <ltik>.'));
+    return;
+  }
+  next();
+};
+
+/** The JSON API of the Manage guest access window (behind ltijs's session check). */
+export function guestAccessRouter(rooms: RoomService, guestAccess: GuestAccessService): Router {
+  const router = express.Router();
+  const roomAccess = (roomId: string, res: express.Response) => rooms.accessFor(launchFrom(res), roomId);
+
+  router.get('/api/rooms/:roomId/guest-access', async (req, res) => {
+    res.json(await guestAccess.view(await roomAccess(req.params.roomId, res)));
+  });
+
+  router.put('/api/rooms/:roomId/guest-access', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    const { enabled } = parseJsonBody(setGuestAccessInput, req);
+    res.json(await guestAccess.setEnabled(access, enabled));
+  });
+
+  router.post('/api/rooms/:roomId/guest-links', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    const link = await guestAccess.createLink(access, parseJsonBody(createLinkInput, req));
+    res
+      .status(201)
+      .location(`/api/rooms/${encodeURIComponent(access.room.id)}/guest-links/${link.id}`)
+      .json(link);
+  });
+
+  router.delete('/api/rooms/:roomId/guest-links/:linkId', async (req, res) => {
+    await guestAccess.deleteLink(await roomAccess(req.params.roomId, res), req.params.linkId);
+    res.status(204).end();
+  });
+
+  return router;
+}

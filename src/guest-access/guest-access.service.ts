@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { guestAccessModulesEnabled } from '../platforms/platform';
+import { guestAccessSupported } from '../rooms/room';
+import type { RoomAccess } from '../rooms/room.service';
+import {
+  FeatureDisabledError,
+  GuestAccessDisabledError,
+  LinkLimitReachedError,
+  NameTakenError,
+  UnsupportedRoomTypeError,
+} from './guest-access-errors';
+import type { GuestAccessStore } from './guest-access.store';
+import {
+  guestAccessGroupName,
+  linkNameKey,
+  linkStatus,
+  MAX_LINKS_PER_ROOM,
+  type Actor,
+  type CreateLinkInput,
+  type GuestLink,
+  type LinkStatus,
+} from './guest-link';
+import { GuestLinkTokens, tokenHash } from './guest-link-token';
+
+export interface GuestLinkView {
+  id: string;
+  name: string;
+  url: string;
+  expiresAt: string | null;
+  clicksUsed: number;
+  clicksLimit: number | null;
+  status: LinkStatus;
+}
+
+export interface GuestAccessView {
+  enabled: boolean;
+  maxLinks: typeof MAX_LINKS_PER_ROOM;
+  links: GuestLinkView[];
+}
+
+/** How the "Manage guest access" menu item appears for one user in one room. */
+export type ManageMenuItem =
+  { state: 'absent' } | { state: 'disabled'; reason: string } | { state: 'enabled' };
+
+function actorOf(access: RoomAccess): Actor {
+  return { userId: access.launch.userId, name: access.launch.userName };
+}
+
+export class GuestAccessService {
+  constructor(
+    private readonly store: GuestAccessStore,
+    private readonly tokens: GuestLinkTokens,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Hosts always; moderators unless the platform reserves guest links to hosts. */
+  static mayManage(access: Pick<RoomAccess, 'role' | 'platform'>): boolean {
+    if (access.role === 'host') return true;
+    return access.role === 'moderator' && access.platform.settings.linkCreators === 'hosts-and-moderators';
+  }
+
+  menuItem(access: RoomAccess): ManageMenuItem {
+    if (!GuestAccessService.mayManage(access) || !guestAccessModulesEnabled(access.platform.settings)) {
+      return { state: 'absent' };
+    }
+    if (!guestAccessSupported(access.room)) {
+      return { state: 'disabled', reason: new UnsupportedRoomTypeError().message };
+    }
+    return { state: 'enabled' };
+  }
+
+  /** Every check a management request passes, in the order users meet them. */
+  private authorize(access: RoomAccess): void {
+    if (!GuestAccessService.mayManage(access)) {
+      throw new ForbiddenError(
+        access.role === 'moderator'
+          ? 'Only the room’s host can manage guest links on this platform.'
+          : 'Only hosts and moderators can manage guest access.',
+      );
+    }
+    if (!guestAccessModulesEnabled(access.platform.settings)) throw new FeatureDisabledError();
+    if (!guestAccessSupported(access.room)) throw new UnsupportedRoomTypeError();
+  }
+
+  async view(access: RoomAccess): Promise<GuestAccessView> {
+    this.authorize(access);
+    return this.currentView(access.room.id);
+  }
+
+  async setEnabled(access: RoomAccess, enabled: boolean): Promise<GuestAccessView> {
+    this.authorize(access);
+    const result = await this.store.setEnabled(access.room.id, enabled, actorOf(access));
+    if (!result) throw new NotFoundError('This room no longer exists.');
+    return this.currentView(access.room.id);
+  }
+
+  async createLink(access: RoomAccess, input: CreateLinkInput): Promise<GuestLinkView> {
+    this.authorize(access);
+    const token = this.tokens.mint();
+    const result = await this.store.createLink({
+      id: randomUUID(),
+      roomId: access.room.id,
+      name: input.name,
+      nameKey: linkNameKey(input.name),
+      tokenSeed: token.seed,
+      tokenHash: tokenHash(token.token),
+      clickLimit: input.clicks ?? null,
+      durationDays: input.durationDays ?? null,
+      actor: actorOf(access),
+    });
+    if (!result.ok) {
+      switch (result.reason) {
+        case 'guest-access-disabled':
+          throw new GuestAccessDisabledError();
+        case 'limit-reached':
+          throw new LinkLimitReachedError();
+        case 'name-taken':
+          throw new NameTakenError();
+        case 'room-missing':
+          throw new NotFoundError('This room no longer exists.');
+      }
+    }
+    return this.linkView(result.link, true);
+  }
+
+  async deleteLink(access: RoomAccess, linkId: string): Promise<void> {
+    this.authorize(access);
+    const deleted = await this.store.deleteLink(access.room.id, linkId, actorOf(access));
+    if (!deleted) throw new NotFoundError('This guest link does not exist or was already deleted.');
+  }
+
+  /** The read-only guest access groups the settings page lists, one per live link. */
+  async groups(access: RoomAccess): Promise<string[]> {
+    const state = await this.store.getState(access.room.id);
+    return (state?.links ?? []).map(guestAccessGroupName);
+  }
+
+  private async currentView(roomId: string): Promise<GuestAccessView> {
+    const state = await this.store.getState(roomId);
+    if (!state) throw new NotFoundError('This room no longer exists.');
+    return {
+      enabled: state.enabled,
+      maxLinks: MAX_LINKS_PER_ROOM,
+      links: state.links.map((link) => this.linkView(link, state.enabled)),
+    };
+  }
+
+  private linkView(link: GuestLink, guestAccessOn: boolean): GuestLinkView {
+    return {
+      id: link.id,
+      name: link.name,
+      url: this.tokens.urlOf(link.tokenSeed),
+      expiresAt: link.expiresAt ? link.expiresAt.toISOString() : null,
+      clicksUsed: link.clicksUsed,
+      clicksLimit: link.clickLimit,
+      status: linkStatus(link, guestAccessOn, this.now()),
+    };
+  }
+}

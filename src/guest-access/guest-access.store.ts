@@ -1,0 +1,37 @@
+import type { Actor, GuestLink } from './guest-link';
+
+export interface NewGuestLink {
+  id: string;
+  roomId: string;
+  name: string;
+  nameKey: string;
+  tokenSeed: string;
+  tokenHash: string;
+  clickLimit: number | null;
+  /** Days from the moment the store creates the link; null: never expires. */
+  durationDays: number | null;
+  actor: Actor;
+}
+
+export type CreateLinkResult =
+  | { ok: true; link: GuestLink }
+  | { ok: false; reason: 'room-missing' | 'guest-access-disabled' | 'limit-reached' | 'name-taken' };
+
+export interface GuestAccessState {
+  enabled: boolean;
+  /** Live links, oldest first. */
+  links: GuestLink[];
+}
+
+export interface GuestAccessStore {
+  getState(roomId: string): Promise<GuestAccessState | null>;
+  /** Sets the room's guest access; records an audit event when it changes. Null: no such room. */
+  setEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ changed: boolean } | null>;
+  /**
+   * Creates a link if guest access is on, the room has fewer than three live links and
+   * the name is free; atomic under concurrency. Records an audit event.
+   */
+  createLink(link: NewGuestLink): Promise<CreateLinkResult>;
+  /** Deletes a live link of the room for good; false if there is none. Records an audit event. */
+  deleteLink(roomId: string, linkId: string, actor: Actor): Promise<GuestLink | null>;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** product.md §5: the limits of the Create new link window. */
+export const MAX_LINKS_PER_ROOM = 3;
+export const LINK_NAME_MAX = 80;
+export const CLICK_LIMIT_MAX = 100_000;
+export const DURATION_DAYS_MAX = 365;
+
+export const LINK_STATUSES = ['active', 'expired', 'used-up', 'inactive'] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+
+export interface GuestLink {
+  id: string;
+  roomId: string;
+  name: string;
+  /** The random seed the link's secret token is derived from with the app secret. */
+  tokenSeed: string;
+  clickLimit: number | null;
+  clicksUsed: number;
+  expiresAt: Date | null;
+  createdBy: string;
+  createdByName: string | null;
+  createdAt: Date;
+}
+
+export interface Actor {
+  userId: string;
+  name: string | null;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Case- and space-insensitive: "Guest Speakers" and "guest speakers " are the same name in a room. */
+export function linkNameKey(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+const wholeNumber = (field: string, max: number) =>
+  z
+    .number({ message: `${field} must be a whole number.` })
+    .int(`${field} must be a whole number.`)
+    .min(1, `${field} must be at least 1.`)
+    .max(max, `${field} must be at most ${max.toLocaleString('en-US')}.`);
+
+export const createLinkInput = z
+  .object({
+    name: z
+      .string({ message: 'Enter a link name.' })
+      .transform((value) => value.normalize('NFC').trim())
+      .pipe(
+        z
+          .string()
+          .min(1, 'Enter a link name.')
+          .max(LINK_NAME_MAX, `Use at most ${LINK_NAME_MAX} characters.`)
+          .refine(
+            (value) => !CONTROL_CHARACTERS.test(value),
+            'Remove line breaks and other control characters.',
+          ),
+      ),
+    clicks: wholeNumber('# of clicks', CLICK_LIMIT_MAX).nullish(),
+    durationDays: wholeNumber('Duration', DURATION_DAYS_MAX).nullish(),
+  })
+  .strict();
+
+export type CreateLinkInput = z.infer<typeof createLinkInput>;
+
+export const setGuestAccessInput = z
+  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
+  .strict();
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function expiryFor(createdAt: Date, durationDays: number | null | undefined): Date | null {
+  return durationDays ? new Date(createdAt.getTime() + durationDays * DAY_MS) : null;
+}
+
+export function isExpired(link: Pick<GuestLink, 'expiresAt'>, now: Date): boolean {
+  return link.expiresAt !== null && link.expiresAt.getTime() <= now.getTime();
+}
+
+export function isUsedUp(link: Pick<GuestLink, 'clickLimit' | 'clicksUsed'>): boolean {
+  return link.clickLimit !== null && link.clicksUsed >= link.clickLimit;
+}
+
+/**
+ * A link's standing. Expiry and a reached limit are permanent and shown first;
+ * "inactive" is the reversible state while guest access is off (or its modules are).
+ */
+export function linkStatus(
+  link: Pick<GuestLink, 'expiresAt' | 'clickLimit' | 'clicksUsed'>,
+  guestAccessOn: boolean,
+  now: Date,
+): LinkStatus {
+  if (isExpired(link, now)) return 'expired';
+  if (isUsedUp(link)) return 'used-up';
+  return guestAccessOn ? 'active' : 'inactive';
+}
+
+/** The window's count line: "No links added" / "1 link" / "2 links" / "3 links". */
+export function linkCountText(count: number): string {
+  if (count === 0) return 'No links added';
+  return count === 1 ? '1 link' : `${count} links`;
+}
+
+/** The read-only group that represents one link's guests on the room's settings page. */
+export function guestAccessGroupName(link: Pick<GuestLink, 'name'>): string {
+  return `Guest access: ${link.name}`;
+}

@@ -1,0 +1,146 @@
+import type { Actor, GuestLink } from '../../guest-access/guest-link';
+import { MAX_LINKS_PER_ROOM } from '../../guest-access/guest-link';
+import type {
+  CreateLinkResult,
+  GuestAccessState,
+  GuestAccessStore,
+  NewGuestLink,
+} from '../../guest-access/guest-access.store';
+import type { SqlClient, SqlExecutor } from './sql-client';
+
+export interface GuestLinkRow {
+  id: string;
+  room_id: string;
+  name: string;
+  token_seed: string;
+  click_limit: number | null;
+  clicks_used: number;
+  expires_at: Date | null;
+  created_by: string;
+  created_by_name: string | null;
+  created_at: Date;
+}
+
+export function toGuestLink(row: GuestLinkRow): GuestLink {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    name: row.name,
+    tokenSeed: row.token_seed,
+    clickLimit: row.click_limit,
+    clicksUsed: row.clicks_used,
+    expiresAt: row.expires_at,
+    createdBy: row.created_by,
+    createdByName: row.created_by_name,
+    createdAt: row.created_at,
+  };
+}
+
+export async function recordAudit(
+  db: SqlExecutor,
+  roomId: string,
+  actor: Actor,
+  action: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_events (room_id, actor_user_id, actor_name, action, details) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+    [roomId, actor.userId, actor.name, action, JSON.stringify(details)],
+  );
+}
+
+export class PgGuestAccessStore implements GuestAccessStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async getState(roomId: string): Promise<GuestAccessState | null> {
+    const [room] = await this.sql.query<{ guest_access_enabled: boolean }>(
+      'SELECT guest_access_enabled FROM rooms WHERE id = $1',
+      [roomId],
+    );
+    if (!room) return null;
+    const links = await this.sql.query<GuestLinkRow>(
+      'SELECT * FROM guest_links WHERE room_id = $1 AND deleted_at IS NULL ORDER BY created_at, slot',
+      [roomId],
+    );
+    return { enabled: room.guest_access_enabled, links: links.map(toGuestLink) };
+  }
+
+  async setEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ changed: boolean } | null> {
+    return this.sql.transaction(async (tx) => {
+      const [room] = await tx.query<{ guest_access_enabled: boolean }>(
+        'SELECT guest_access_enabled FROM rooms WHERE id = $1 FOR UPDATE',
+        [roomId],
+      );
+      if (!room) return null;
+      if (room.guest_access_enabled === enabled) return { changed: false };
+      await tx.query('UPDATE rooms SET guest_access_enabled = $2, updated_at = now() WHERE id = $1', [
+        roomId,
+        enabled,
+      ]);
+      await recordAudit(tx, roomId, actor, enabled ? 'guest-access.enabled' : 'guest-access.disabled');
+      return { changed: true };
+    });
+  }
+
+  async createLink(link: NewGuestLink): Promise<CreateLinkResult> {
+    return this.sql.transaction(async (tx): Promise<CreateLinkResult> => {
+      // The room row lock serialises every create in this room: the count and the
+      // name check below cannot be overtaken by a parallel request.
+      const [room] = await tx.query<{ guest_access_enabled: boolean }>(
+        'SELECT guest_access_enabled FROM rooms WHERE id = $1 FOR UPDATE',
+        [link.roomId],
+      );
+      if (!room) return { ok: false, reason: 'room-missing' };
+      if (!room.guest_access_enabled) return { ok: false, reason: 'guest-access-disabled' };
+      const live = await tx.query<{ slot: number; name_key: string }>(
+        'SELECT slot, name_key FROM guest_links WHERE room_id = $1 AND deleted_at IS NULL',
+        [link.roomId],
+      );
+      if (live.some((row) => row.name_key === link.nameKey)) return { ok: false, reason: 'name-taken' };
+      const taken = new Set(live.map((row) => row.slot));
+      const slot = [1, 2, 3].find((candidate) => !taken.has(candidate));
+      if (live.length >= MAX_LINKS_PER_ROOM || slot === undefined)
+        return { ok: false, reason: 'limit-reached' };
+      const [row] = await tx.query<GuestLinkRow>(
+        `INSERT INTO guest_links (id, room_id, slot, name, name_key, token_seed, token_hash, click_limit, expires_at,
+                                  created_by, created_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                 CASE WHEN $9::int IS NULL THEN NULL ELSE now() + make_interval(days => $9::int) END, $10, $11)
+         RETURNING *`,
+        [
+          link.id,
+          link.roomId,
+          slot,
+          link.name,
+          link.nameKey,
+          link.tokenSeed,
+          link.tokenHash,
+          link.clickLimit,
+          link.durationDays,
+          link.actor.userId,
+          link.actor.name,
+        ],
+      );
+      const created = toGuestLink(row!);
+      await recordAudit(tx, link.roomId, link.actor, 'guest-link.created', {
+        linkId: created.id,
+        linkName: created.name,
+        clickLimit: created.clickLimit,
+        expiresAt: created.expiresAt,
+      });
+      return { ok: true, link: created };
+    });
+  }
+
+  async deleteLink(roomId: string, linkId: string, actor: Actor): Promise<GuestLink | null> {
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<GuestLinkRow>(
+        `UPDATE guest_links SET deleted_at = now() WHERE id = $1 AND room_id = $2 AND deleted_at IS NULL RETURNING *`,
+        [linkId, roomId],
+      );
+      if (!row) return null;
+      await recordAudit(tx, roomId, actor, 'guest-link.deleted', { linkId, linkName: row.name });
+      return toGuestLink(row);
+    });
+  }
+}
