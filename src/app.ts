@@ -16,6 +16,11 @@ import { RoomService } from './rooms/room.service';
 import { GuestAccessService } from './guest-access/guest-access.service';
 import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';
 import { GuestLinkTokens } from './guest-access/guest-link-token';
+import { guestRouter } from './guests/guest.routes';
+import { GuestService } from './guests/guest.service';
+import type { LobbyHub } from './lobby/lobby-hub';
+import { lobbyRouter } from './lobby/lobby.routes';
+import { LobbyService } from './lobby/lobby.service';
 import { sandboxRouter } from './sandbox/sandbox.routes';
 import type { SandboxPlatform } from './sandbox/sandbox-platform';
 import type { Storage } from './storage';
@@ -28,16 +33,26 @@ export interface AppDependencies {
   lti: LtiProvider;
   registry: PlatformRegistry;
   sandbox: SandboxPlatform | null;
+  /** This instance's lobby streams, already listening to the event channel. */
+  lobbyHub: LobbyHub;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, storage, lti, registry, sandbox } = deps;
+  const { config, logger, storage, lti, registry, sandbox, lobbyHub } = deps;
   const rooms = new RoomService(storage.rooms, registry);
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
     new GuestLinkTokens(config.appSecret, config.publicUrl),
+    storage.lobbyEvents,
   );
+  const guests = new GuestService(
+    storage.guests,
+    storage.lobbyEvents,
+    logger,
+    config.guestLimits.waitingPerRoom,
+  );
+  const lobby = new LobbyService(storage.guests, storage.lobbyEvents, logger);
   const pages = roomPages(rooms, guestAccess);
 
   const app = express();
@@ -65,6 +80,8 @@ export function createApp(deps: AppDependencies): Express {
           method: req.method,
           url: req.url.replace(/ltik=[^&]+/, 'ltik=…'),
         }),
+        // Response headers repeat on every line and say nothing new.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
@@ -94,6 +111,7 @@ export function createApp(deps: AppDependencies): Express {
     });
   });
   if (sandbox) app.use('/sandbox', sandboxRouter(sandbox));
+  app.use(guestRouter(config, guests, lobbyHub));
 
   // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
   wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl, renderMediaPage: pages.renderMediaPage });
@@ -103,6 +121,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   lti.app.use(pages.router);
   lti.app.use(guestAccessRouter(rooms, guestAccess));
+  lti.app.use(lobbyRouter(rooms, lobby, lobbyHub));
   lti.app.use(deepLinkingRouter({ lti, rooms, publicUrl: config.publicUrl }));
   app.use(lti.app);
 

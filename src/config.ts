@@ -41,6 +41,14 @@ export interface Config {
   logLevel: string;
   lti: { clockSkewSeconds: number };
   databaseConnectTimeoutMs: number;
+  /** Requests per minute the public guest routes accept (rate limits). */
+  guestLimits: {
+    joinsPerIpPerMinute: number;
+    joinsPerLinkPerMinute: number;
+    pagesPerIpPerMinute: number;
+    /** Guests that may wait in one room's lobby at once. */
+    waitingPerRoom: number;
+  };
 }
 
 const booleanWords: Record<string, boolean> = {
@@ -108,6 +116,10 @@ const envSchema = z.object({
     .max(300, 'must be a whole number of seconds between 0 and 300')
     .default(60),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  GUEST_JOINS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  GUEST_JOINS_PER_LINK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  GUEST_PAGES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  LOBBY_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -182,6 +194,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     lti: { clockSkewSeconds: vars.LTI_CLOCK_SKEW_SECONDS },
     databaseConnectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,
+    guestLimits: {
+      joinsPerIpPerMinute: vars.GUEST_JOINS_PER_IP_PER_MINUTE,
+      joinsPerLinkPerMinute: vars.GUEST_JOINS_PER_LINK_PER_MINUTE,
+      pagesPerIpPerMinute: vars.GUEST_PAGES_PER_IP_PER_MINUTE,
+      waitingPerRoom: vars.LOBBY_CAPACITY,
+    },
   };
 }
 

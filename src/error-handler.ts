@@ -19,28 +19,50 @@ const STATUS_TITLES: Record<number, string> = {
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '53300',
   '57P01',
   '57P02',
   '57P03',
   '08000',
   '08001',
   '08003',
+  '08004',
   '08006',
 ]);
+
+/**
+ * The same outages by message alone: ltijs catches its own database errors and passes on
+ * only their message. These are node-postgres's and PostgreSQL's own wordings (pg-client.ts
+ * prefixes socket errors with "PostgreSQL server unreachable"), never a platform's.
+ */
+const CONNECTION_ERROR_MESSAGE = new RegExp(
+  [
+    'PostgreSQL server unreachable',
+    'Connection terminated',
+    'connection timeout',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'terminating connection due to administrator command',
+    'terminating connection because of crash of another server process',
+    'the database system is (starting up|shutting down|in recovery mode|not (yet )?accepting connections)',
+    'sorry, too many clients already',
+    'PGlite is closed',
+  ].join('|'),
+  'i',
+);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error|PGlite is closed/i.test(
-      message,
-    )
-  );
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGE.test(message);
 }
 
 /** Turns anything thrown into an AppError; unknown errors become an opaque 500. */

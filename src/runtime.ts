@@ -6,8 +6,10 @@ import { StartupError } from './errors';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { launchGuard, loginGuard } from './lti/launch-guards';
+import { ltijsOutageAs503 } from './lti/ltijs-outage';
 import { createLtiProvider, syncLtijsPlatforms } from './lti/provider';
 import { toPlatform, type Platform } from './platforms/platform';
+import { LobbyHub } from './lobby/lobby-hub';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
 import { openStorage, type Storage } from './storage';
@@ -22,6 +24,7 @@ export interface Runtime {
   lti: LtiProvider;
   registry: PlatformRegistry;
   sandbox: SandboxPlatform | null;
+  lobbyHub: LobbyHub;
   close(): Promise<void>;
 }
 
@@ -66,11 +69,18 @@ export async function startRuntime(
     const lti = await createLtiProvider({
       config,
       database: storage.ltiDatabase,
-      addons: [...securityHeaders(config), loginGuard(guardDependencies), launchGuard(guardDependencies)],
+      addons: [
+        ...securityHeaders(config),
+        ltijsOutageAs503,
+        loginGuard(guardDependencies),
+        launchGuard(guardDependencies),
+      ],
     });
     await syncLtijsPlatforms(lti, platforms);
 
-    const app = createApp({ config, logger, storage, lti, registry, sandbox });
+    const lobbyHub = new LobbyHub(storage.lobbyEvents, storage.guests, logger);
+    await lobbyHub.start();
+    const app = createApp({ config, logger, storage, lti, registry, sandbox, lobbyHub });
     const maintenance = setInterval(() => {
       storage
         .purgeExpired()
@@ -85,8 +95,10 @@ export async function startRuntime(
       lti,
       registry,
       sandbox,
+      lobbyHub,
       async close() {
         clearInterval(maintenance);
+        await lobbyHub.stop();
         await lti.close({ silent: true });
         if (!storageOverride) await storage.close();
       },

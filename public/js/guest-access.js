@@ -374,15 +374,46 @@
     document.getElementById('link-name').focus();
   }
 
+  var logDialog = document.getElementById('guest-log-dialog');
+
+  function openLog() {
+    var body = document.getElementById('guest-log-body');
+    body.textContent = '';
+    document.getElementById('guest-log-csv').href =
+      api + '/guest-log?format=csv&ltik=' + encodeURIComponent(ltik);
+    logDialog.showModal();
+    request('GET', '/guest-log').then(
+      function (json) {
+        document.getElementById('guest-log-empty').hidden = json.entries.length > 0;
+        json.entries.forEach(function (entry) {
+          var row = el('tr');
+          var who = el('td');
+          who.appendChild(el('strong', null, entry.name));
+          who.appendChild(el('div', 'muted', entry.email));
+          row.appendChild(who);
+          row.appendChild(el('td', null, entry.linkName));
+          row.appendChild(el('td', null, new Date(entry.joinedAt).toLocaleString(locale)));
+          row.appendChild(el('td', null, entry.outcome + (entry.decidedBy ? ' by ' + entry.decidedBy : '')));
+          body.appendChild(row);
+        });
+      },
+      function (failure) {
+        document.getElementById('guest-log-empty').hidden = false;
+        document.getElementById('guest-log-empty').textContent = messageOf(failure);
+      },
+    );
+  }
+
   document.addEventListener('menu-select', function (event) {
     if (event.detail && event.detail.action === 'manage-guest-access') openManage();
   });
   toggle.addEventListener('click', setToggle);
   createButton.addEventListener('click', openCreate);
+  document.getElementById('guest-log-button').addEventListener('click', openLog);
   form.addEventListener('submit', submitCreate);
   document.getElementById('delete-link-confirm').addEventListener('click', confirmDelete);
 
-  [manageDialog, createDialog, deleteDialog].forEach(function (dialog) {
+  [manageDialog, createDialog, deleteDialog, logDialog].forEach(function (dialog) {
     dialog.querySelectorAll('[data-close]').forEach(function (button) {
       button.addEventListener('click', function () {
         dialog.close();

@@ -22,6 +22,7 @@ import {
   type LinkStatus,
 } from './guest-link';
 import { GuestLinkTokens, tokenHash } from './guest-link-token';
+import { lobbyEvent, type LobbyEventChannel } from '../lobby/lobby-events';
 
 export interface GuestLinkView {
   id: string;
@@ -51,6 +52,8 @@ export class GuestAccessService {
   constructor(
     private readonly store: GuestAccessStore,
     private readonly tokens: GuestLinkTokens,
+    /** Tells waiting guests when access is turned off or their link deleted. */
+    private readonly events: LobbyEventChannel,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -92,6 +95,7 @@ export class GuestAccessService {
     this.authorize(access);
     const result = await this.store.setEnabled(access.room.id, enabled, actorOf(access));
     if (!result) throw new NotFoundError('This room no longer exists.');
+    if (result.changed && !enabled) await this.events.publish(lobbyEvent(access.room.id));
     return this.currentView(access.room.id);
   }
 
@@ -128,6 +132,7 @@ export class GuestAccessService {
     this.authorize(access);
     const deleted = await this.store.deleteLink(access.room.id, linkId, actorOf(access));
     if (!deleted) throw new NotFoundError('This guest link does not exist or was already deleted.');
+    await this.events.publish(lobbyEvent(access.room.id));
   }
 
   /** The read-only guest access groups the settings page lists, one per live link. */

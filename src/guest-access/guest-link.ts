@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasForbiddenCharacters } from '../text';
 
 /** product.md §5: the limits of the Create new link window. */
 export const MAX_LINKS_PER_ROOM = 3;
@@ -28,9 +29,6 @@ export interface Actor {
   name: string | null;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /** Case- and space-insensitive: "Guest Speakers" and "guest speakers " are the same name in a room. */
 export function linkNameKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -54,7 +52,7 @@ export const createLinkInput = z
           .min(1, 'Enter a link name.')
           .max(LINK_NAME_MAX, `Use at most ${LINK_NAME_MAX} characters.`)
           .refine(
-            (value) => !CONTROL_CHARACTERS.test(value),
+            (value) => !hasForbiddenCharacters(value),
             'Remove line breaks and other control characters.',
           ),
       ),

@@ -1,7 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { LtiProvider } from 'ltijs';
 import { z } from 'zod';
-import { ForbiddenError, UnauthenticatedError } from '../errors';
+import { hasForbiddenCharacters } from '../text';
+import { isDatabaseUnavailable } from '../error-handler';
+import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../errors';
 import { PLACED_BY_PARAMETER, type RoomAccess, type RoomService } from '../rooms/room.service';
 import { launchFrom, ltikFrom } from './claims';
 import { DeepLinkingUnsupportedError, signDeepLinkingResponse } from './deep-linking';
@@ -12,18 +14,13 @@ import { atLeast } from './roles';
 /** Paths that only a launched user may reach; anything else falls through to the 404 page. */
 const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;
 
-function noControlCharacters(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return !/[\u0000-\u001f\u007f]/.test(value);
-}
-
 const deepLinkingForm = z.object({
   title: z
     .string({ message: 'Enter a title.' })
     .trim()
     .min(1, 'Enter a title.')
     .max(200, 'Use at most 200 characters.')
-    .refine(noControlCharacters, 'Remove line breaks and control characters.'),
+    .refine((value) => !hasForbiddenCharacters(value), 'Remove line breaks and control characters.'),
   roomType: z.enum(['room', 'media-gallery']).default('room'),
 });
 
@@ -40,6 +37,9 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
   const refuse = (req: Request, res: Response, next: NextFunction) => {
     const details = (res.locals.err as { details?: { message?: string } } | undefined)?.details;
     const code = String(details?.message ?? '');
+    // ltijs also lands here when its session lookup could not reach the database: that
+    // is an outage to retry, not a launch to refuse.
+    if (isDatabaseUnavailable({ message: code })) return next(new ServiceUnavailableError());
     if (code === 'NO_LTIK_OR_IDTOKEN_FOUND' || code === 'Session not found.') {
       if (!PROTECTED_PATH.test(req.path)) return next();
       return next(

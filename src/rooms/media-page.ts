@@ -27,10 +27,14 @@ export interface MediaPage {
   guestAccessWindow: boolean;
   /** BCP 47 locale the LMS launched with, for dates. */
   locale: string;
+  /** The moderators' Lobby panel is on the page. */
+  lobbyPanel: boolean;
+  lobbyEnabled: boolean;
 }
 
 export interface MediaPageFeatures {
   manageGuestAccess: ManageMenuItem;
+  lobby: boolean;
 }
 
 const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
@@ -74,5 +78,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     menu,
     guestAccessWindow: manage.state === 'enabled',
     locale: access.launch.locale ?? 'en-US',
+    lobbyPanel: features.lobby,
+    lobbyEnabled: room.lobbyEnabled,
   };
 }

@@ -1,5 +1,6 @@
 import express, { type Response, type Router } from 'express';
 import type { GuestAccessService } from '../guest-access/guest-access.service';
+import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
 import type { RoomAccess, RoomService } from './room.service';
@@ -14,7 +15,10 @@ export function roomPages(rooms: RoomService, guestAccess: GuestAccessService): 
   async function renderMediaPage(res: Response, access: RoomAccess): Promise<void> {
     res.set('Cache-Control', 'no-store');
     res.render('rooms/media-page', {
-      page: mediaPageFor(access, ltikFrom(res), { manageGuestAccess: guestAccess.menuItem(access) }),
+      page: mediaPageFor(access, ltikFrom(res), {
+        manageGuestAccess: guestAccess.menuItem(access),
+        lobby: LobbyService.available(access),
+      }),
     });
   }
 

@@ -1,4 +1,6 @@
 import type { GuestAccessStore } from '../guest-access/guest-access.store';
+import type { GuestStore } from '../guests/guest.store';
+import type { LobbyEventChannel } from '../lobby/lobby-events';
 import type { LoginStateStore } from '../lti/login-state.store';
 import type { PlatformStore } from '../platforms/platform.store';
 import type { RoomStore } from '../rooms/room.store';
@@ -13,12 +15,15 @@ export interface Storage {
   readonly platforms: PlatformStore;
   readonly rooms: RoomStore;
   readonly guestAccess: GuestAccessStore;
+  readonly guests: GuestStore;
+  /** Lobby changes, delivered to every instance sharing this database. */
+  readonly lobbyEvents: LobbyEventChannel;
   readonly loginStates: LoginStateStore;
   readonly sandboxKeys: SandboxKeyStore;
   readonly ltiDatabase: LtiDatabase;
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
-  /** Deletes rows whose time to live has passed. */
+  /** Deletes rows whose time to live has passed, and guest log entries past their platform's retention. */
   purgeExpired(): Promise<void>;
   close(): Promise<void>;
 }

@@ -49,6 +49,22 @@ export async function recordAudit(
   );
 }
 
+async function turnAwayWaiting(
+  db: SqlExecutor,
+  where: string,
+  params: unknown[],
+  reason: 'guest-access-off' | 'link-deleted',
+  actor: Actor,
+): Promise<void> {
+  const next = params.length + 1;
+  await db.query(
+    `UPDATE guest_visits
+     SET status = 'denied', outcome_reason = $${next}, decided_at = now(), decided_by = $${next + 1}, decided_by_name = $${next + 2}
+     WHERE ${where} AND status = 'waiting'`,
+    [...params, reason, actor.userId, actor.name],
+  );
+}
+
 export class PgGuestAccessStore implements GuestAccessStore {
   constructor(private readonly sql: SqlClient) {}
 
@@ -78,6 +94,8 @@ export class PgGuestAccessStore implements GuestAccessStore {
         enabled,
       ]);
       await recordAudit(tx, roomId, actor, enabled ? 'guest-access.enabled' : 'guest-access.disabled');
+      // Guests still waiting are turned away; admitted ones stay until they reload.
+      if (!enabled) await turnAwayWaiting(tx, 'room_id = $1', [roomId], 'guest-access-off', actor);
       return { changed: true };
     });
   }
@@ -140,6 +158,7 @@ export class PgGuestAccessStore implements GuestAccessStore {
       );
       if (!row) return null;
       await recordAudit(tx, roomId, actor, 'guest-link.deleted', { linkId, linkName: row.name });
+      await turnAwayWaiting(tx, 'link_id = $1', [linkId], 'link-deleted', actor);
       return toGuestLink(row);
     });
   }

@@ -3,10 +3,12 @@ import { StartupError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
+import { PgGuestStore } from './guest.pg-store';
+import { PgLobbyEventChannel } from './lobby-events.pg';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
 import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
-import { openPgClient } from './pg-client';
+import { describeConnectionError, openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import { PgPlatformStore } from './platform.pg-store';
 import { PgRoomStore } from './room.pg-store';
@@ -22,6 +24,19 @@ function describeServer(url: string): string {
   }
 }
 
+/** The driver's reason, with a hint for timeouts and never the URL's password. */
+function describeFailure(error: unknown, url: string, connectTimeoutMs: number): string {
+  let reason = describeConnectionError(error);
+  if (/timeout/i.test(reason)) reason += ` (no answer within DB_CONNECT_TIMEOUT_MS=${connectTimeoutMs} ms)`;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) reason = reason.split(password).join('***');
+  } catch {
+    // An unparseable URL has no password to hide.
+  }
+  return reason;
+}
+
 async function connect(
   database: Exclude<DatabaseConfig, { kind: 'mongodb' }>,
   connectTimeoutMs: number,
@@ -29,6 +44,8 @@ async function connect(
 ) {
   if (database.kind === 'pglite') return openPgliteClient(database.dataDir);
   try {
+    // Bounded: the pool gives up on a connection attempt after connectTimeoutMs, whether
+    // the port is closed (at once) or something accepts and never answers (at the timeout).
     return await openPgClient({
       url: database.url,
       connectTimeoutMs,
@@ -36,7 +53,7 @@ async function connect(
     });
   } catch (error) {
     throw new StartupError(
-      `Cannot connect to PostgreSQL at ${describeServer(database.url)}: ${(error as Error).message}`,
+      `Cannot connect to PostgreSQL at ${describeServer(database.url)}: ${describeFailure(error, database.url, connectTimeoutMs)}`,
       { cause: error },
     );
   }
@@ -49,6 +66,8 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     platforms: new PgPlatformStore(sql),
     rooms: new PgRoomStore(sql),
     guestAccess: new PgGuestAccessStore(sql),
+    guests: new PgGuestStore(sql),
+    lobbyEvents: new PgLobbyEventChannel(sql),
     loginStates: new PgLoginStateStore(sql),
     sandboxKeys: new PgSandboxKeyStore(sql),
     ltiDatabase: { plugin: new LtijsSqlPlugin(sql) },
@@ -58,6 +77,13 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     async purgeExpired() {
       await sql.query('DELETE FROM lti_documents WHERE expires_at <= now()');
       await sql.query('DELETE FROM lti_login_states WHERE expires_at <= now()');
+      for (const table of ['guest_visits', 'audit_events']) {
+        await sql.query(
+          `DELETE FROM ${table} t USING rooms r, platforms p
+           WHERE t.room_id = r.id AND r.platform_id = p.id
+             AND t.created_at < now() - make_interval(days => COALESCE((p.settings ->> 'guestLogRetentionDays')::int, 90))`,
+        );
+      }
     },
     close: () => sql.close(),
   };

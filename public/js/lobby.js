@@ -1,0 +1,211 @@
+// The moderators' Lobby panel: live list of waiting guests with Admit, Deny, Admit all,
+// the lobby setting, a count badge and an optional sound.
+(function () {
+  'use strict';
+  var main = document.querySelector('main[data-room-id]');
+  var panel = document.getElementById('lobby-panel');
+  if (!main || !panel) return;
+
+  var ltik = main.dataset.ltik;
+  var api = '/api/rooms/' + encodeURIComponent(main.dataset.roomId);
+  var list = document.getElementById('lobby-list');
+  var empty = document.getElementById('lobby-empty');
+  var badge = document.getElementById('lobby-count');
+  var admitAll = document.getElementById('lobby-admit-all');
+  var toggle = document.getElementById('lobby-toggle');
+  var sound = document.getElementById('lobby-sound');
+  var error = document.getElementById('lobby-error');
+  var announcer = document.getElementById('announcer');
+  var known = {};
+  var first = true;
+  var waiting = [];
+  var polling = null;
+
+  try {
+    sound.checked = window.localStorage.getItem('guestlink.lobbySound') === 'on';
+  } catch {
+    sound.checked = false;
+  }
+
+  function request(method, path, body) {
+    var options = {
+      method: method,
+      headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
+    };
+    if (body !== undefined) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    return fetch(api + path, options).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) throw json.error || { message: 'Something went wrong.' };
+        return json;
+      });
+    });
+  }
+
+  function showError(message) {
+    error.textContent = message || '';
+    error.hidden = !message;
+  }
+
+  function announce(message) {
+    if (!announcer) return;
+    announcer.textContent = '';
+    window.setTimeout(function () {
+      announcer.textContent = message;
+    }, 50);
+  }
+
+  function chime() {
+    if (!sound.checked || !window.AudioContext) return;
+    var context = new window.AudioContext();
+    var oscillator = context.createOscillator();
+    var gain = context.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.setValueAtTime(0.15, context.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.4);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start();
+    oscillator.stop(context.currentTime + 0.4);
+  }
+
+  function since(iso) {
+    var seconds = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 1000));
+    if (seconds < 60) return seconds + ' s';
+    var minutes = Math.floor(seconds / 60);
+    return minutes < 60 ? minutes + ' min' : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function decide(guest, action) {
+    request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/' + action).then(
+      function () {
+        announce(guest.name + (action === 'admit' ? ' admitted' : ' declined'));
+      },
+      function (failure) {
+        showError(failure.message);
+      },
+    );
+  }
+
+  function renderTimes() {
+    list.querySelectorAll('[data-since]').forEach(function (node) {
+      node.textContent = 'waiting ' + since(node.dataset.since);
+    });
+  }
+
+  function render(view) {
+    showError('');
+    toggle.setAttribute('aria-checked', view.lobbyEnabled ? 'true' : 'false');
+    waiting = view.waiting;
+    var arrived = waiting.filter(function (guest) {
+      return !known[guest.id];
+    });
+    known = {};
+    waiting.forEach(function (guest) {
+      known[guest.id] = true;
+    });
+    badge.textContent = String(waiting.length);
+    badge.setAttribute(
+      'aria-label',
+      waiting.length + (waiting.length === 1 ? ' guest waiting' : ' guests waiting'),
+    );
+    badge.classList.toggle('count-badge-active', waiting.length > 0);
+    empty.hidden = waiting.length > 0;
+    admitAll.disabled = waiting.length === 0;
+    list.textContent = '';
+    waiting.forEach(function (guest) {
+      var item = el('li', 'lobby-guest');
+      var who = el('div', 'lobby-guest-who');
+      who.appendChild(el('strong', null, guest.name));
+      who.appendChild(el('span', 'muted', guest.email));
+      var meta = el('span', 'muted');
+      meta.appendChild(document.createTextNode('via ' + guest.linkName + ' · '));
+      var time = el('span', null, 'waiting ' + since(guest.waitingSince));
+      time.dataset.since = guest.waitingSince;
+      meta.appendChild(time);
+      who.appendChild(meta);
+      item.appendChild(who);
+      var buttons = el('div', 'lobby-guest-actions');
+      var admit = el('button', 'button button-primary', 'Admit');
+      admit.type = 'button';
+      admit.setAttribute('aria-label', 'Admit ' + guest.name);
+      admit.addEventListener('click', function () {
+        decide(guest, 'admit');
+      });
+      var deny = el('button', 'button', 'Deny');
+      deny.type = 'button';
+      deny.setAttribute('aria-label', 'Deny ' + guest.name);
+      deny.addEventListener('click', function () {
+        decide(guest, 'deny');
+      });
+      buttons.appendChild(admit);
+      buttons.appendChild(deny);
+      item.appendChild(buttons);
+      list.appendChild(item);
+    });
+    if (!first && arrived.length > 0) {
+      chime();
+      announce(
+        arrived.length === 1
+          ? arrived[0].name + ' is waiting in the lobby'
+          : arrived.length + ' guests are waiting in the lobby',
+      );
+    }
+    first = false;
+  }
+
+  function load() {
+    return request('GET', '/lobby').then(render, function (failure) {
+      showError(failure.message);
+    });
+  }
+
+  function startPolling() {
+    if (!polling) polling = window.setInterval(load, 5000);
+  }
+
+  if ('EventSource' in window) {
+    var source = new EventSource(api + '/lobby/events?ltik=' + encodeURIComponent(ltik));
+    source.addEventListener('lobby', function (event) {
+      render(JSON.parse(event.data));
+    });
+    source.onerror = startPolling;
+  } else {
+    load();
+    startPolling();
+  }
+  window.setInterval(renderTimes, 15000);
+
+  admitAll.addEventListener('click', function () {
+    request('POST', '/lobby/admit-all').then(
+      function (result) {
+        announce(result.admitted + (result.admitted === 1 ? ' guest admitted' : ' guests admitted'));
+      },
+      function (failure) {
+        showError(failure.message);
+      },
+    );
+  });
+  toggle.addEventListener('click', function () {
+    var enabled = toggle.getAttribute('aria-checked') !== 'true';
+    request('PUT', '/lobby', { enabled: enabled }).then(render, function (failure) {
+      showError(failure.message);
+    });
+  });
+  sound.addEventListener('change', function () {
+    try {
+      window.localStorage.setItem('guestlink.lobbySound', sound.checked ? 'on' : 'off');
+    } catch {
+      /* storage may be blocked inside LMS frames */
+    }
+    if (sound.checked) chime();
+  });
+})();

@@ -1,0 +1,43 @@
+// The waiting page: moves on by itself when a moderator decides, live (server-sent
+// events) or by polling. Without JavaScript the page's meta refresh does the same.
+(function () {
+  'use strict';
+  var main = document.querySelector('main[data-room-id]');
+  if (!main) return;
+  var base = '/guest/rooms/' + encodeURIComponent(main.dataset.roomId);
+  var polling = null;
+  var done = false;
+
+  function follow(data) {
+    if (done || !data || data.status === 'waiting') return;
+    done = true;
+    window.location.assign(data.status === 'admitted' ? data.location : base + '/waiting');
+  }
+
+  function poll() {
+    fetch(base + '/status', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(follow)
+      .catch(function () {});
+  }
+
+  function startPolling() {
+    if (!polling) polling = window.setInterval(poll, 3000);
+  }
+
+  if ('EventSource' in window) {
+    var source = new EventSource(base + '/events');
+    source.addEventListener('status', function (event) {
+      var data = JSON.parse(event.data);
+      if (data.status !== 'waiting') {
+        source.close();
+        follow(data);
+      }
+    });
+    source.onerror = startPolling;
+  } else {
+    startPolling();
+  }
+})();

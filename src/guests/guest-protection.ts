@@ -1,0 +1,79 @@
+import type { Request, RequestHandler } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+
+export class CsrfError extends AppError {
+  constructor() {
+    super(403, 'CSRF_FAILED', 'This form has expired or was not sent from Guestlink’s own page.', {
+      title: 'Please try again',
+      locals: { hint: 'Go back, reload the page and send the form again.' },
+    });
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      429,
+      'TOO_MANY_REQUESTS',
+      'Too many attempts in a short time from here. Please wait a moment and try again.',
+      {
+        title: 'Too many requests',
+        headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
+      },
+    );
+  }
+}
+
+/**
+ * CSRF protection for the guest forms: a double-submit token (csrf-csrf) in a
+ * strict cookie and a hidden field. Guests have no session, so the token is bound
+ * to the browser by its cookie alone.
+ */
+export function guestCsrf(config: Config) {
+  const { generateCsrfToken, validateRequest } = doubleCsrf({
+    getSecret: () => config.appSecret,
+    getSessionIdentifier: () => 'guest',
+    cookieName: config.isHttps ? '__Host-gl_csrf' : 'gl_csrf',
+    cookieOptions: { sameSite: 'strict', secure: config.isHttps, path: '/', httpOnly: true },
+    getCsrfTokenFromRequest: (req: Request) => {
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
+  });
+  const verify: RequestHandler = (req, _res, next) =>
+    next(validateRequest(req) ? undefined : new CsrfError());
+  return {
+    token: (req: Request, res: Parameters<typeof generateCsrfToken>[1]) => generateCsrfToken(req, res),
+    verify,
+  };
+}
+
+function limiter(limit: number, key: (req: Request) => string): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: key,
+    handler: (req, _res, next) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      next(new TooManyRequestsError(reset ? Math.ceil((reset.getTime() - Date.now()) / 1000) : 60));
+    },
+  });
+}
+
+/** Rate limits for the public guest routes (per instance, in memory). */
+export function guestRateLimits(config: Config) {
+  const clientKey = (req: Request) => `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`;
+  return {
+    pagesPerIp: limiter(config.guestLimits.pagesPerIpPerMinute, clientKey),
+    joinsPerIp: limiter(config.guestLimits.joinsPerIpPerMinute, clientKey),
+    joinsPerLink: limiter(
+      config.guestLimits.joinsPerLinkPerMinute,
+      (req) => `link:${String(req.params.token)}`,
+    ),
+  };
+}

@@ -1,0 +1,152 @@
+import cookieParser from 'cookie-parser';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Config } from '../config';
+import type { LobbyHub } from '../lobby/lobby-hub';
+import { openEventStream } from '../http/sse';
+import { joinForm } from './guest';
+import { GuestProblemError } from './guest-pages';
+import { guestCsrf, guestRateLimits } from './guest-protection';
+import { GuestSessions } from './guest-session';
+import type { GuestService } from './guest.service';
+import type { VisitContext } from './guest.store';
+
+export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
+export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;
+
+function nextLocation(context: VisitContext): string {
+  return context.visit.status === 'admitted'
+    ? guestRoomPath(context.visit.roomId)
+    : waitingPath(context.visit.roomId);
+}
+
+/**
+ * The public, unauthenticated side: entry page, join, waiting page, the room in guest
+ * mode, leave. No ltik, no LTI session: a guest pass names one visit in one room, and
+ * every page load re-checks it.
+ */
+export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub): Router {
+  const router = express.Router();
+  const sessions = new GuestSessions(config.appSecret, config.isHttps);
+  const csrf = guestCsrf(config);
+  const limits = guestRateLimits(config);
+  // Scoped to the guest paths; the secret is ltijs's too, so its signed cookies still parse.
+  router.use(['/g', '/guest'], cookieParser(config.appSecret), (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const renderEntry = (req: Request, res: Response, roomTitle: string, values = {}, errors = {}) => {
+    res.render('guests/entry', {
+      roomTitle,
+      values,
+      errors,
+      csrfToken: csrf.token(req, res),
+      action: req.originalUrl,
+    });
+  };
+
+  router.get('/g/:token', limits.pagesPerIp, async (req, res) => {
+    const entry = await guests.entry(String(req.params.token));
+    const visitId = await sessions.visitId(req, entry.roomId);
+    if (visitId) {
+      const context = await guests.visit(entry.roomId, visitId).catch(() => null);
+      if (context && context.visit.status !== 'left') return res.redirect(303, nextLocation(context));
+    }
+    renderEntry(req, res, entry.roomTitle);
+  });
+
+  router.post('/g/:token', limits.joinsPerIp, limits.joinsPerLink, csrf.verify, async (req, res) => {
+    const token = String(req.params.token);
+    const parsed = joinForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const entry = await guests.entry(token);
+      const errors = Object.fromEntries(
+        parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+      );
+      res.status(400);
+      return renderEntry(req, res, entry.roomTitle, req.body ?? {}, errors);
+    }
+    const existing = GuestSessions.holdsAny(req) ? (roomId: string) => sessions.visitId(req, roomId) : null;
+    const visit = await guests.join(token, parsed.data, existing);
+    await sessions.issue(res, visit.roomId, visit.id);
+    res.redirect(303, visit.status === 'admitted' ? guestRoomPath(visit.roomId) : waitingPath(visit.roomId));
+  });
+
+  const visitFor = async (req: Request) =>
+    guests.visit(String(req.params.roomId), await sessions.visitId(req, String(req.params.roomId)));
+
+  const renderLeft = (res: Response, context: VisitContext) => {
+    res.render('message', {
+      status: 200,
+      title: `You left “${context.roomTitle}”`,
+      message: 'You are no longer in this session.',
+      hint: 'To join again, open the guest link you were given.',
+    });
+  };
+
+  router.get('/guest/rooms/:roomId/waiting', limits.pagesPerIp, async (req, res) => {
+    const context = await visitFor(req);
+    if (context.visit.status === 'admitted') return res.redirect(303, guestRoomPath(context.visit.roomId));
+    if (context.visit.status === 'left') return renderLeft(res, context);
+    res.render('guests/waiting', {
+      roomId: context.visit.roomId,
+      roomTitle: context.roomTitle,
+      guestName: context.visit.name,
+      csrfToken: csrf.token(req, res),
+      refreshSeconds: 5,
+    });
+  });
+
+  // The waiting page's live channel; plain reloads of the page work without it.
+  router.get('/guest/rooms/:roomId/events', async (req, res) => {
+    const context = await visitFor(req);
+    const roomId = context.visit.roomId;
+    const stream = openEventStream(req, res);
+    const report = (status: string) => {
+      stream.send('status', {
+        status,
+        location: status === 'admitted' ? guestRoomPath(roomId) : waitingPath(roomId),
+      });
+      if (status !== 'waiting') stream.close();
+    };
+    if (context.visit.status !== 'waiting') return report(context.visit.status);
+    const stop = hub.watchVisit(roomId, context.visit.id, report);
+    stream.onClose(stop);
+    report('waiting');
+  });
+
+  router.get('/guest/rooms/:roomId/status', async (req, res) => {
+    try {
+      const context = await visitFor(req);
+      res.json({ status: context.visit.status, location: nextLocation(context) });
+    } catch (error) {
+      if (!(error instanceof GuestProblemError)) throw error;
+      res.json({ status: 'ended', location: waitingPath(String(req.params.roomId)) });
+    }
+  });
+
+  router.get('/guest/rooms/:roomId', limits.pagesPerIp, async (req, res) => {
+    const context = await visitFor(req);
+    if (context.visit.status === 'waiting') return res.redirect(303, waitingPath(context.visit.roomId));
+    if (context.visit.status === 'left') return renderLeft(res, context);
+    res.render('guests/room', {
+      roomId: context.visit.roomId,
+      roomTitle: context.roomTitle,
+      contextTitle: context.contextTitle,
+      guestName: context.visit.name,
+      screen: context.mediaUrl
+        ? { kind: 'video', mediaUrl: context.mediaUrl }
+        : { kind: 'live', mediaUrl: null },
+      csrfToken: csrf.token(req, res),
+    });
+  });
+
+  router.post('/guest/rooms/:roomId/leave', csrf.verify, async (req, res) => {
+    const roomId = String(req.params.roomId);
+    const context = await guests.leave(roomId, await sessions.visitId(req, roomId));
+    sessions.clear(res, roomId);
+    renderLeft(res, context);
+  });
+
+  return router;
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { isWellFormedToken, tokenHash } from '../guest-access/guest-link-token';
+import type { LobbyEventChannel } from '../lobby/lobby-events';
+import { lobbyEvent } from '../lobby/lobby-events';
+import type { Logger } from '../logger';
+import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
+import { GuestProblemError } from './guest-pages';
+import type { GuestStore, VisitContext } from './guest.store';
+
+export interface EntryPage {
+  roomId: string;
+  roomTitle: string;
+}
+
+/** The guest's side: the entry page, joining, and every later page load's re-check. */
+export class GuestService {
+  constructor(
+    private readonly store: GuestStore,
+    private readonly events: LobbyEventChannel,
+    private readonly logger: Logger,
+    private readonly waitingCap: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The link's room, if the link would let a guest in now. Counts nothing. */
+  async entry(token: string): Promise<EntryPage> {
+    if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
+    const entry = await this.store.findLinkEntry(tokenHash(token));
+    if (!entry) throw new GuestProblemError('unknown-link');
+    const problem = accessProblem(entry, this.now()) ?? (entry.linkExhausted ? 'link-invalid' : null);
+    if (problem) throw new GuestProblemError(problem);
+    return { roomId: entry.roomId, roomTitle: entry.roomTitle };
+  }
+
+  /**
+   * Joins through a link: one click counted and one visit recorded, atomically.
+   * A guest already holding a live visit in the link's room keeps it instead.
+   */
+  async join(
+    token: string,
+    form: JoinForm,
+    existingVisit: ((roomId: string) => Promise<string | null>) | null,
+  ): Promise<GuestVisit> {
+    if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
+    const hash = tokenHash(token);
+    // Only a browser holding some guest pass can already be in this link's room.
+    const entry = existingVisit ? await this.store.findLinkEntry(hash) : null;
+    if (entry && existingVisit) {
+      const visitId = await existingVisit(entry.roomId);
+      const current = visitId ? await this.store.findVisit(visitId) : null;
+      if (current && (current.visit.status === 'waiting' || current.visit.status === 'admitted'))
+        return current.visit;
+    }
+    const result = await this.store.join({
+      tokenHash: hash,
+      visitId: randomUUID(),
+      name: form.name,
+      email: form.email,
+      waitingCap: this.waitingCap,
+    });
+    if (!result.ok) throw new GuestProblemError(result.reason);
+    this.publish(result.visit.roomId, [result.visit.id]);
+    return result.visit;
+  }
+
+  /** The visit behind a guest's pass, re-checked against the link, room, access and modules. */
+  async visit(roomId: string, visitId: string | null): Promise<VisitContext> {
+    if (!visitId) throw new GuestProblemError('not-in-session');
+    const context = await this.store.findVisit(visitId);
+    if (!context || context.visit.roomId !== roomId) throw new GuestProblemError('not-in-session');
+    const ended = endedVisitProblem(context.visit);
+    if (ended) throw new GuestProblemError(ended);
+    if (context.visit.status !== 'left') {
+      const problem = accessProblem(context, this.now());
+      if (problem) throw new GuestProblemError(problem);
+    }
+    return context;
+  }
+
+  async leave(roomId: string, visitId: string | null): Promise<VisitContext> {
+    const context = await this.visit(roomId, visitId);
+    if (await this.store.leave(context.visit.id)) this.publish(roomId, [context.visit.id]);
+    return context;
+  }
+
+  private publish(roomId: string, visitIds: string[]): void {
+    this.events.publish(lobbyEvent(roomId, visitIds)).catch((error: unknown) => {
+      this.logger.warn({ err: error, roomId }, 'Publishing a lobby event failed');
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import type { Actor } from '../guest-access/guest-link';
+import type { AccessState, GuestVisit } from './guest';
+
+/** A link as its entry page needs it, with everything that decides whether it still admits. */
+export interface LinkEntry extends AccessState {
+  linkId: string;
+  roomId: string;
+  roomTitle: string;
+  linkExhausted: boolean;
+}
+
+/** A visit with the current state of its link, room and platform. */
+export interface VisitContext extends AccessState {
+  visit: GuestVisit;
+  roomTitle: string;
+  roomType: string;
+  mediaUrl: string | null;
+  contextTitle: string | null;
+}
+
+export type JoinRefusal =
+  'unknown-link' | 'link-invalid' | 'guest-access-off' | 'room-unavailable' | 'lobby-full';
+
+export type JoinResult = { ok: true; visit: GuestVisit } | { ok: false; reason: JoinRefusal };
+
+export interface JoinRequest {
+  tokenHash: string;
+  visitId: string;
+  name: string;
+  email: string;
+  waitingCap: number;
+}
+
+export interface GuestLogEntry {
+  visitId: string;
+  name: string;
+  email: string;
+  linkName: string;
+  joinedAt: Date;
+  status: GuestVisit['status'];
+  outcomeReason: GuestVisit['outcomeReason'];
+  decidedAt: Date | null;
+  decidedByName: string | null;
+  leftAt: Date | null;
+}
+
+export interface GuestStore {
+  findLinkEntry(tokenHash: string): Promise<LinkEntry | null>;
+  /**
+   * In one atomic step: re-checks the link, room, access and modules, counts one
+   * click (never beyond the limit) and records the visit — waiting, or admitted when
+   * the room's lobby is off. A refusal counts nothing and stores nothing.
+   */
+  join(request: JoinRequest): Promise<JoinResult>;
+  findVisit(visitId: string): Promise<VisitContext | null>;
+  /** Marks an admitted or waiting visit as left; false if it was neither. */
+  leave(visitId: string): Promise<boolean>;
+  listWaiting(roomId: string): Promise<GuestVisit[]>;
+  /** Admits or denies one waiting visit; null if it is not waiting in that room. */
+  decide(
+    roomId: string,
+    visitId: string,
+    status: 'admitted' | 'denied',
+    actor: Actor,
+  ): Promise<GuestVisit | null>;
+  /** Admits every guest waiting in the room; returns their visit ids. */
+  admitAll(roomId: string, actor: Actor): Promise<string[]>;
+  /** Sets the room's lobby; turning it off admits everyone waiting. Null: no such room. */
+  setLobbyEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ admitted: string[] } | null>;
+  guestLog(roomId: string): Promise<GuestLogEntry[]>;
+  /** The current status of each of these visits (missing ids are left out). */
+  visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>>;
+}

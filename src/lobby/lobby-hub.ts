@@ -1,0 +1,125 @@
+import type { GuestVisit } from '../guests/guest';
+import type { GuestStore } from '../guests/guest.store';
+import type { Logger } from '../logger';
+import type { LobbyEvent, LobbyEventChannel } from './lobby-events';
+
+type VisitWatcher = (status: GuestVisit['status'] | 'gone') => void;
+type RoomWatcher = () => void;
+
+interface RoomWatchers {
+  visits: Map<string, Set<VisitWatcher>>;
+  moderators: Set<RoomWatcher>;
+  /** Visit ids named by events since the last flush; null: re-read them all. */
+  pending: Set<string> | null;
+  moderatorsPending: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+/** How long events for one room are gathered before listeners are told: a surge of joins becomes one read. */
+const COALESCE_MS = 40;
+
+/**
+ * This instance's open lobby streams (waiting guests, moderators' panels), fed by the
+ * event channel that every instance shares. Reads the changed visits once per room
+ * and burst, however many streams wait on them.
+ */
+export class LobbyHub {
+  private readonly rooms = new Map<string, RoomWatchers>();
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly events: LobbyEventChannel,
+    private readonly store: GuestStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.events.subscribe((event) => this.receive(event));
+  }
+
+  async stop(): Promise<void> {
+    for (const room of this.rooms.values()) if (room.timer) clearTimeout(room.timer);
+    this.rooms.clear();
+    await this.unsubscribe?.();
+  }
+
+  watchVisit(roomId: string, visitId: string, watcher: VisitWatcher): () => void {
+    const room = this.room(roomId);
+    const watchers = room.visits.get(visitId) ?? new Set();
+    watchers.add(watcher);
+    room.visits.set(visitId, watchers);
+    return () => {
+      watchers.delete(watcher);
+      if (watchers.size === 0) room.visits.delete(visitId);
+      this.forgetIfIdle(roomId, room);
+    };
+  }
+
+  watchRoom(roomId: string, watcher: RoomWatcher): () => void {
+    const room = this.room(roomId);
+    room.moderators.add(watcher);
+    return () => {
+      room.moderators.delete(watcher);
+      this.forgetIfIdle(roomId, room);
+    };
+  }
+
+  /** Open streams on this instance, for tests and benchmarks. */
+  get openStreams(): number {
+    let count = 0;
+    for (const room of this.rooms.values()) {
+      count += room.moderators.size;
+      for (const watchers of room.visits.values()) count += watchers.size;
+    }
+    return count;
+  }
+
+  private room(roomId: string): RoomWatchers {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = {
+        visits: new Map(),
+        moderators: new Set(),
+        pending: new Set(),
+        moderatorsPending: false,
+        timer: null,
+      };
+      this.rooms.set(roomId, room);
+    }
+    return room;
+  }
+
+  private forgetIfIdle(roomId: string, room: RoomWatchers): void {
+    if (room.visits.size === 0 && room.moderators.size === 0 && !room.timer) this.rooms.delete(roomId);
+  }
+
+  private receive(event: LobbyEvent): void {
+    const room = this.rooms.get(event.roomId);
+    if (!room) return;
+    room.moderatorsPending = room.moderators.size > 0;
+    if (!event.visitIds) room.pending = null;
+    else if (room.pending) for (const id of event.visitIds) if (room.visits.has(id)) room.pending.add(id);
+    room.timer ??= setTimeout(() => void this.flush(event.roomId, room), COALESCE_MS);
+  }
+
+  private async flush(roomId: string, room: RoomWatchers): Promise<void> {
+    room.timer = null;
+    const ids = room.pending ? [...room.pending] : [...room.visits.keys()];
+    const notifyModerators = room.moderatorsPending;
+    room.pending = new Set();
+    room.moderatorsPending = false;
+    if (notifyModerators) for (const watcher of room.moderators) watcher();
+    if (ids.length === 0) return;
+    try {
+      const statuses = await this.store.visitStatuses(ids);
+      for (const id of ids) {
+        const status = statuses.get(id) ?? 'gone';
+        if (status === 'waiting') continue;
+        for (const watcher of room.visits.get(id) ?? []) watcher(status);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, roomId }, 'Reading visit statuses for lobby streams failed');
+    }
+    this.forgetIfIdle(roomId, room);
+  }
+}

@@ -1,0 +1,86 @@
+import express, { type Response, type Router } from 'express';
+import { z } from 'zod';
+import { parseJsonBody } from '../http/json-body';
+import { openEventStream } from '../http/sse';
+import { launchFrom } from '../lti/claims';
+import type { RoomService } from '../rooms/room.service';
+import { guestLogCsv, outcomeText } from './guest-log-csv';
+import type { LobbyHub } from './lobby-hub';
+import type { LobbyService } from './lobby.service';
+
+const setLobbyInput = z
+  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
+  .strict();
+
+/** The moderators' lobby API and the guest log (behind ltijs's session check). */
+export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyHub): Router {
+  const router = express.Router();
+  const roomAccess = (roomId: string, res: Response) => rooms.accessFor(launchFrom(res), roomId);
+
+  router.get('/api/rooms/:roomId/lobby', async (req, res) => {
+    res.json(await lobby.view(await roomAccess(req.params.roomId, res)));
+  });
+
+  router.put('/api/rooms/:roomId/lobby', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    const { enabled } = parseJsonBody(setLobbyInput, req);
+    res.json(await lobby.setLobbyEnabled(access, enabled));
+  });
+
+  router.post('/api/rooms/:roomId/lobby/admit-all', async (req, res) => {
+    res.json(await lobby.admitAll(await roomAccess(req.params.roomId, res)));
+  });
+
+  router.post('/api/rooms/:roomId/lobby/:visitId/admit', async (req, res) => {
+    res.json(await lobby.decide(await roomAccess(req.params.roomId, res), req.params.visitId, 'admitted'));
+  });
+
+  router.post('/api/rooms/:roomId/lobby/:visitId/deny', async (req, res) => {
+    res.json(await lobby.decide(await roomAccess(req.params.roomId, res), req.params.visitId, 'denied'));
+  });
+
+  // EventSource cannot send headers: this GET carries the ltik in its query string.
+  router.get('/api/rooms/:roomId/lobby/events', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    let current = await lobby.view(access);
+    const stream = openEventStream(req, res);
+    const push = () => {
+      lobby
+        .view(access, current.lobbyEnabled)
+        .then((view) => {
+          current = view;
+          stream.send('lobby', view);
+        })
+        .catch(() => stream.close());
+    };
+    stream.onClose(hub.watchRoom(access.room.id, push));
+    stream.send('lobby', current);
+  });
+
+  router.get('/api/rooms/:roomId/guest-log', async (req, res) => {
+    const entries = await lobby.guestLog(await roomAccess(req.params.roomId, res));
+    if (req.query.format === 'csv') {
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`guest-log-${req.params.roomId}.csv`)
+        .send(guestLogCsv(entries));
+      return;
+    }
+    res.json({
+      entries: entries.map((entry) => ({
+        visitId: entry.visitId,
+        name: entry.name,
+        email: entry.email,
+        linkName: entry.linkName,
+        joinedAt: entry.joinedAt.toISOString(),
+        status: entry.status,
+        outcome: outcomeText(entry),
+        decidedBy: entry.decidedByName,
+        decidedAt: entry.decidedAt?.toISOString() ?? null,
+        leftAt: entry.leftAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  return router;
+}

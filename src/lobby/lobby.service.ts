@@ -1,0 +1,115 @@
+import { ConflictError, ForbiddenError } from '../errors';
+import type { Actor } from '../guest-access/guest-link';
+import { FeatureDisabledError, UnsupportedRoomTypeError } from '../guest-access/guest-access-errors';
+import { waitingTime, type GuestVisit } from '../guests/guest';
+import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
+import type { Logger } from '../logger';
+import { atLeast } from '../lti/roles';
+import { guestAccessModulesEnabled } from '../platforms/platform';
+import { guestAccessSupported } from '../rooms/room';
+import type { RoomAccess } from '../rooms/room.service';
+import { lobbyEvent, type LobbyEventChannel } from './lobby-events';
+
+export interface WaitingGuestView {
+  id: string;
+  name: string;
+  email: string;
+  linkName: string;
+  waitingSince: string;
+  waitingTime: string;
+}
+
+export interface LobbyView {
+  lobbyEnabled: boolean;
+  waiting: WaitingGuestView[];
+}
+
+export class NotWaitingError extends ConflictError {
+  constructor() {
+    super('NOT_WAITING', 'This guest is no longer waiting: someone else decided, or the guest left.');
+  }
+}
+
+function actorOf(access: RoomAccess): Actor {
+  return { userId: access.launch.userId, name: access.launch.userName };
+}
+
+/** The moderators' side of the lobby: who waits, admit, deny, admit all, the lobby setting, the log. */
+export class LobbyService {
+  constructor(
+    private readonly store: GuestStore,
+    private readonly events: LobbyEventChannel,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Hosts and every moderator, whatever the link-creation setting: admitting is a moderator's job. */
+  authorize(access: RoomAccess): void {
+    if (!atLeast(access.role, 'moderator'))
+      throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
+    if (!guestAccessModulesEnabled(access.platform.settings)) throw new FeatureDisabledError();
+    if (!guestAccessSupported(access.room)) throw new UnsupportedRoomTypeError();
+  }
+
+  static available(access: RoomAccess): boolean {
+    return (
+      atLeast(access.role, 'moderator') &&
+      guestAccessModulesEnabled(access.platform.settings) &&
+      guestAccessSupported(access.room)
+    );
+  }
+
+  async view(access: RoomAccess, lobbyEnabled = access.room.lobbyEnabled): Promise<LobbyView> {
+    this.authorize(access);
+    return { lobbyEnabled, waiting: this.waitingViews(await this.store.listWaiting(access.room.id)) };
+  }
+
+  waitingViews(visits: GuestVisit[]): WaitingGuestView[] {
+    const now = this.now();
+    return visits.map((visit) => ({
+      id: visit.id,
+      name: visit.name,
+      email: visit.email,
+      linkName: visit.linkName,
+      waitingSince: visit.createdAt.toISOString(),
+      waitingTime: waitingTime(visit.createdAt, now),
+    }));
+  }
+
+  async decide(
+    access: RoomAccess,
+    visitId: string,
+    status: 'admitted' | 'denied',
+  ): Promise<{ id: string; status: string }> {
+    this.authorize(access);
+    const visit = await this.store.decide(access.room.id, visitId, status, actorOf(access));
+    if (!visit) throw new NotWaitingError();
+    this.publish(access.room.id, [visit.id]);
+    return { id: visit.id, status: visit.status };
+  }
+
+  async admitAll(access: RoomAccess): Promise<{ admitted: number }> {
+    this.authorize(access);
+    const admitted = await this.store.admitAll(access.room.id, actorOf(access));
+    if (admitted.length > 0) this.publish(access.room.id, admitted);
+    return { admitted: admitted.length };
+  }
+
+  async setLobbyEnabled(access: RoomAccess, enabled: boolean): Promise<LobbyView> {
+    this.authorize(access);
+    const result = await this.store.setLobbyEnabled(access.room.id, enabled, actorOf(access));
+    if (result && result.admitted.length > 0) this.publish(access.room.id, result.admitted);
+    return this.view(access, enabled);
+  }
+
+  async guestLog(access: RoomAccess): Promise<GuestLogEntry[]> {
+    this.authorize(access);
+    return this.store.guestLog(access.room.id);
+  }
+
+  private publish(roomId: string, visitIds: string[]): void {
+    this.events.publish(lobbyEvent(roomId, visitIds)).catch((error: unknown) => {
+      this.logger.warn({ err: error, roomId }, 'Publishing a lobby event failed');
+    });
+  }
+}

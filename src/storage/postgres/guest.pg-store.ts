@@ -1,0 +1,273 @@
+import type { Actor } from '../../guest-access/guest-link';
+import { accessProblem, type GuestVisit } from '../../guests/guest';
+import type {
+  GuestLogEntry,
+  GuestStore,
+  JoinRequest,
+  JoinResult,
+  LinkEntry,
+  VisitContext,
+} from '../../guests/guest.store';
+import type { SqlClient } from './sql-client';
+
+interface VisitRow {
+  id: string;
+  room_id: string;
+  link_id: string;
+  link_name: string;
+  name: string;
+  email: string;
+  status: GuestVisit['status'];
+  outcome_reason: GuestVisit['outcomeReason'];
+  created_at: Date;
+  decided_at: Date | null;
+  decided_by_name: string | null;
+  left_at: Date | null;
+}
+
+function toVisit(row: VisitRow): GuestVisit {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    linkId: row.link_id,
+    linkName: row.link_name,
+    name: row.name,
+    email: row.email,
+    status: row.status,
+    outcomeReason: row.outcome_reason,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
+    decidedByName: row.decided_by_name,
+    leftAt: row.left_at,
+  };
+}
+
+interface AccessRow {
+  link_id: string;
+  link_name: string;
+  room_id: string;
+  room_title: string;
+  room_type: string;
+  media_url: string | null;
+  context_title: string | null;
+  lobby_enabled: boolean;
+  link_deleted: boolean;
+  link_expires_at: Date | null;
+  link_exhausted: boolean;
+  guest_access_enabled: boolean;
+  room_available: boolean;
+  modules_enabled: boolean;
+}
+
+/** A link joined with its room and platform: everything that decides whether guests get in. */
+const ACCESS_COLUMNS = `
+  l.id AS link_id, l.name AS link_name, l.room_id, r.title AS room_title, r.room_type, r.media_url,
+  r.context_title, r.lobby_enabled,
+  l.deleted_at IS NOT NULL AS link_deleted,
+  l.expires_at AS link_expires_at,
+  (l.click_limit IS NOT NULL AND l.clicks_used >= l.click_limit) AS link_exhausted,
+  r.guest_access_enabled,
+  (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids)) AS room_available,
+  (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
+   AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false)) AS modules_enabled`;
+
+const ACCESS_FROM = `guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id`;
+
+function accessState(row: AccessRow) {
+  return {
+    linkDeleted: row.link_deleted,
+    linkExpiresAt: row.link_expires_at,
+    guestAccessEnabled: row.guest_access_enabled,
+    roomAvailable: row.room_available,
+    modulesEnabled: row.modules_enabled,
+    roomSupportsGuests: row.room_type === 'room',
+  };
+}
+
+export class PgGuestStore implements GuestStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async findLinkEntry(tokenHash: string): Promise<LinkEntry | null> {
+    const [row] = await this.sql.query<AccessRow>(
+      `SELECT ${ACCESS_COLUMNS} FROM ${ACCESS_FROM} WHERE l.token_hash = $1`,
+      [tokenHash],
+    );
+    if (!row) return null;
+    return {
+      ...accessState(row),
+      linkId: row.link_id,
+      roomId: row.room_id,
+      roomTitle: row.room_title,
+      linkExhausted: row.link_exhausted,
+    };
+  }
+
+  async join(request: JoinRequest): Promise<JoinResult> {
+    return this.sql.transaction(async (tx): Promise<JoinResult> => {
+      // Locking the link row serialises every join through this link: the limit check
+      // and the count below see each other's clicks.
+      const [row] = await tx.query<AccessRow>(
+        `SELECT ${ACCESS_COLUMNS} FROM ${ACCESS_FROM} WHERE l.token_hash = $1 FOR UPDATE OF l`,
+        [request.tokenHash],
+      );
+      if (!row) return { ok: false, reason: 'unknown-link' };
+      const problem = accessProblem(accessState(row), new Date());
+      if (problem) return { ok: false, reason: problem };
+      if (row.link_exhausted) return { ok: false, reason: 'link-invalid' };
+      if (row.lobby_enabled) {
+        // Joins through the room's other links count against the same cap.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lobby:${row.room_id}`]);
+        const [waiting] = await tx.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM guest_visits WHERE room_id = $1 AND status = 'waiting'`,
+          [row.room_id],
+        );
+        if (waiting!.count >= request.waitingCap) return { ok: false, reason: 'lobby-full' };
+      }
+      await tx.query('UPDATE guest_links SET clicks_used = clicks_used + 1 WHERE id = $1', [row.link_id]);
+      const [visit] = await tx.query<VisitRow>(
+        `INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'admitted' THEN now() END)
+         RETURNING *`,
+        [
+          request.visitId,
+          row.room_id,
+          row.link_id,
+          row.link_name,
+          request.name,
+          request.email,
+          row.lobby_enabled ? 'waiting' : 'admitted',
+        ],
+      );
+      return { ok: true, visit: toVisit(visit!) };
+    });
+  }
+
+  async findVisit(visitId: string): Promise<VisitContext | null> {
+    const [row] = await this.sql.query<AccessRow & { visit: VisitRow }>(
+      `SELECT ${ACCESS_COLUMNS}, to_jsonb(v.*) AS visit
+       FROM guest_visits v JOIN ${ACCESS_FROM} ON l.id = v.link_id
+       WHERE v.id = $1`,
+      [visitId],
+    );
+    if (!row) return null;
+    const visitRow = row.visit;
+    return {
+      ...accessState(row),
+      visit: toVisit({
+        ...visitRow,
+        created_at: new Date(visitRow.created_at),
+        decided_at: visitRow.decided_at && new Date(visitRow.decided_at),
+        left_at: visitRow.left_at && new Date(visitRow.left_at),
+      }),
+      roomTitle: row.room_title,
+      roomType: row.room_type,
+      mediaUrl: row.media_url,
+      contextTitle: row.context_title,
+    };
+  }
+
+  async leave(visitId: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      `UPDATE guest_visits SET status = 'left', left_at = now()
+       WHERE id = $1 AND status IN ('waiting', 'admitted') RETURNING id`,
+      [visitId],
+    );
+    return rows.length > 0;
+  }
+
+  async listWaiting(roomId: string): Promise<GuestVisit[]> {
+    const rows = await this.sql.query<VisitRow>(
+      `SELECT * FROM guest_visits WHERE room_id = $1 AND status = 'waiting' ORDER BY created_at, id`,
+      [roomId],
+    );
+    return rows.map(toVisit);
+  }
+
+  async decide(
+    roomId: string,
+    visitId: string,
+    status: 'admitted' | 'denied',
+    actor: Actor,
+  ): Promise<GuestVisit | null> {
+    const [row] = await this.sql.query<VisitRow>(
+      `UPDATE guest_visits
+       SET status = $3, outcome_reason = 'moderator', decided_at = now(), decided_by = $4, decided_by_name = $5
+       WHERE id = $2 AND room_id = $1 AND status = 'waiting'
+       RETURNING *`,
+      [roomId, visitId, status, actor.userId, actor.name],
+    );
+    return row ? toVisit(row) : null;
+  }
+
+  async admitAll(roomId: string, actor: Actor): Promise<string[]> {
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE guest_visits
+       SET status = 'admitted', outcome_reason = 'moderator', decided_at = now(), decided_by = $2, decided_by_name = $3
+       WHERE room_id = $1 AND status = 'waiting'
+       RETURNING id`,
+      [roomId, actor.userId, actor.name],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async setLobbyEnabled(
+    roomId: string,
+    enabled: boolean,
+    actor: Actor,
+  ): Promise<{ admitted: string[] } | null> {
+    return this.sql.transaction(async (tx) => {
+      const [room] = await tx.query<{ lobby_enabled: boolean }>(
+        'SELECT lobby_enabled FROM rooms WHERE id = $1 FOR UPDATE',
+        [roomId],
+      );
+      if (!room) return null;
+      if (room.lobby_enabled === enabled) return { admitted: [] };
+      await tx.query('UPDATE rooms SET lobby_enabled = $2, updated_at = now() WHERE id = $1', [
+        roomId,
+        enabled,
+      ]);
+      await tx.query(
+        `INSERT INTO audit_events (room_id, actor_user_id, actor_name, action) VALUES ($1, $2, $3, $4)`,
+        [roomId, actor.userId, actor.name, enabled ? 'lobby.enabled' : 'lobby.disabled'],
+      );
+      if (enabled) return { admitted: [] };
+      // With the lobby off nobody waits: everyone waiting now goes in.
+      const admitted = await tx.query<{ id: string }>(
+        `UPDATE guest_visits
+         SET status = 'admitted', outcome_reason = 'lobby-off', decided_at = now(), decided_by = $2, decided_by_name = $3
+         WHERE room_id = $1 AND status = 'waiting'
+         RETURNING id`,
+        [roomId, actor.userId, actor.name],
+      );
+      return { admitted: admitted.map((row) => row.id) };
+    });
+  }
+
+  async guestLog(roomId: string): Promise<GuestLogEntry[]> {
+    const rows = await this.sql.query<VisitRow>(
+      `SELECT * FROM guest_visits WHERE room_id = $1 ORDER BY created_at DESC, id LIMIT 5000`,
+      [roomId],
+    );
+    return rows.map((row) => ({
+      visitId: row.id,
+      name: row.name,
+      email: row.email,
+      linkName: row.link_name,
+      joinedAt: row.created_at,
+      status: row.status,
+      outcomeReason: row.outcome_reason,
+      decidedAt: row.decided_at,
+      decidedByName: row.decided_by_name,
+      leftAt: row.left_at,
+    }));
+  }
+
+  async visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>> {
+    if (visitIds.length === 0) return new Map();
+    const rows = await this.sql.query<{ id: string; status: GuestVisit['status'] }>(
+      'SELECT id, status FROM guest_visits WHERE id = ANY($1::text[])',
+      [visitIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+}

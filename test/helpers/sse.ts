@@ -1,0 +1,61 @@
+import http from 'node:http';
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+  at: number;
+}
+
+/** Reads a server-sent event stream the way EventSource does, for tests. */
+export function openSse(url: string, headers: Record<string, string> = {}) {
+  const events: SseEvent[] = [];
+  const waiters: Array<() => void> = [];
+  let status = 0;
+  const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
+    status = response.statusCode ?? 0;
+    let buffer = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data), at: Date.now() });
+      }
+      for (const waiter of waiters.splice(0)) waiter();
+    });
+  });
+  request.on('error', () => undefined);
+
+  async function next(predicate: (event: SseEvent) => boolean, timeoutMs = 3000): Promise<SseEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = events.find(predicate);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new Error(`No matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  return { events, next, status: () => status, close: () => request.destroy() };
+}
+
+/** The Cookie header a supertest agent would send for a guest pass. */
+export function passCookie(setCookie: string[] | string | undefined): string {
+  return ([] as string[])
+    .concat(setCookie ?? [])
+    .filter((cookie) => cookie.startsWith('gl_guest_'))
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
+}

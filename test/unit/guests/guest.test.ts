@@ -1,0 +1,93 @@
+import {
+  accessProblem,
+  endedVisitProblem,
+  joinForm,
+  waitingTime,
+  type AccessState,
+} from '../../../src/guests/guest';
+import { guestLogCsv, outcomeText } from '../../../src/lobby/guest-log-csv';
+
+const open: AccessState = {
+  linkDeleted: false,
+  linkExpiresAt: null,
+  guestAccessEnabled: true,
+  roomAvailable: true,
+  modulesEnabled: true,
+  roomSupportsGuests: true,
+};
+const now = new Date('2026-05-01T10:00:00Z');
+
+describe('guest rules', () => {
+  it.each<[Partial<AccessState>, string | null]>([
+    [{}, null],
+    [{ roomAvailable: false, guestAccessEnabled: false }, 'room-unavailable'],
+    [{ guestAccessEnabled: false }, 'guest-access-off'],
+    [{ modulesEnabled: false }, 'guest-access-off'],
+    [{ roomSupportsGuests: false }, 'guest-access-off'],
+    [{ linkDeleted: true }, 'link-invalid'],
+    [{ linkExpiresAt: new Date('2026-05-01T09:59:59Z') }, 'link-invalid'],
+    [{ linkExpiresAt: new Date('2026-05-02T00:00:00Z') }, null],
+  ])('re-checks %p as %p', (change, problem) => {
+    expect(accessProblem({ ...open, ...change }, now)).toBe(problem);
+  });
+
+  it('tells why a visit ended', () => {
+    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'moderator' })).toBe('declined');
+    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'guest-access-off' })).toBe(
+      'guest-access-off',
+    );
+    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'link-deleted' })).toBe('link-invalid');
+    expect(endedVisitProblem({ status: 'admitted', outcomeReason: 'moderator' })).toBeNull();
+  });
+
+  it('formats waiting times', () => {
+    expect(waitingTime(new Date('2026-05-01T09:59:15Z'), now)).toBe('45 s');
+    expect(waitingTime(new Date('2026-05-01T09:57:00Z'), now)).toBe('3 min');
+    expect(waitingTime(new Date('2026-05-01T08:30:00Z'), now)).toBe('1 h 30 min');
+  });
+
+  it('validates the entry form', () => {
+    expect(joinForm.parse({ name: ' Ada ', email: ' ada@example.org ' })).toEqual({
+      name: 'Ada',
+      email: 'ada@example.org',
+    });
+    expect(joinForm.safeParse({ name: 'Ada', email: 'ada@' }).success).toBe(false);
+    expect(joinForm.safeParse({ name: 'Ada\u202e', email: 'ada@example.org' }).success).toBe(false);
+    expect(joinForm.safeParse({ name: 'A\u2028B', email: 'ada@example.org' }).success).toBe(false);
+  });
+});
+
+describe('the guest log', () => {
+  it('names every outcome', () => {
+    expect(outcomeText({ status: 'admitted', outcomeReason: null, decidedByName: null })).toBe(
+      'Admitted (no lobby)',
+    );
+    expect(outcomeText({ status: 'admitted', outcomeReason: 'lobby-off', decidedByName: 'Ada' })).toBe(
+      'Admitted (lobby turned off)',
+    );
+    expect(outcomeText({ status: 'denied', outcomeReason: 'link-deleted', decidedByName: 'Ada' })).toBe(
+      'Turned away: link deleted',
+    );
+    expect(outcomeText({ status: 'left', outcomeReason: null, decidedByName: null })).toBe('Left');
+  });
+
+  it('writes CSV that spreadsheets cannot turn into formulas', () => {
+    const csv = guestLogCsv([
+      {
+        visitId: 'v',
+        name: '=HYPERLINK("http://evil")',
+        email: 'a,b@example.org',
+        linkName: 'Guests "VIP"',
+        joinedAt: now,
+        status: 'waiting',
+        outcomeReason: null,
+        decidedAt: null,
+        decidedByName: null,
+        leftAt: null,
+      },
+    ]);
+    expect(csv.split('\r\n')[1]).toBe(
+      `2026-05-01T10:00:00.000Z,"'=HYPERLINK(""http://evil"")","a,b@example.org","Guests ""VIP""",Waiting,,,`,
+    );
+  });
+});
