@@ -60,7 +60,10 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
-  if (config.env === 'production') app.enable('view cache');
+  // Always cache compiled templates: without the cache express re-reads and EJS re-compiles
+  // every template on every render, which made the guest entry page (the surge's hot path)
+  // several times slower outside production. Views only change with a new build and restart.
+  app.enable('view cache');
 
   app.use(
     pinoHttp({

@@ -19,7 +19,8 @@ import { describeIssues } from './validation';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null } // null: in memory (tests)
-  | { kind: 'postgres'; url: string };
+  | { kind: 'postgres'; url: string }
+  | { kind: 'mongodb'; url: string };
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -86,6 +87,10 @@ const envSchema = z.object({
     .string()
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://')
     .optional(),
+  MONGODB_URI: z
+    .string()
+    .refine((value) => /^mongodb(\+srv)?:\/\//.test(value), 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
   PLATFORMS_FILE: z.string().min(1).optional(),
   TRUST_PROXY: z
@@ -137,6 +142,16 @@ function sandboxEnabled(mode: 'auto' | 'on' | 'off' | 'force', env: Config['env'
   return env !== 'production';
 }
 
+function databaseConfig(
+  databaseUrl: string | undefined,
+  mongodbUri: string | undefined,
+  dataDir: string,
+): DatabaseConfig {
+  if (databaseUrl) return { kind: 'postgres', url: databaseUrl };
+  if (mongodbUri) return { kind: 'mongodb', url: mongodbUri };
+  return { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+}
+
 /** Reads the app secret for development from DATA_DIR, creating it on first start. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'app-secret.key');
@@ -167,6 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, '');
   const dataDir = path.resolve(vars.DATA_DIR);
 
+  if (vars.DATABASE_URL && vars.MONGODB_URI) {
+    throw new StartupError(
+      'Invalid configuration:\n  DATABASE_URL and MONGODB_URI: set only one of them (PostgreSQL or MongoDB), not both',
+    );
+  }
   if (vars.NODE_ENV === 'production' && !vars.APP_SECRET) {
     throw new StartupError(
       'Invalid configuration:\n  APP_SECRET: is required in production (at least 32 random characters, e.g. `openssl rand -base64 48`)',
@@ -182,9 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     isHttps: publicUrl.startsWith('https://'),
     dataDir,
-    database: vars.DATABASE_URL
-      ? { kind: 'postgres', url: vars.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    database: databaseConfig(vars.DATABASE_URL, vars.MONGODB_URI, dataDir),
     appSecret,
     platformsFile,
     platforms: readPlatformsFile(platformsFile),

@@ -54,14 +54,33 @@ const CONNECTION_ERROR_MESSAGE = new RegExp(
     'the database system is (starting up|shutting down|in recovery mode|not (yet )?accepting connections)',
     'sorry, too many clients already',
     'PGlite is closed',
+    // The MongoDB driver's and mongoose's own wordings (ltijs's bundled mongoose too).
+    'Server selection timed out after',
+    'Client must be connected before running operations',
+    'Topology is closed',
+    'buffering timed out after',
   ].join('|'),
   'i',
 );
 
+/**
+ * MongoDB driver and mongoose error classes that mean the server is unreachable. Matched
+ * by name: ltijs bundles another copy of both packages, so instanceof would miss its errors.
+ */
+const MONGO_OUTAGE_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, name } = error as { code?: unknown; message?: unknown; name?: unknown };
   if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  if (typeof name === 'string' && MONGO_OUTAGE_NAMES.has(name)) return true;
   return typeof message === 'string' && CONNECTION_ERROR_MESSAGE.test(message);
 }
 

@@ -23,9 +23,9 @@ async function main(): Promise<void> {
       port: config.port,
       publicUrl: config.publicUrl,
       database:
-        config.database.kind === 'postgres'
-          ? redactDatabaseUrl(config.database.url)
-          : `PGlite in ${config.database.dataDir}`,
+        config.database.kind === 'pglite'
+          ? `PGlite in ${config.database.dataDir}`
+          : redactDatabaseUrl(config.database.url),
       platforms: runtime.registry.all().map((platform) => platform.name),
       sandbox: runtime.sandbox ? `${config.publicUrl}/sandbox` : 'off',
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { guestAccessModulesEnabled } from '../platforms/platform';
 import { guestAccessSupported } from '../rooms/room';
-import type { RoomAccess } from '../rooms/room.service';
+import { actorOf, type RoomAccess } from '../rooms/room.service';
 import {
   FeatureDisabledError,
   GuestAccessDisabledError,
@@ -16,7 +16,6 @@ import {
   linkNameKey,
   linkStatus,
   MAX_LINKS_PER_ROOM,
-  type Actor,
   type CreateLinkInput,
   type GuestLink,
   type LinkStatus,
@@ -44,8 +43,14 @@ export interface GuestAccessView {
 export type ManageMenuItem =
   { state: 'absent' } | { state: 'disabled'; reason: string } | { state: 'enabled' };
 
-function actorOf(access: RoomAccess): Actor {
-  return { userId: access.launch.userId, name: access.launch.userName };
+/** Guest features need the platform's modules on and a room that supports guests. */
+export function guestFeatureAvailable(access: RoomAccess): boolean {
+  return guestAccessModulesEnabled(access.platform.settings) && guestAccessSupported(access.room);
+}
+
+export function assertGuestFeatureAvailable(access: RoomAccess): void {
+  if (!guestAccessModulesEnabled(access.platform.settings)) throw new FeatureDisabledError();
+  if (!guestAccessSupported(access.room)) throw new UnsupportedRoomTypeError();
 }
 
 export class GuestAccessService {
@@ -82,8 +87,7 @@ export class GuestAccessService {
           : 'Only hosts and moderators can manage guest access.',
       );
     }
-    if (!guestAccessModulesEnabled(access.platform.settings)) throw new FeatureDisabledError();
-    if (!guestAccessSupported(access.room)) throw new UnsupportedRoomTypeError();
+    assertGuestFeatureAvailable(access);
   }
 
   async view(access: RoomAccess): Promise<GuestAccessView> {

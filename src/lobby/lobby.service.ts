@@ -1,13 +1,10 @@
 import { ConflictError, ForbiddenError } from '../errors';
-import type { Actor } from '../guest-access/guest-link';
-import { FeatureDisabledError, UnsupportedRoomTypeError } from '../guest-access/guest-access-errors';
+import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
 import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { atLeast } from '../lti/roles';
-import { guestAccessModulesEnabled } from '../platforms/platform';
-import { guestAccessSupported } from '../rooms/room';
-import type { RoomAccess } from '../rooms/room.service';
+import { actorOf, type RoomAccess } from '../rooms/room.service';
 import { lobbyEvent, type LobbyEventChannel } from './lobby-events';
 
 export interface WaitingGuestView {
@@ -30,10 +27,6 @@ export class NotWaitingError extends ConflictError {
   }
 }
 
-function actorOf(access: RoomAccess): Actor {
-  return { userId: access.launch.userId, name: access.launch.userName };
-}
-
 /** The moderators' side of the lobby: who waits, admit, deny, admit all, the lobby setting, the log. */
 export class LobbyService {
   constructor(
@@ -47,16 +40,11 @@ export class LobbyService {
   authorize(access: RoomAccess): void {
     if (!atLeast(access.role, 'moderator'))
       throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
-    if (!guestAccessModulesEnabled(access.platform.settings)) throw new FeatureDisabledError();
-    if (!guestAccessSupported(access.room)) throw new UnsupportedRoomTypeError();
+    assertGuestFeatureAvailable(access);
   }
 
   static available(access: RoomAccess): boolean {
-    return (
-      atLeast(access.role, 'moderator') &&
-      guestAccessModulesEnabled(access.platform.settings) &&
-      guestAccessSupported(access.room)
-    );
+    return atLeast(access.role, 'moderator') && guestFeatureAvailable(access);
   }
 
   async view(access: RoomAccess, lobbyEnabled = access.room.lobbyEnabled): Promise<LobbyView> {

@@ -99,8 +99,14 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
       const state = authRequest.searchParams.get('state') ?? '';
       const nonce = randomBytes(24).toString('base64url');
       authRequest.searchParams.set('nonce', nonce);
+      const relaunchQuery = new URLSearchParams(
+        Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      ).toString();
       loginStates
-        .save({ state, nonce, platformId: platform.id, targetLinkUri }, LOGIN_STATE_TTL_SECONDS)
+        .save(
+          { state, nonce, platformId: platform.id, targetLinkUri, relaunchQuery },
+          LOGIN_STATE_TTL_SECONDS,
+        )
         .then(() => redirect(authRequest.toString()), next);
     };
   });
@@ -136,6 +142,28 @@ export function launchGuard({ registry, loginStates, clockSkewSeconds }: GuardDe
     if (!login) {
       throw new LaunchRefusedError(
         'This launch has already been used, or it was started more than five minutes ago. Launch the tool again from your course.',
+      );
+    }
+    // A browser that framed the launch cross-site may have withheld the login's state
+    // cookie (third-party cookies blocked, or plain http): offer the same launch again
+    // in a top-level window, where the cookie is first-party.
+    if (!(req.signedCookies as Record<string, unknown> | undefined)?.[`state${state}`]) {
+      throw new LaunchRefusedError(
+        'Your browser did not send back the cookie set when this launch started, which happens when it blocks cookies inside an LMS frame.',
+        {
+          title: 'Open Guestlink in a new window',
+          locals: {
+            hint: 'Open the tool in a new window to continue. Administrators can avoid this step by setting the placement to “Launch in new window”.',
+            actions: [
+              {
+                label: 'Open in a new window',
+                href: `${LTI_ROUTES.login}?${login.relaunchQuery}`,
+                newWindow: true,
+                primary: true,
+              },
+            ],
+          },
+        },
       );
     }
     if (typeof payload.nonce !== 'string' || payload.nonce !== login.nonce) {

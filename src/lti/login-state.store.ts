@@ -3,6 +3,8 @@ export interface LoginState {
   nonce: string;
   platformId: string;
   targetLinkUri: string;
+  /** The login request's query string, to start the same launch again (top-level). */
+  relaunchQuery: string;
 }
 
 export interface LoginStateStore {

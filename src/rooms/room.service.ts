@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors';
+import type { Actor } from '../guest-access/guest-link';
 import type { LaunchContext } from '../lti/claims';
 import { DeploymentNotRegisteredError, LaunchRefusedError } from '../lti/lti-errors';
 import { atLeast, buildRoleMap, higherRole, roleFromLaunch } from '../lti/roles';
@@ -13,6 +14,11 @@ export interface RoomAccess {
   role: RoomRole;
   platform: Platform;
   launch: LaunchContext;
+}
+
+/** Who did something, for audit events and the guest log. */
+export function actorOf(access: RoomAccess): Actor {
+  return { userId: access.launch.userId, name: access.launch.userName };
 }
 
 /** The custom parameter our Deep Linking items carry: the user who placed the room. */

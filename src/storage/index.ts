@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { openMongoStorage } from './mongo/mongo-storage';
 import { openPostgresStorage } from './postgres/postgres-storage';
 import type { Storage } from './storage';
 
@@ -7,5 +8,7 @@ export type { Storage } from './storage';
 
 /** Opens the backend the configuration selects. */
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
-  return openPostgresStorage(config.database, { connectTimeoutMs: config.databaseConnectTimeoutMs, logger });
+  const options = { connectTimeoutMs: config.databaseConnectTimeoutMs, logger };
+  if (config.database.kind === 'mongodb') return openMongoStorage(config.database.url, options);
+  return openPostgresStorage(config.database, options);
 }

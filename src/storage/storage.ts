@@ -6,12 +6,15 @@ import type { PlatformStore } from '../platforms/platform.store';
 import type { RoomStore } from '../rooms/room.store';
 import type { SandboxKeyStore } from '../sandbox/sandbox-key.store';
 
-/** What ltijs is given as its database: our plugin (SQL backends) or a MongoDB URL. */
-export type LtiDatabase = { plugin: object } | { url: string };
+/**
+ * What ltijs is given as its database: our plugin (SQL backends), or a MongoDB URL that
+ * ltijs's bundled mongoose connects to itself, with extra options for that connection.
+ */
+export type LtiDatabase = { plugin: object } | { url: string; connection?: Record<string, unknown> };
 
 /** Every store the tool uses, on one backend. Feature code sees only these interfaces. */
 export interface Storage {
-  readonly backend: 'pglite' | 'postgres';
+  readonly backend: 'pglite' | 'postgres' | 'mongodb';
   readonly platforms: PlatformStore;
   readonly rooms: RoomStore;
   readonly guestAccess: GuestAccessStore;

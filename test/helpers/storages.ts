@@ -1,18 +1,62 @@
-import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
+import { createLogger } from '../../src/logger';
 import type { Storage } from '../../src/storage';
+import { openMongoConnection } from '../../src/storage/mongo/connection';
+import { mongoStorageOn } from '../../src/storage/mongo/mongo-storage';
+import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
 import { openTestDatabase, SQL_BACKENDS, type SqlBackend } from './databases';
 
-export type StorageBackend = SqlBackend;
+export type StorageBackend = SqlBackend | 'mongodb';
+
+/** A MongoDB server to test against (never a fake): the Mongo backend is tested only when set. */
+export const TEST_MONGODB_URI = process.env.TEST_MONGODB_URI || undefined;
 
 /** Every backend this run can test the store contract against. */
-export const STORAGE_BACKENDS: StorageBackend[] = [...SQL_BACKENDS];
+export const STORAGE_BACKENDS: StorageBackend[] = [
+  ...SQL_BACKENDS,
+  ...(TEST_MONGODB_URI ? (['mongodb'] as const) : []),
+];
 
 export interface TestStorage {
   storage: Storage;
   close(): Promise<void>;
 }
 
+let counter = 0;
+
+/**
+ * TEST_MONGODB_URI with its database replaced by `database`. Credentials authenticate
+ * against the database in the URL unless authSource says otherwise, so keep the original.
+ */
+export function mongoUrlFor(database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(TEST_MONGODB_URI!);
+  if (!match) throw new TypeError('TEST_MONGODB_URI must look like mongodb://host:port/database');
+  const [, scheme, authority, original, query] = match;
+  const params = new URLSearchParams(query ?? '');
+  if (authority!.includes('@') && !params.has('authSource')) params.set('authSource', original || 'admin');
+  const search = params.toString();
+  return `${scheme}${authority}/${database}${search ? `?${search}` : ''}`;
+}
+
+async function openTestMongo(): Promise<TestStorage> {
+  const url = mongoUrlFor(`guestlink_test_${process.pid}_${Date.now().toString(36)}_${counter++}`);
+  const connection = await openMongoConnection({ url, connectTimeoutMs: 5000 });
+  const storage = await mongoStorageOn(connection, {
+    url,
+    connectTimeoutMs: 5000,
+    logger: createLogger('silent'),
+  });
+  return {
+    storage,
+    async close() {
+      // Each test file works in its own database and leaves nothing behind.
+      await connection.dropDatabase().catch(() => undefined);
+      await storage.close();
+    },
+  };
+}
+
 export async function openTestStorage(backend: StorageBackend): Promise<TestStorage> {
+  if (backend === 'mongodb') return openTestMongo();
   const database = await openTestDatabase(backend);
   return { storage: postgresStorageOn(database.sql), close: () => database.close() };
 }

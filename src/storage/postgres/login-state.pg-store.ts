@@ -6,9 +6,9 @@ export class PgLoginStateStore implements LoginStateStore {
 
   async save(login: LoginState, ttlSeconds: number): Promise<void> {
     await this.sql.query(
-      `INSERT INTO lti_login_states (state, nonce, platform_id, target_link_uri, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-      [login.state, login.nonce, login.platformId, login.targetLinkUri, ttlSeconds],
+      `INSERT INTO lti_login_states (state, nonce, platform_id, target_link_uri, relaunch_query, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+      [login.state, login.nonce, login.platformId, login.targetLinkUri, login.relaunchQuery, ttlSeconds],
     );
   }
 
@@ -18,10 +18,11 @@ export class PgLoginStateStore implements LoginStateStore {
       nonce: string;
       platform_id: string;
       target_link_uri: string;
+      relaunch_query: string;
       expired: boolean;
     }>(
       `DELETE FROM lti_login_states WHERE state = $1
-       RETURNING state, nonce, platform_id, target_link_uri, expires_at <= now() AS expired`,
+       RETURNING state, nonce, platform_id, target_link_uri, relaunch_query, expires_at <= now() AS expired`,
       [state],
     );
     if (!row || row.expired) return null;
@@ -30,6 +31,7 @@ export class PgLoginStateStore implements LoginStateStore {
       nonce: row.nonce,
       platformId: row.platform_id,
       targetLinkUri: row.target_link_uri,
+      relaunchQuery: row.relaunch_query,
     };
   }
 }

@@ -56,7 +56,22 @@ describe('loadConfig', () => {
     expect(config.isHttps).toBe(true);
   });
 
+  it('selects MongoDB with MONGODB_URI', () => {
+    const config = loadConfig(testEnv({ MONGODB_URI: 'mongodb://u:p@mongo:27017/guestlink' }));
+    expect(config.database).toEqual({ kind: 'mongodb', url: 'mongodb://u:p@mongo:27017/guestlink' });
+  });
+
+  it('refuses MONGODB_URI and DATABASE_URL together, naming both', () => {
+    const message = configError({
+      MONGODB_URI: 'mongodb://mongo:27017/guestlink',
+      DATABASE_URL: 'postgres://u:p@db:5432/guestlink',
+    });
+    expect(message).toContain('DATABASE_URL and MONGODB_URI');
+    expect(message).toContain('not both');
+  });
+
   it.each([
+    [{ MONGODB_URI: 'postgres://db/guestlink' }, 'MONGODB_URI: must start with mongodb:// or mongodb+srv://'],
     [{ PORT: 'abc' }, 'PORT: must be a whole number between 1 and 65535'],
     [{ PORT: '70000' }, 'PORT:'],
     [{ PUBLIC_URL: 'guestlink.example.edu' }, 'PUBLIC_URL: must be an absolute'],

@@ -1,0 +1,118 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Actor } from '../../guest-access/guest-link';
+import type { GuestVisit } from '../../guests/guest';
+
+export interface VisitDoc {
+  _id: string;
+  roomId: string;
+  linkId: string;
+  linkName: string;
+  name: string;
+  email: string;
+  status: GuestVisit['status'];
+  outcomeReason: GuestVisit['outcomeReason'];
+  createdAt: Date;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  leftAt: Date | null;
+  /** Marks the visits one bulk decision changed, so it can report exactly those. */
+  decisionBatch?: string;
+}
+
+const nullableString = { type: String, default: null };
+const nullableDate = { type: Date, default: null };
+
+const visitSchema = new Schema<VisitDoc>(
+  {
+    _id: { type: String, required: true },
+    roomId: { type: String, required: true },
+    linkId: { type: String, required: true },
+    linkName: { type: String, required: true },
+    name: { type: String, required: true },
+    email: { type: String, required: true },
+    status: { type: String, required: true, enum: ['waiting', 'admitted', 'denied', 'left'] },
+    outcomeReason: nullableString,
+    createdAt: { type: Date, required: true },
+    decidedAt: nullableDate,
+    decidedBy: nullableString,
+    decidedByName: nullableString,
+    leftAt: nullableDate,
+    decisionBatch: { type: String },
+  },
+  { versionKey: false },
+);
+visitSchema.index({ roomId: 1, status: 1, createdAt: 1 });
+visitSchema.index({ linkId: 1, status: 1 });
+visitSchema.index({ createdAt: 1 });
+
+export function visitModel(connection: Connection): Model<VisitDoc> {
+  return connection.model<VisitDoc>('GuestVisit', visitSchema, 'guest_visits');
+}
+
+export function toVisit(doc: VisitDoc): GuestVisit {
+  return {
+    id: doc._id,
+    roomId: doc.roomId,
+    linkId: doc.linkId,
+    linkName: doc.linkName,
+    name: doc.name,
+    email: doc.email,
+    status: doc.status,
+    outcomeReason: doc.outcomeReason ?? null,
+    createdAt: doc.createdAt,
+    decidedAt: doc.decidedAt ?? null,
+    decidedByName: doc.decidedByName ?? null,
+    leftAt: doc.leftAt ?? null,
+  };
+}
+
+/** Ends every waiting visit matching the filter with the given reason; admitted ones stay. */
+export async function turnAwayWaiting(
+  visits: Model<VisitDoc>,
+  filter: { roomId: string } | { linkId: string },
+  reason: 'guest-access-off' | 'link-deleted',
+  actor: Actor,
+): Promise<void> {
+  await visits.updateMany(
+    { ...filter, status: 'waiting' },
+    {
+      $set: {
+        status: 'denied',
+        outcomeReason: reason,
+        decidedAt: new Date(),
+        decidedBy: actor.userId,
+        decidedByName: actor.name,
+      },
+    },
+  );
+}
+
+/**
+ * Moves every waiting visit of the room to admitted and returns exactly their ids: the
+ * update tags them with a fresh batch id, which a plain updateMany cannot report.
+ */
+export async function admitWaiting(
+  visits: Model<VisitDoc>,
+  roomId: string,
+  reason: 'moderator' | 'lobby-off',
+  actor: Actor,
+  batch: string,
+): Promise<string[]> {
+  const result = await visits.updateMany(
+    { roomId, status: 'waiting' },
+    {
+      $set: {
+        status: 'admitted',
+        outcomeReason: reason,
+        decidedAt: new Date(),
+        decidedBy: actor.userId,
+        decidedByName: actor.name,
+        decisionBatch: batch,
+      },
+    },
+  );
+  if (result.modifiedCount === 0) return [];
+  const admitted = await visits.find({ roomId, decisionBatch: batch }, { _id: 1 }).lean<{ _id: string }[]>();
+  return admitted.map((doc) => doc._id);
+}

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import type { Actor } from '../../guest-access/guest-link';
+import { accessProblem, type AccessState, type GuestVisit } from '../../guests/guest';
+import type {
+  GuestLogEntry,
+  GuestStore,
+  JoinRequest,
+  JoinResult,
+  LinkEntry,
+  VisitContext,
+} from '../../guests/guest.store';
+import type { AuditDoc } from './audit-events.mongo-model';
+import { recordAudit } from './audit-events.mongo-model';
+import type { LinkDoc } from './guest-access.mongo-store';
+import { admitWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
+import type { PlatformDoc } from './platform.mongo-store';
+import type { RoomDoc } from './room.mongo-store';
+
+export interface GuestModels {
+  platforms: Model<PlatformDoc>;
+  rooms: Model<RoomDoc>;
+  links: Model<LinkDoc>;
+  visits: Model<VisitDoc>;
+  audit: Model<AuditDoc>;
+}
+
+/** A link with its room and platform: everything that decides whether guests get in. */
+interface Access {
+  link: LinkDoc;
+  room: RoomDoc | null;
+  platform: PlatformDoc | null;
+}
+
+function accessState({ link, room, platform }: Access): AccessState {
+  const modules = (platform?.settings as { modules?: Record<string, unknown> } | undefined)?.modules;
+  return {
+    linkDeleted: !link.live,
+    linkExpiresAt: link.expiresAt ?? null,
+    guestAccessEnabled: room?.guestAccessEnabled ?? false,
+    roomAvailable: Boolean(
+      room &&
+      room.deletedAt == null &&
+      platform?.active &&
+      platform.deploymentIds.includes(room.deploymentId),
+    ),
+    modulesEnabled: modules?.invitetomedia === true && modules?.mediapage === true,
+    roomSupportsGuests: room?.roomType === 'room',
+  };
+}
+
+function isExhausted(link: LinkDoc): boolean {
+  return link.clickLimit != null && link.clicksUsed >= link.clickLimit;
+}
+
+export class MongoGuestStore implements GuestStore {
+  constructor(private readonly models: GuestModels) {}
+
+  private async access(link: LinkDoc | null): Promise<Access | null> {
+    if (!link) return null;
+    const room = await this.models.rooms.findById(link.roomId).lean<RoomDoc>();
+    const platform = room ? await this.models.platforms.findById(room.platformId).lean<PlatformDoc>() : null;
+    return { link, room, platform };
+  }
+
+  async findLinkEntry(tokenHash: string): Promise<LinkEntry | null> {
+    const access = await this.access(await this.models.links.findOne({ tokenHash }).lean<LinkDoc>());
+    if (!access?.room) return null;
+    return {
+      ...accessState(access),
+      linkId: access.link._id,
+      roomId: access.room._id,
+      roomTitle: access.room.title,
+      linkExhausted: isExhausted(access.link),
+    };
+  }
+
+  async join(request: JoinRequest): Promise<JoinResult> {
+    const access = await this.access(
+      await this.models.links.findOne({ tokenHash: request.tokenHash }).lean<LinkDoc>(),
+    );
+    if (!access?.room) return { ok: false, reason: 'unknown-link' };
+    const { link, room } = access;
+    // Refusals decided before counting, so that they count nothing.
+    const now = new Date();
+    const problem = accessProblem(accessState(access), now);
+    if (problem) return { ok: false, reason: problem };
+    if (isExhausted(link)) return { ok: false, reason: 'link-invalid' };
+    const waits = room.lobbyEnabled;
+    if (waits && (await this.waitingCount(room._id)) >= request.waitingCap)
+      return { ok: false, reason: 'lobby-full' };
+
+    // The click, atomically: only while the link is live, unexpired and under its limit.
+    const counted = await this.models.links.updateOne(
+      {
+        _id: link._id,
+        live: true,
+        $and: [
+          { $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+          { $or: [{ clickLimit: null }, { $expr: { $lt: ['$clicksUsed', '$clickLimit'] } }] },
+        ],
+      },
+      { $inc: { clicksUsed: 1 } },
+    );
+    if (counted.modifiedCount === 0) return { ok: false, reason: 'link-invalid' };
+    const uncount = () =>
+      this.models.links.updateOne({ _id: link._id, clicksUsed: { $gt: 0 } }, { $inc: { clicksUsed: -1 } });
+
+    let visit: VisitDoc;
+    try {
+      visit = (
+        await this.models.visits.create({
+          _id: request.visitId,
+          roomId: room._id,
+          linkId: link._id,
+          linkName: link.name,
+          name: request.name,
+          email: request.email,
+          status: waits ? 'waiting' : 'admitted',
+          outcomeReason: null,
+          createdAt: now,
+          decidedAt: waits ? null : now,
+          decidedBy: null,
+          decidedByName: null,
+          leftAt: null,
+        })
+      ).toObject<VisitDoc>();
+    } catch (error) {
+      await uncount().catch(() => undefined);
+      throw error;
+    }
+    // The cap under concurrency: counted after our own insert, so of any joins racing
+    // for the last place, the last to count sees them all and steps back. (At worst
+    // racing joins all step back; never is the cap exceeded.) Stepping back undoes
+    // the visit and the click, so the refusal leaves nothing behind.
+    if (waits) {
+      let full: boolean;
+      try {
+        full = (await this.waitingCount(room._id)) > request.waitingCap;
+      } catch (error) {
+        await this.stepBack(visit._id, uncount).catch(() => undefined);
+        throw error;
+      }
+      if (full) {
+        await this.stepBack(visit._id, uncount);
+        return { ok: false, reason: 'lobby-full' };
+      }
+    }
+    return { ok: true, visit: toVisit(visit) };
+  }
+
+  private async stepBack(visitId: string, uncount: () => Promise<unknown>): Promise<void> {
+    await this.models.visits.deleteOne({ _id: visitId });
+    await uncount();
+  }
+
+  private waitingCount(roomId: string): Promise<number> {
+    return this.models.visits.countDocuments({ roomId, status: 'waiting' });
+  }
+
+  async findVisit(visitId: string): Promise<VisitContext | null> {
+    const visit = await this.models.visits.findById(visitId).lean<VisitDoc>();
+    if (!visit) return null;
+    const access = await this.access(await this.models.links.findById(visit.linkId).lean<LinkDoc>());
+    if (!access?.room) return null;
+    return {
+      ...accessState(access),
+      visit: toVisit(visit),
+      roomTitle: access.room.title,
+      roomType: access.room.roomType,
+      mediaUrl: access.room.mediaUrl ?? null,
+      contextTitle: access.room.contextTitle ?? null,
+    };
+  }
+
+  async leave(visitId: string): Promise<boolean> {
+    const result = await this.models.visits.updateOne(
+      { _id: visitId, status: { $in: ['waiting', 'admitted'] } },
+      { $set: { status: 'left', leftAt: new Date() } },
+    );
+    return result.modifiedCount > 0;
+  }
+
+  async listWaiting(roomId: string): Promise<GuestVisit[]> {
+    const docs = await this.models.visits
+      .find({ roomId, status: 'waiting' })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<VisitDoc[]>();
+    return docs.map(toVisit);
+  }
+
+  async decide(
+    roomId: string,
+    visitId: string,
+    status: 'admitted' | 'denied',
+    actor: Actor,
+  ): Promise<GuestVisit | null> {
+    const doc = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visitId, roomId, status: 'waiting' },
+        {
+          $set: {
+            status,
+            outcomeReason: 'moderator',
+            decidedAt: new Date(),
+            decidedBy: actor.userId,
+            decidedByName: actor.name,
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<VisitDoc>();
+    return doc ? toVisit(doc) : null;
+  }
+
+  async admitAll(roomId: string, actor: Actor): Promise<string[]> {
+    return admitWaiting(this.models.visits, roomId, 'moderator', actor, randomUUID());
+  }
+
+  async setLobbyEnabled(
+    roomId: string,
+    enabled: boolean,
+    actor: Actor,
+  ): Promise<{ admitted: string[] } | null> {
+    const changed = await this.models.rooms
+      .findOneAndUpdate(
+        { _id: roomId, lobbyEnabled: !enabled },
+        { $set: { lobbyEnabled: enabled, updatedAt: new Date() } },
+      )
+      .lean<RoomDoc>();
+    if (!changed) return (await this.models.rooms.exists({ _id: roomId })) ? { admitted: [] } : null;
+    await recordAudit(this.models.audit, roomId, actor, enabled ? 'lobby.enabled' : 'lobby.disabled');
+    if (enabled) return { admitted: [] };
+    // With the lobby off nobody waits: everyone waiting now goes in.
+    return { admitted: await admitWaiting(this.models.visits, roomId, 'lobby-off', actor, randomUUID()) };
+  }
+
+  async guestLog(roomId: string): Promise<GuestLogEntry[]> {
+    const docs = await this.models.visits
+      .find({ roomId })
+      .sort({ createdAt: -1, _id: 1 })
+      .limit(5000)
+      .lean<VisitDoc[]>();
+    return docs.map((doc) => ({
+      visitId: doc._id,
+      name: doc.name,
+      email: doc.email,
+      linkName: doc.linkName,
+      joinedAt: doc.createdAt,
+      status: doc.status,
+      outcomeReason: doc.outcomeReason ?? null,
+      decidedAt: doc.decidedAt ?? null,
+      decidedByName: doc.decidedByName ?? null,
+      leftAt: doc.leftAt ?? null,
+    }));
+  }
+
+  async visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>> {
+    if (visitIds.length === 0) return new Map();
+    const docs = await this.models.visits
+      .find({ _id: { $in: visitIds } }, { status: 1 })
+      .lean<Pick<VisitDoc, '_id' | 'status'>[]>();
+    return new Map(docs.map((doc) => [doc._id, doc.status]));
+  }
+}

@@ -1,0 +1,173 @@
+import { Schema, Types, type Connection, type Model, type mongo } from 'mongoose';
+import type { LobbyEvent, LobbyEventChannel } from '../../lobby/lobby-events';
+import type { Logger } from '../../logger';
+
+interface LobbyEventDoc {
+  _id: Types.ObjectId;
+  roomId: string;
+  visitIds?: string[];
+  /** Server time of the insert ($currentDate): one clock for every instance. */
+  at: Date;
+}
+
+const COLLECTION = 'lobby_events';
+export const POLL_INTERVAL_MS = 250;
+/** How far back each poll looks: covers writes that become visible out of order. */
+const POLL_WINDOW_MS = 2000;
+const RESTART_DELAY_MS = 1000;
+
+const lobbyEventSchema = new Schema<LobbyEventDoc>(
+  { roomId: { type: String, required: true }, visitIds: { type: [String], default: undefined }, at: Date },
+  { versionKey: false },
+);
+// Events are only news for a moment: the server drops them after a minute, which keeps
+// the collection (and each poll) small.
+lobbyEventSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
+
+export type LobbyEventModel = Model<LobbyEventDoc>;
+
+export function lobbyEventModel(connection: Connection): LobbyEventModel {
+  return connection.model<LobbyEventDoc>('LobbyEvent', lobbyEventSchema, COLLECTION);
+}
+
+function toEvent(doc: Pick<LobbyEventDoc, 'roomId' | 'visitIds'>): LobbyEvent | null {
+  if (typeof doc.roomId !== 'string') return null;
+  return doc.visitIds ? { roomId: doc.roomId, visitIds: [...doc.visitIds] } : { roomId: doc.roomId };
+}
+
+type Handler = (event: LobbyEvent) => void;
+
+/** `hello` (MongoDB 4.4.2+), or the older `isMaster` with the same answer. */
+async function serverHello(connection: Connection): Promise<{ setName?: unknown; localTime?: unknown }> {
+  const admin = connection.db!.admin();
+  try {
+    return await admin.command({ hello: 1 });
+  } catch {
+    return admin.command({ isMaster: 1 });
+  }
+}
+
+/**
+ * Lobby events through the shared lobby_events collection: a change stream where the
+ * server is a replica set (change streams need its oplog), otherwise polling.
+ */
+export class MongoLobbyEventChannel implements LobbyEventChannel {
+  private readonly stops = new Set<() => Promise<void>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly events: LobbyEventModel,
+    private readonly logger: Logger,
+  ) {}
+
+  async publish(event: LobbyEvent): Promise<void> {
+    await this.events.updateOne(
+      { _id: new Types.ObjectId() },
+      {
+        $set: { roomId: event.roomId, ...(event.visitIds ? { visitIds: event.visitIds } : {}) },
+        $currentDate: { at: true },
+      },
+      { upsert: true },
+    );
+  }
+
+  async subscribe(handler: Handler): Promise<() => Promise<void>> {
+    const hello = await serverHello(this.connection);
+    const stop =
+      typeof hello.setName === 'string'
+        ? this.watch(handler, hello.setName)
+        : this.poll(handler, hello.localTime instanceof Date ? hello.localTime : new Date());
+    const unsubscribe = async () => {
+      this.stops.delete(unsubscribe);
+      await stop();
+    };
+    this.stops.add(unsubscribe);
+    return unsubscribe;
+  }
+
+  /** Ends every subscription (on close). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.stops].map((stop) => stop()));
+  }
+
+  private watch(handler: Handler, setName: string): () => Promise<void> {
+    this.logger.info({ replicaSet: setName }, 'Lobby events: MongoDB change streams on lobby_events');
+    let stream: mongo.ChangeStream<LobbyEventDoc, mongo.ChangeStreamInsertDocument<LobbyEventDoc>> | null =
+      null;
+    let resumeAfter: mongo.ResumeToken | undefined;
+    let stopped = false;
+    let restart: NodeJS.Timeout | undefined;
+    const open = () => {
+      if (stopped) return;
+      stream = this.connection
+        .db!.collection<LobbyEventDoc>(COLLECTION)
+        .watch<LobbyEventDoc, mongo.ChangeStreamInsertDocument<LobbyEventDoc>>(
+          [{ $match: { operationType: 'insert' } }],
+          resumeAfter ? { startAfter: resumeAfter } : {},
+        );
+      stream.on('change', (change) => {
+        resumeAfter = change._id;
+        const event = toEvent(change.fullDocument);
+        if (event) handler(event);
+      });
+      // The driver resumes by itself after transient errors; an error here is final for
+      // this stream (say, a long outage): reopen it from the last event seen.
+      stream.on('error', (error: Error) => {
+        this.logger.warn({ err: error.message }, 'Lobby event stream failed; reopening');
+        const failed = stream;
+        stream = null;
+        void failed?.close().catch(() => undefined);
+        restart = setTimeout(open, RESTART_DELAY_MS);
+        restart.unref();
+      });
+    };
+    open();
+    return async () => {
+      stopped = true;
+      clearTimeout(restart);
+      await stream?.close().catch(() => undefined);
+    };
+  }
+
+  private poll(handler: Handler, since: Date): () => Promise<void> {
+    this.logger.warn(
+      { intervalMs: POLL_INTERVAL_MS },
+      'Lobby events: MongoDB is not a replica set, so change streams are unavailable; polling lobby_events instead (run a replica set, even a single node, for instant updates)',
+    );
+    let newest = since.getTime();
+    const seen = new Map<string, number>();
+    let busy = false;
+    let failing = false;
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        const docs = await this.events
+          .find({ at: { $gt: new Date(newest - POLL_WINDOW_MS) } })
+          .sort({ at: 1, _id: 1 })
+          .lean<LobbyEventDoc[]>();
+        failing = false;
+        for (const doc of docs) {
+          const id = doc._id.toHexString();
+          const at = doc.at.getTime();
+          if (at <= since.getTime() || seen.has(id)) continue;
+          seen.set(id, at);
+          newest = Math.max(newest, at);
+          const event = toEvent(doc);
+          if (event) handler(event);
+        }
+        for (const [id, at] of seen) if (at < newest - 2 * POLL_WINDOW_MS) seen.delete(id);
+      } catch (error) {
+        if (!failing) this.logger.warn({ err: (error as Error).message }, 'Polling lobby events failed');
+        failing = true;
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), POLL_INTERVAL_MS);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import type { Model } from 'mongoose';
+import type { AuditDoc } from './audit-events.mongo-model';
+import type { VisitDoc } from './guest-visits.mongo-model';
+import type { PlatformDoc } from './platform.mongo-store';
+import type { RoomDoc } from './room.mongo-store';
+
+const DEFAULT_RETENTION_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Rooms per deleteMany: keeps each $in list well under the 16 MB command limit. */
+const ROOM_BATCH = 1000;
+
+interface RetentionModels {
+  platforms: Model<PlatformDoc>;
+  rooms: Model<RoomDoc>;
+  visits: Model<VisitDoc>;
+  audit: Model<AuditDoc>;
+}
+
+function retentionDays(platform: PlatformDoc): number {
+  const days = (platform.settings as { guestLogRetentionDays?: unknown }).guestLogRetentionDays;
+  return typeof days === 'number' && Number.isFinite(days) ? days : DEFAULT_RETENTION_DAYS;
+}
+
+/**
+ * Deletes guest visits and audit events older than their platform's guestLogRetentionDays.
+ * A TTL index has one fixed lifetime per collection, so per-platform retention is purged here.
+ */
+export async function purgeRetention(models: RetentionModels): Promise<void> {
+  const platforms = await models.platforms.find({}, { settings: 1 }).lean<PlatformDoc[]>();
+  for (const platform of platforms) {
+    const cutoff = new Date(Date.now() - retentionDays(platform) * DAY_MS);
+    const rooms = await models.rooms.find({ platformId: platform._id }, { _id: 1 }).lean<{ _id: string }[]>();
+    for (let start = 0; start < rooms.length; start += ROOM_BATCH) {
+      const roomIds = rooms.slice(start, start + ROOM_BATCH).map((room) => room._id);
+      await models.visits.deleteMany({ roomId: { $in: roomIds }, createdAt: { $lt: cutoff } });
+      await models.audit.deleteMany({ roomId: { $in: roomIds }, createdAt: { $lt: cutoff } });
+    }
+  }
+}

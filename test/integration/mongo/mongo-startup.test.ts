@@ -1,0 +1,88 @@
+import net, { type Socket } from 'node:net';
+import mongoose from 'mongoose';
+import { isDatabaseUnavailable } from '../../../src/error-handler';
+import { StartupError } from '../../../src/errors';
+import { describeMongoServer } from '../../../src/storage/mongo/connection';
+import { startTestServer } from '../../helpers/test-server';
+import { freePort } from '../../helpers/throwaway-postgres';
+
+/**
+ * No MongoDB server is needed here: these talk to real closed or silent ports through
+ * the real driver, which is exactly the situation an unreachable server creates.
+ */
+
+const CONNECT_TIMEOUT_MS = 1500;
+const MARGIN_MS = 1500;
+const PASSWORD = 'not-to-be-shown-7c1e';
+
+async function failedStart(uri: string): Promise<{ error: unknown; elapsedMs: number }> {
+  const started = Date.now();
+  try {
+    const server = await startTestServer({
+      configuredStorage: true,
+      env: { MONGODB_URI: uri, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
+    });
+    await server.close();
+    return { error: null, elapsedMs: Date.now() - started };
+  } catch (error) {
+    return { error, elapsedMs: Date.now() - started };
+  }
+}
+
+describe('start-up against an unreachable MongoDB server', () => {
+  it('gives up after DB_CONNECT_TIMEOUT_MS on a closed port, naming host:port/db and not the password', async () => {
+    const port = await freePort();
+    const { error, elapsedMs } = await failedStart(
+      `mongodb://guestlink:${PASSWORD}@127.0.0.1:${port}/guestlink`,
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    const message = (error as Error).message;
+    expect(message).toContain(`Cannot connect to MongoDB at 127.0.0.1:${port}/guestlink`);
+    expect(message).not.toContain(PASSWORD);
+    expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + MARGIN_MS);
+  });
+
+  it('gives up on a server that accepts and never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const { error, elapsedMs } = await failedStart(`mongodb://127.0.0.1:${port}/guestlink`);
+      expect(error).toBeInstanceOf(StartupError);
+      expect((error as Error).message).toContain(`127.0.0.1:${port}/guestlink`);
+      expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + MARGIN_MS);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('maps the driver’s own outage errors to "database unavailable"', async () => {
+    const port = await freePort();
+    const client = new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${port}/guestlink`, {
+      serverSelectionTimeoutMS: 300,
+    });
+    const error = await client.connect().then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    await client.close();
+    expect((error as Error).name).toBe('MongoServerSelectionError');
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['mongodb://u:p@db.example.edu/guestlink?authSource=admin', 'db.example.edu:27017/guestlink'],
+    ['mongodb://a:27018,b,c:27019/lti', 'a:27018,b:27017,c:27019/lti'],
+    ['mongodb+srv://u:p@cluster0.example.net/lti', 'cluster0.example.net/lti'],
+    ['mongodb://localhost', 'localhost:27017/test'],
+  ])('names %s as %s', (url, expected) => {
+    expect(describeMongoServer(url)).toBe(expected);
+  });
+});
