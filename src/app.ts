@@ -1,10 +1,9 @@
 import express, { type Express } from 'express';
 import type { LtiProvider } from 'ltijs';
-import { randomUUID } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './health/health.routes';
+import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
@@ -18,6 +17,7 @@ import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-
 import { GuestLinkTokens } from './guest-access/guest-link-token';
 import { guestRouter } from './guests/guest.routes';
 import { GuestService } from './guests/guest.service';
+import type { LinkEntryCache } from './guests/link-entry-cache';
 import type { LobbyHub } from './lobby/lobby-hub';
 import { lobbyRouter } from './lobby/lobby.routes';
 import { LobbyService } from './lobby/lobby.service';
@@ -35,22 +35,26 @@ export interface AppDependencies {
   sandbox: SandboxPlatform | null;
   /** This instance's lobby streams, already listening to the event channel. */
   lobbyHub: LobbyHub;
+  /** Entry-page link states, dropped by the hub on every event for their room. */
+  linkEntries: LinkEntryCache;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, storage, lti, registry, sandbox, lobbyHub } = deps;
+  const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries } = deps;
   const rooms = new RoomService(storage.rooms, registry);
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
     new GuestLinkTokens(config.appSecret, config.publicUrl),
     storage.lobbyEvents,
+    linkEntries,
   );
   const guests = new GuestService(
     storage.guests,
     storage.lobbyEvents,
     logger,
     config.guestLimits.waitingPerRoom,
+    linkEntries,
   );
   const lobby = new LobbyService(storage.guests, storage.lobbyEvents, logger);
   const pages = roomPages(rooms, guestAccess);
@@ -65,29 +69,7 @@ export function createApp(deps: AppDependencies): Express {
   // several times slower outside production. Views only change with a new build and restart.
   app.enable('view cache');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: {
-        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || !!req.url?.startsWith('/static/'),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.replace(/ltik=[^&]+/, 'ltik=…'),
-        }),
-        // Response headers repeat on every line and say nothing new.
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(securityHeaders(config));
   app.use(
     '/static',

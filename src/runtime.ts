@@ -5,10 +5,12 @@ import type { Config } from './config';
 import { StartupError } from './errors';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
+import { JwksCache } from './lti/jwks-cache';
 import { launchGuard, loginGuard } from './lti/launch-guards';
 import { ltijsOutageAs503 } from './lti/ltijs-outage';
 import { createLtiProvider, syncLtijsPlatforms } from './lti/provider';
 import { toPlatform, type Platform } from './platforms/platform';
+import { LinkEntryCache } from './guests/link-entry-cache';
 import { LobbyHub } from './lobby/lobby-hub';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
@@ -60,8 +62,11 @@ export async function startRuntime(
     const registry = new PlatformRegistry(platforms);
     await storage.platforms.sync(platforms);
 
+    const jwks = new JwksCache(new Set(platforms.map((platform) => platform.jwksUrl)));
+    JwksCache.installInto(jwks);
     const guardDependencies = {
       registry,
+      jwks,
       loginStates: storage.loginStates,
       publicUrl: config.publicUrl,
       clockSkewSeconds: config.lti.clockSkewSeconds,
@@ -78,9 +83,12 @@ export async function startRuntime(
     });
     await syncLtijsPlatforms(lti, platforms);
 
-    const lobbyHub = new LobbyHub(storage.lobbyEvents, storage.guests, logger);
+    const linkEntries = new LinkEntryCache();
+    const lobbyHub = new LobbyHub(storage.lobbyEvents, storage.guests, logger, (roomId) =>
+      linkEntries.forgetRoom(roomId),
+    );
     await lobbyHub.start();
-    const app = createApp({ config, logger, storage, lti, registry, sandbox, lobbyHub });
+    const app = createApp({ config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries });
     const maintenance = setInterval(() => {
       storage
         .purgeExpired()

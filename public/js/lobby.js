@@ -183,6 +183,10 @@
     startPolling();
   }
   window.setInterval(renderTimes, 15000);
+  // A safety net should an event ever be lost between instances.
+  window.setInterval(function () {
+    if (!polling) load();
+  }, 30000);
 
   admitAll.addEventListener('click', function () {
     request('POST', '/lobby/admit-all').then(

@@ -37,6 +37,8 @@
       }
     });
     source.onerror = startPolling;
+    // A safety net should an event ever be lost between instances.
+    window.setInterval(poll, 20000);
   } else {
     startPolling();
   }

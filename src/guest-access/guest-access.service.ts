@@ -21,6 +21,7 @@ import {
   type LinkStatus,
 } from './guest-link';
 import { GuestLinkTokens, tokenHash } from './guest-link-token';
+import type { LinkEntryCache } from '../guests/link-entry-cache';
 import { lobbyEvent, type LobbyEventChannel } from '../lobby/lobby-events';
 
 export interface GuestLinkView {
@@ -59,6 +60,8 @@ export class GuestAccessService {
     private readonly tokens: GuestLinkTokens,
     /** Tells waiting guests when access is turned off or their link deleted. */
     private readonly events: LobbyEventChannel,
+    /** Entry pages cached on this instance; other instances drop theirs on the event. */
+    private readonly linkEntries: LinkEntryCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -99,7 +102,8 @@ export class GuestAccessService {
     this.authorize(access);
     const result = await this.store.setEnabled(access.room.id, enabled, actorOf(access));
     if (!result) throw new NotFoundError('This room no longer exists.');
-    if (result.changed && !enabled) await this.events.publish(lobbyEvent(access.room.id));
+    this.linkEntries.forgetRoom(access.room.id);
+    if (result.changed) await this.events.publish(lobbyEvent(access.room.id));
     return this.currentView(access.room.id);
   }
 
@@ -136,6 +140,7 @@ export class GuestAccessService {
     this.authorize(access);
     const deleted = await this.store.deleteLink(access.room.id, linkId, actorOf(access));
     if (!deleted) throw new NotFoundError('This guest link does not exist or was already deleted.');
+    this.linkEntries.forgetRoom(access.room.id);
     await this.events.publish(lobbyEvent(access.room.id));
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
 import { GuestProblemError } from './guest-pages';
 import type { GuestStore, VisitContext } from './guest.store';
+import type { LinkEntryCache } from './link-entry-cache';
 
 export interface EntryPage {
   roomId: string;
@@ -19,13 +20,22 @@ export class GuestService {
     private readonly events: LobbyEventChannel,
     private readonly logger: Logger,
     private readonly waitingCap: number,
+    private readonly entries: LinkEntryCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private async linkEntry(hash: string) {
+    const cached = this.entries.get(hash);
+    if (cached !== undefined) return cached;
+    const entry = await this.store.findLinkEntry(hash);
+    this.entries.set(hash, entry);
+    return entry;
+  }
 
   /** The link's room, if the link would let a guest in now. Counts nothing. */
   async entry(token: string): Promise<EntryPage> {
     if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
-    const entry = await this.store.findLinkEntry(tokenHash(token));
+    const entry = await this.linkEntry(tokenHash(token));
     if (!entry) throw new GuestProblemError('unknown-link');
     const problem = accessProblem(entry, this.now()) ?? (entry.linkExhausted ? 'link-invalid' : null);
     if (problem) throw new GuestProblemError(problem);
@@ -58,7 +68,13 @@ export class GuestService {
       email: form.email,
       waitingCap: this.waitingCap,
     });
-    if (!result.ok) throw new GuestProblemError(result.reason);
+    if (!result.ok) {
+      // The database said no: whatever this instance cached about the link is stale.
+      this.entries.forget(hash);
+      throw new GuestProblemError(result.reason);
+    }
+    // The link's click count changed: its entry page may now be a "no longer valid" page.
+    this.entries.forgetRoom(result.visit.roomId);
     this.publish(result.visit.roomId, [result.visit.id]);
     return result.visit;
   }

@@ -31,6 +31,8 @@ export class LobbyHub {
     private readonly events: LobbyEventChannel,
     private readonly store: GuestStore,
     private readonly logger: Logger,
+    /** Told of every event, from any instance: caches of room state drop that room. */
+    private readonly onRoomChanged: (roomId: string) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -94,6 +96,7 @@ export class LobbyHub {
   }
 
   private receive(event: LobbyEvent): void {
+    this.onRoomChanged(event.roomId);
     const room = this.rooms.get(event.roomId);
     if (!room) return;
     room.moderatorsPending = room.moderators.size > 0;

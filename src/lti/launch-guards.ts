@@ -5,6 +5,7 @@ import { ValidationError } from '../errors';
 import { PlatformRegistry } from '../platforms/platform-registry';
 import type { LoginStateStore } from './login-state.store';
 import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
+import type { JwksCache } from './jwks-cache';
 import { LTI_ROUTES } from './provider';
 
 /**
@@ -29,6 +30,7 @@ const MESSAGE_TYPES = new Set(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'
 
 export interface GuardDependencies {
   registry: PlatformRegistry;
+  jwks: JwksCache;
   loginStates: LoginStateStore;
   publicUrl: string;
   clockSkewSeconds: number;
@@ -112,19 +114,24 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
   });
 }
 
-function decode(idToken: string): JWTPayload {
+function decode(idToken: string): { payload: JWTPayload; kid: string | undefined } {
   try {
     const header = decodeProtectedHeader(idToken);
     if (header.alg !== 'RS256')
       throw new LaunchRefusedError('The launch was signed with an algorithm other than RS256.');
-    return decodeJwt(idToken);
+    return { payload: decodeJwt(idToken), kid: header.kid };
   } catch (error) {
     if (error instanceof LaunchRefusedError) throw error;
     throw new LaunchRefusedError('The launch token is malformed.');
   }
 }
 
-export function launchGuard({ registry, loginStates, clockSkewSeconds }: GuardDependencies): RequestHandler {
+export function launchGuard({
+  registry,
+  loginStates,
+  clockSkewSeconds,
+  jwks,
+}: GuardDependencies): RequestHandler {
   return asyncGuard(async (req) => {
     const idToken = (req.body as Record<string, unknown> | undefined)?.id_token;
     if (idToken === undefined) return;
@@ -133,7 +140,7 @@ export function launchGuard({ registry, loginStates, clockSkewSeconds }: GuardDe
     }
     if (typeof idToken !== 'string' || idToken.length > 64 * 1024)
       throw new LaunchRefusedError('The launch token is malformed.');
-    const payload = decode(idToken);
+    const { payload, kid } = decode(idToken);
     const state = (req.body as Record<string, unknown>).state;
     if (typeof state !== 'string' || state === '')
       throw new LaunchRefusedError('The launch is missing its state parameter.');
@@ -210,5 +217,7 @@ export function launchGuard({ registry, loginStates, clockSkewSeconds }: GuardDe
         'The launch took too long or has expired. Launch the tool again from your course.',
       );
     }
+    // ltijs verifies the signature next, with the platform's keys from this cache.
+    await jwks.ensureKey(platform.jwksUrl, kid);
   });
 }

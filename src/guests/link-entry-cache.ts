@@ -1,0 +1,45 @@
+import type { LinkEntry } from './guest.store';
+
+const TTL_MS = 2_000;
+const MAX_ENTRIES = 10_000;
+
+interface Cached {
+  entry: LinkEntry | null;
+  at: number;
+}
+
+/**
+ * Entry pages of a link a whole class opens at once would each read the same rows.
+ * This keeps a link's entry state for two seconds. Every change this instance makes,
+ * and every lobby event from other instances, drops its room's entries at once, so a
+ * turned-off or used-up link shows its message page straight away; the join itself is
+ * always re-checked in the database, never from here.
+ */
+export class LinkEntryCache {
+  private readonly entries = new Map<string, Cached>();
+
+  get(tokenHash: string): LinkEntry | null | undefined {
+    const cached = this.entries.get(tokenHash);
+    if (!cached) return undefined;
+    if (Date.now() - cached.at > TTL_MS) {
+      this.entries.delete(tokenHash);
+      return undefined;
+    }
+    return cached.entry;
+  }
+
+  set(tokenHash: string, entry: LinkEntry | null): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(tokenHash, { entry, at: Date.now() });
+  }
+
+  forget(tokenHash: string): void {
+    this.entries.delete(tokenHash);
+  }
+
+  forgetRoom(roomId: string): void {
+    for (const [hash, cached] of this.entries) {
+      if (cached.entry?.roomId === roomId) this.entries.delete(hash);
+    }
+  }
+}
