@@ -1,8 +1,9 @@
 import type { Actor } from '../../guest-access/guest-link';
-import { accessProblem, type GuestVisit } from '../../guests/guest';
+import type { GuestVisit } from '../../guests/guest';
 import type {
   GuestLogEntry,
   GuestStore,
+  JoinRefusal,
   JoinRequest,
   JoinResult,
   LinkEntry,
@@ -103,43 +104,15 @@ export class PgGuestStore implements GuestStore {
   }
 
   async join(request: JoinRequest): Promise<JoinResult> {
-    return this.sql.transaction(async (tx): Promise<JoinResult> => {
-      // Locking the link row serialises every join through this link: the limit check
-      // and the count below see each other's clicks.
-      const [row] = await tx.query<AccessRow>(
-        `SELECT ${ACCESS_COLUMNS} FROM ${ACCESS_FROM} WHERE l.token_hash = $1 FOR UPDATE OF l`,
-        [request.tokenHash],
-      );
-      if (!row) return { ok: false, reason: 'unknown-link' };
-      const problem = accessProblem(accessState(row), new Date());
-      if (problem) return { ok: false, reason: problem };
-      if (row.link_exhausted) return { ok: false, reason: 'link-invalid' };
-      if (row.lobby_enabled) {
-        // Joins through the room's other links count against the same cap.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lobby:${row.room_id}`]);
-        const [waiting] = await tx.query<{ count: number }>(
-          `SELECT count(*)::int AS count FROM guest_visits WHERE room_id = $1 AND status = 'waiting'`,
-          [row.room_id],
-        );
-        if (waiting!.count >= request.waitingCap) return { ok: false, reason: 'lobby-full' };
-      }
-      await tx.query('UPDATE guest_links SET clicks_used = clicks_used + 1 WHERE id = $1', [row.link_id]);
-      const [visit] = await tx.query<VisitRow>(
-        `INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'admitted' THEN now() END)
-         RETURNING *`,
-        [
-          request.visitId,
-          row.room_id,
-          row.link_id,
-          row.link_name,
-          request.name,
-          request.email,
-          row.lobby_enabled ? 'waiting' : 'admitted',
-        ],
-      );
-      return { ok: true, visit: toVisit(visit!) };
-    });
+    // One round trip: guestlink_join (migration 005) locks the link row, re-checks it in
+    // accessProblem's order, applies the click limit and the lobby cap, counts the click
+    // and records the visit, all in this statement's own transaction.
+    const [row] = await this.sql.query<VisitRow & { reason: JoinRefusal | null }>(
+      'SELECT * FROM guestlink_join($1, $2, $3, $4, $5)',
+      [request.tokenHash, request.visitId, request.name, request.email, request.waitingCap],
+    );
+    if (row!.reason) return { ok: false, reason: row!.reason };
+    return { ok: true, visit: toVisit(row!) };
   }
 
   async findVisit(visitId: string): Promise<VisitContext | null> {
