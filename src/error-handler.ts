@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors';
 import type { Logger } from './logger';
+import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './storage/connection-errors';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Something in the request is not right',
@@ -17,15 +18,7 @@ const STATUS_TITLES: Record<number, string> = {
 
 /** Error codes node-postgres and PGlite report when the database is gone, not when a query is wrong. */
 const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
+  ...SOCKET_ERROR_CODES,
   '53300',
   '57P01',
   '57P02',
@@ -44,7 +37,7 @@ const CONNECTION_ERROR_CODES = new Set([
  */
 const CONNECTION_ERROR_MESSAGE = new RegExp(
   [
-    'PostgreSQL server unreachable',
+    UNREACHABLE_MESSAGE,
     'Connection terminated',
     'connection timeout',
     'timeout exceeded when trying to connect',

@@ -1,26 +1,12 @@
 import pg from 'pg';
+import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from '../connection-errors';
 import type { NotificationHandler, SqlClient, SqlExecutor } from './sql-client';
 
 // BIGINT counts come back as numbers; they never exceed 2^53 here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
-/** Socket-level failures: the server could not be reached, the query itself was fine. */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  // A Unix socket path with no server behind it.
-  'ENOENT',
-]);
-
-/** Prefixed to socket errors' messages; error-handler.ts recognises outages by it. */
-const UNREACHABLE_MESSAGE = 'PostgreSQL server unreachable';
+// A Unix socket path with no server behind it fails with ENOENT.
+const UNREACHABLE_CODES = new Set([...SOCKET_ERROR_CODES, 'ENOENT']);
 
 const LISTEN_RETRY_MIN_MS = 1000;
 const LISTEN_RETRY_MAX_MS = 30_000;
