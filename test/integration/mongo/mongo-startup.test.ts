@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { isDatabaseUnavailable } from '../../../src/error-handler';
 import { StartupError } from '../../../src/errors';
 import { describeMongoServer } from '../../../src/storage/mongo/connection';
-import { startTestServer } from '../../helpers/test-server';
+import { failedStart as startFailure } from '../../helpers/failed-start';
 import { freePort } from '../../helpers/throwaway-postgres';
 
 /**
@@ -15,18 +15,8 @@ const CONNECT_TIMEOUT_MS = 1500;
 const MARGIN_MS = 1500;
 const PASSWORD = 'not-to-be-shown-7c1e';
 
-async function failedStart(uri: string): Promise<{ error: unknown; elapsedMs: number }> {
-  const started = Date.now();
-  try {
-    const server = await startTestServer({
-      configuredStorage: true,
-      env: { MONGODB_URI: uri, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
-    });
-    await server.close();
-    return { error: null, elapsedMs: Date.now() - started };
-  } catch (error) {
-    return { error, elapsedMs: Date.now() - started };
-  }
+function failedStart(uri: string) {
+  return startFailure({ MONGODB_URI: uri, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) });
 }
 
 describe('start-up against an unreachable MongoDB server', () => {

@@ -4,6 +4,7 @@ import { StartupError } from '../../../src/errors';
 import { openPgClient } from '../../../src/storage/postgres/pg-client';
 import { apiFor } from '../../helpers/api';
 import { beginLogin, postIdToken, sandboxIdToken, sandboxLaunch } from '../../helpers/lti-launch';
+import { failedStart as startFailure } from '../../helpers/failed-start';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 import {
   freePort,
@@ -17,18 +18,8 @@ const CONNECT_TIMEOUT_MS = 1500;
 const MARGIN_MS = 1000;
 const PASSWORD = 'not-to-be-shown-9f3a';
 
-async function failedStart(databaseUrl: string): Promise<{ error: unknown; elapsedMs: number }> {
-  const started = Date.now();
-  try {
-    const server = await startTestServer({
-      configuredStorage: true,
-      env: { DATABASE_URL: databaseUrl, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
-    });
-    await server.close();
-    return { error: null, elapsedMs: Date.now() - started };
-  } catch (error) {
-    return { error, elapsedMs: Date.now() - started };
-  }
+function failedStart(databaseUrl: string) {
+  return startFailure({ DATABASE_URL: databaseUrl, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) });
 }
 
 describe('start-up against an unreachable PostgreSQL server', () => {
