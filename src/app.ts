@@ -71,6 +71,8 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
+  // First after the headers: a class opening a guest link at once meets no other middleware.
+  app.use(guestRouter(config, guests, lobbyHub));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
@@ -96,7 +98,6 @@ export function createApp(deps: AppDependencies): Express {
     });
   });
   if (sandbox) app.use('/sandbox', sandboxRouter(sandbox));
-  app.use(guestRouter(config, guests, lobbyHub));
 
   // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
   wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl, renderMediaPage: pages.renderMediaPage });

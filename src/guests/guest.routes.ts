@@ -29,8 +29,10 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
   const csrf = guestCsrf(config);
   const limits = guestRateLimits(config);
+  // This router runs before the app's body parsers; its forms are small.
+  const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   // Scoped to the guest paths; the secret is ltijs's too, so its signed cookies still parse.
-  router.use(['/g', '/guest'], cookieParser(config.appSecret), (_req, res, next) => {
+  router.use(['/g', '/guest'], cookieParser(config.appSecret), formBody, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
