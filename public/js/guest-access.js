@@ -7,10 +7,13 @@
   var manageDialog = document.getElementById('guest-access-dialog');
   if (!main || !manageDialog) return;
 
-  var roomId = main.dataset.roomId;
-  var ltik = main.dataset.ltik;
+  var client = window.Guestlink.roomApi();
+  var request = client.request;
+  var messageOf = client.messageOf;
+  var announce = client.announce;
+  var ltik = client.ltik;
+  var api = client.base;
   var locale = main.dataset.locale || undefined;
-  var api = '/api/rooms/' + encodeURIComponent(roomId);
 
   var createDialog = document.getElementById('create-link-dialog');
   var deleteDialog = document.getElementById('delete-link-dialog');
@@ -23,7 +26,6 @@
   var manageError = document.getElementById('guest-access-error');
   var form = document.getElementById('create-link-form');
   var formError = document.getElementById('create-link-error');
-  var announcer = document.getElementById('announcer');
   var menuButton = document.getElementById('room-menu-button');
 
   var state = null;
@@ -35,53 +37,6 @@
     durationDays: { input: 'link-duration', error: 'link-duration-error' },
   };
   var STATUS_LABELS = { expired: 'Expired', 'used-up': 'Used up', inactive: 'Inactive' };
-
-  function announce(message) {
-    announcer.textContent = '';
-    window.setTimeout(function () {
-      announcer.textContent = message;
-    }, 50);
-  }
-
-  function request(method, path, body) {
-    var options = {
-      method: method,
-      headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
-    };
-    if (body !== undefined) {
-      options.headers['Content-Type'] = 'application/json';
-      options.body = JSON.stringify(body);
-    }
-    return fetch(api + path, options).then(
-      function (response) {
-        if (response.status === 204) return null;
-        return response.json().then(
-          function (json) {
-            if (!response.ok) throw { status: response.status, error: json.error || {} };
-            return json;
-          },
-          function () {
-            throw {
-              status: response.status,
-              error: { message: 'Guestlink did not answer as expected. Try again.' },
-            };
-          },
-        );
-      },
-      function () {
-        throw {
-          status: 0,
-          error: { message: 'Guestlink cannot be reached. Check your connection and try again.' },
-        };
-      },
-    );
-  }
-
-  function messageOf(failure) {
-    if (failure && failure.status === 401)
-      return 'Your session has ended. Open Guestlink again from your course.';
-    return (failure && failure.error && failure.error.message) || 'Something went wrong. Try again.';
-  }
 
   function showError(element, message) {
     element.textContent = message;

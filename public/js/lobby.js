@@ -6,8 +6,11 @@
   var panel = document.getElementById('lobby-panel');
   if (!main || !panel) return;
 
-  var ltik = main.dataset.ltik;
-  var api = '/api/rooms/' + encodeURIComponent(main.dataset.roomId);
+  var client = window.Guestlink.roomApi();
+  var request = client.request;
+  var announce = client.announce;
+  var ltik = client.ltik;
+  var api = client.base;
   var list = document.getElementById('lobby-list');
   var empty = document.getElementById('lobby-empty');
   var badge = document.getElementById('lobby-count');
@@ -15,7 +18,6 @@
   var toggle = document.getElementById('lobby-toggle');
   var sound = document.getElementById('lobby-sound');
   var error = document.getElementById('lobby-error');
-  var announcer = document.getElementById('announcer');
   var known = {};
   var first = true;
   var waiting = [];
@@ -27,34 +29,9 @@
     sound.checked = false;
   }
 
-  function request(method, path, body) {
-    var options = {
-      method: method,
-      headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
-    };
-    if (body !== undefined) {
-      options.headers['Content-Type'] = 'application/json';
-      options.body = JSON.stringify(body);
-    }
-    return fetch(api + path, options).then(function (response) {
-      return response.json().then(function (json) {
-        if (!response.ok) throw json.error || { message: 'Something went wrong.' };
-        return json;
-      });
-    });
-  }
-
   function showError(message) {
     error.textContent = message || '';
     error.hidden = !message;
-  }
-
-  function announce(message) {
-    if (!announcer) return;
-    announcer.textContent = '';
-    window.setTimeout(function () {
-      announcer.textContent = message;
-    }, 50);
   }
 
   function chime() {
@@ -90,7 +67,7 @@
         announce(guest.name + (action === 'admit' ? ' admitted' : ' declined'));
       },
       function (failure) {
-        showError(failure.message);
+        showError(client.messageOf(failure));
       },
     );
   }
@@ -164,7 +141,7 @@
 
   function load() {
     return request('GET', '/lobby').then(render, function (failure) {
-      showError(failure.message);
+      showError(client.messageOf(failure));
     });
   }
 
@@ -194,14 +171,14 @@
         announce(result.admitted + (result.admitted === 1 ? ' guest admitted' : ' guests admitted'));
       },
       function (failure) {
-        showError(failure.message);
+        showError(client.messageOf(failure));
       },
     );
   });
   toggle.addEventListener('click', function () {
     var enabled = toggle.getAttribute('aria-checked') !== 'true';
     request('PUT', '/lobby', { enabled: enabled }).then(render, function (failure) {
-      showError(failure.message);
+      showError(client.messageOf(failure));
     });
   });
   sound.addEventListener('change', function () {
