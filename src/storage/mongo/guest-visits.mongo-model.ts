@@ -16,6 +16,12 @@ export interface VisitDoc {
   decidedBy: string | null;
   decidedByName: string | null;
   leftAt: Date | null;
+  /**
+   * The lobby place a waiting visit holds, 1..waitingCap: unique among the room's waiting
+   * visits (index below), so parallel joins can never fill the lobby beyond its cap.
+   * Unset on visits that never waited; ignored by the index once a visit stops waiting.
+   */
+  seat?: number;
   /** Marks the visits one bulk decision changed, so it can report exactly those. */
   decisionBatch?: string;
 }
@@ -38,11 +44,22 @@ const visitSchema = new Schema<VisitDoc>(
     decidedBy: nullableString,
     decidedByName: nullableString,
     leftAt: nullableDate,
+    seat: { type: Number },
     decisionBatch: { type: String },
   },
   { versionKey: false },
 );
 visitSchema.index({ roomId: 1, status: 1, createdAt: 1 });
+// The lobby cap, as live_slot is the link limit: only equality and $exists, which every
+// server accepts in a partial filter. A visit leaves the index when it stops waiting.
+visitSchema.index(
+  { roomId: 1, seat: 1 },
+  {
+    name: 'waiting_seat',
+    unique: true,
+    partialFilterExpression: { status: { $eq: 'waiting' }, seat: { $exists: true } },
+  },
+);
 visitSchema.index({ linkId: 1, status: 1 });
 visitSchema.index({ createdAt: 1 });
 

@@ -13,6 +13,7 @@ import type {
 import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
 import type { LinkDoc } from './guest-access.mongo-store';
+import { isDuplicateKey } from './connection';
 import { admitWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
@@ -87,8 +88,8 @@ export class MongoGuestStore implements GuestStore {
     if (problem) return { ok: false, reason: problem };
     if (isExhausted(link)) return { ok: false, reason: 'link-invalid' };
     const waits = room.lobbyEnabled;
-    if (waits && (await this.waitingCount(room._id)) >= request.waitingCap)
-      return { ok: false, reason: 'lobby-full' };
+    const seats = waits ? await this.freeSeats(room._id, request.waitingCap) : [];
+    if (waits && seats.length === 0) return { ok: false, reason: 'lobby-full' };
 
     // The click, atomically: only while the link is live, unexpired and under its limit.
     const counted = await this.models.links.updateOne(
@@ -106,56 +107,78 @@ export class MongoGuestStore implements GuestStore {
     const uncount = () =>
       this.models.links.updateOne({ _id: link._id, clicksUsed: { $gt: 0 } }, { $inc: { clicksUsed: -1 } });
 
-    let visit: VisitDoc;
+    const visit: Omit<VisitDoc, 'status' | 'decidedAt'> = {
+      _id: request.visitId,
+      roomId: room._id,
+      linkId: link._id,
+      linkName: link.name,
+      name: request.name,
+      email: request.email,
+      outcomeReason: null,
+      createdAt: now,
+      decidedBy: null,
+      decidedByName: null,
+      leftAt: null,
+    };
+    let created: VisitDoc | null;
     try {
-      visit = (
-        await this.models.visits.create({
-          _id: request.visitId,
-          roomId: room._id,
-          linkId: link._id,
-          linkName: link.name,
-          name: request.name,
-          email: request.email,
-          status: waits ? 'waiting' : 'admitted',
-          outcomeReason: null,
-          createdAt: now,
-          decidedAt: waits ? null : now,
-          decidedBy: null,
-          decidedByName: null,
-          leftAt: null,
-        })
-      ).toObject<VisitDoc>();
+      created = waits
+        ? await this.takeSeat(visit, seats)
+        : await this.insertVisit({ ...visit, status: 'admitted', decidedAt: now });
     } catch (error) {
       await uncount().catch(() => undefined);
       throw error;
     }
-    // The cap under concurrency: counted after our own insert, so of any joins racing
-    // for the last place, the last to count sees them all and steps back. (At worst
-    // racing joins all step back; never is the cap exceeded.) Stepping back undoes
-    // the visit and the click, so the refusal leaves nothing behind.
-    if (waits) {
-      let full: boolean;
+    // Every free place was taken by a parallel join: refused, so the click is given back.
+    if (!created) {
+      await uncount();
+      return { ok: false, reason: 'lobby-full' };
+    }
+    return { ok: true, visit: toVisit(created) };
+  }
+
+  /**
+   * The lobby places (1..cap) no waiting visit holds; none when the lobby is full. The
+   * cap holds under concurrency because a place is claimed by a unique index (takeSeat),
+   * not by a count: counting after inserting could refuse every one of a burst of joins.
+   */
+  private async freeSeats(roomId: string, cap: number): Promise<number[]> {
+    const waiting = await this.models.visits
+      .find({ roomId, status: 'waiting' }, { _id: 0, seat: 1 })
+      .lean<Pick<VisitDoc, 'seat'>[]>();
+    if (waiting.length >= cap) return [];
+    const taken = new Set(waiting.map((doc) => doc.seat));
+    const free: number[] = [];
+    for (let seat = 1; seat <= cap; seat++) if (!taken.has(seat)) free.push(seat);
+    return free;
+  }
+
+  /**
+   * Inserts the waiting visit on one of these places, in random order so that parallel
+   * joins rarely collide; a place claimed meanwhile fails with E11000 and the next is
+   * tried. Null when every one was taken.
+   */
+  private async takeSeat(
+    visit: Omit<VisitDoc, 'status' | 'decidedAt'>,
+    seats: number[],
+  ): Promise<VisitDoc | null> {
+    const left = [...seats];
+    while (left.length > 0) {
+      const index = Math.floor(Math.random() * left.length);
+      const seat = left[index]!;
+      left[index] = left[left.length - 1]!;
+      left.pop();
       try {
-        full = (await this.waitingCount(room._id)) > request.waitingCap;
+        return await this.insertVisit({ ...visit, status: 'waiting', decidedAt: null, seat });
       } catch (error) {
-        await this.stepBack(visit._id, uncount).catch(() => undefined);
-        throw error;
-      }
-      if (full) {
-        await this.stepBack(visit._id, uncount);
-        return { ok: false, reason: 'lobby-full' };
+        if (!isDuplicateKey(error, 'seat', 'waiting_seat')) throw error;
       }
     }
-    return { ok: true, visit: toVisit(visit) };
+    return null;
   }
 
-  private async stepBack(visitId: string, uncount: () => Promise<unknown>): Promise<void> {
-    await this.models.visits.deleteOne({ _id: visitId });
-    await uncount();
-  }
-
-  private waitingCount(roomId: string): Promise<number> {
-    return this.models.visits.countDocuments({ roomId, status: 'waiting' });
+  private async insertVisit(visit: VisitDoc): Promise<VisitDoc> {
+    return (await this.models.visits.create(visit)).toObject<VisitDoc>();
   }
 
   async findVisit(visitId: string): Promise<VisitContext | null> {

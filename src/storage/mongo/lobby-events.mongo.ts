@@ -15,6 +15,10 @@ export const POLL_INTERVAL_MS = 250;
 /** How far back each poll looks: covers writes that become visible out of order. */
 const POLL_WINDOW_MS = 2000;
 const RESTART_DELAY_MS = 1000;
+/** Longest subscribe() waits for the first stream to open before going on regardless. */
+const READY_TIMEOUT_MS = 5000;
+/** ChangeStreamHistoryLost, ChangeStreamFatalError: the resume token can never be used again. */
+const UNRESUMABLE = new Set([286, 280]);
 
 const lobbyEventSchema = new Schema<LobbyEventDoc>(
   { roomId: { type: String, required: true }, visitIds: { type: [String], default: undefined }, at: Date },
@@ -38,7 +42,9 @@ function toEvent(doc: Pick<LobbyEventDoc, 'roomId' | 'visitIds'>): LobbyEvent | 
 type Handler = (event: LobbyEvent) => void;
 
 /** `hello` (MongoDB 4.4.2+), or the older `isMaster` with the same answer. */
-async function serverHello(connection: Connection): Promise<{ setName?: unknown; localTime?: unknown }> {
+async function serverHello(
+  connection: Connection,
+): Promise<{ setName?: unknown; msg?: unknown; localTime?: unknown }> {
   const admin = connection.db!.admin();
   try {
     return await admin.command({ hello: 1 });
@@ -73,10 +79,11 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
 
   async subscribe(handler: Handler): Promise<() => Promise<void>> {
     const hello = await serverHello(this.connection);
-    const stop =
-      typeof hello.setName === 'string'
-        ? this.watch(handler, hello.setName)
-        : this.poll(handler, hello.localTime instanceof Date ? hello.localTime : new Date());
+    // A mongos ("isdbgrid") has no setName but serves change streams over its shards.
+    const streams = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+    const stop = streams
+      ? await this.watch(handler, typeof hello.setName === 'string' ? hello.setName : 'mongos')
+      : this.poll(handler, hello.localTime instanceof Date ? hello.localTime : new Date());
     const unsubscribe = async () => {
       this.stops.delete(unsubscribe);
       await stop();
@@ -90,13 +97,19 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
     await Promise.all([...this.stops].map((stop) => stop()));
   }
 
-  private watch(handler: Handler, setName: string): () => Promise<void> {
+  /** Resolves once the first stream's cursor is open (or failed): events published after that are seen. */
+  private async watch(handler: Handler, setName: string): Promise<() => Promise<void>> {
     this.logger.info({ replicaSet: setName }, 'Lobby events: MongoDB change streams on lobby_events');
     let stream: mongo.ChangeStream<LobbyEventDoc, mongo.ChangeStreamInsertDocument<LobbyEventDoc>> | null =
       null;
     let resumeAfter: mongo.ResumeToken | undefined;
     let stopped = false;
     let restart: NodeJS.Timeout | undefined;
+    let opened: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      opened = resolve;
+      setTimeout(resolve, READY_TIMEOUT_MS).unref();
+    });
     const open = () => {
       if (stopped) return;
       stream = this.connection
@@ -105,7 +118,13 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
           [{ $match: { operationType: 'insert' } }],
           resumeAfter ? { startAfter: resumeAfter } : {},
         );
+      // The driver sends the aggregate that starts the stream only after this call
+      // returns, and inserts before its answer are missed. That answer's (empty) batch
+      // carries a postBatchResumeToken (servers 4.0.7+), announced as resumeTokenChanged;
+      // the ChangeStream does not re-emit the cursor's own 'init'.
+      stream.once('resumeTokenChanged', () => opened());
       stream.on('change', (change) => {
+        opened();
         resumeAfter = change._id;
         const event = toEvent(change.fullDocument);
         if (event) handler(event);
@@ -114,6 +133,9 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
       // this stream (say, a long outage): reopen it from the last event seen.
       stream.on('error', (error: Error) => {
         this.logger.warn({ err: error.message }, 'Lobby event stream failed; reopening');
+        opened();
+        // A token whose history is gone would fail every reopen: start from now instead.
+        if (UNRESUMABLE.has((error as { code?: unknown }).code as number)) resumeAfter = undefined;
         const failed = stream;
         stream = null;
         void failed?.close().catch(() => undefined);
@@ -122,6 +144,7 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
       });
     };
     open();
+    await ready;
     return async () => {
       stopped = true;
       clearTimeout(restart);
@@ -150,7 +173,8 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
         for (const doc of docs) {
           const id = doc._id.toHexString();
           const at = doc.at.getTime();
-          if (at <= since.getTime() || seen.has(id)) continue;
+          // `<`: an event in the very millisecond of `since` may be ours; a repeat is harmless.
+          if (at < since.getTime() || seen.has(id)) continue;
           seen.set(id, at);
           newest = Math.max(newest, at);
           const event = toEvent(doc);

@@ -48,10 +48,14 @@ export async function mongoStorageOn(
     lobbyEvents,
     loginStates: new MongoLoginStateStore(models.loginStates),
     sandboxKeys: new MongoSandboxKeyStore(models.sandboxKeys),
-    // ltijs connects its own (bundled, global) mongoose to the same database.
+    // ltijs connects its own (bundled, global) mongoose to the same database. Its own
+    // default connectTimeoutMS is 300000: bound its sockets like ours.
     ltiDatabase: {
       url: options.url,
-      connection: { serverSelectionTimeoutMS: options.connectTimeoutMs },
+      connection: {
+        serverSelectionTimeoutMS: options.connectTimeoutMs,
+        connectTimeoutMS: options.connectTimeoutMs,
+      },
     },
     async ping() {
       await connection.db!.admin().command({ ping: 1 }, { timeoutMS: PING_TIMEOUT_MS });
