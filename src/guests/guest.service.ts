@@ -54,7 +54,7 @@ export class GuestService {
     if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
     const hash = tokenHash(token);
     // Only a browser holding some guest pass can already be in this link's room.
-    const entry = existingVisit ? await this.store.findLinkEntry(hash) : null;
+    const entry = existingVisit ? await this.linkEntry(hash) : null;
     if (entry && existingVisit) {
       const visitId = await existingVisit(entry.roomId);
       const current = visitId ? await this.store.findVisit(visitId) : null;

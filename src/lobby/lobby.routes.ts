@@ -42,15 +42,14 @@ export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyH
   // EventSource cannot send headers: this GET carries the ltik in its query string.
   router.get('/api/rooms/:roomId/lobby/events', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    let current = await lobby.view(access);
+    const current = await lobby.view(access);
     const stream = openEventStream(req, res);
+    // Each push reads the room again: another moderator may have turned the lobby on or
+    // off, or this user may have lost the right to see it.
     const push = () => {
-      lobby
-        .view(access, current.lobbyEnabled)
-        .then((view) => {
-          current = view;
-          stream.send('lobby', view);
-        })
+      roomAccess(access.room.id, res)
+        .then((fresh) => lobby.view(fresh))
+        .then((view) => stream.send('lobby', view))
         .catch(() => stream.close());
     };
     stream.onClose(hub.watchRoom(access.room.id, push));

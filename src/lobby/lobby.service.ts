@@ -86,7 +86,8 @@ export class LobbyService {
   async setLobbyEnabled(access: RoomAccess, enabled: boolean): Promise<LobbyView> {
     this.authorize(access);
     const result = await this.store.setLobbyEnabled(access.room.id, enabled, actorOf(access));
-    if (result && result.admitted.length > 0) this.publish(access.room.id, result.admitted);
+    // Every change, so other moderators' panels show the new setting too.
+    if (result) this.publish(access.room.id, result.admitted);
     return this.view(access, enabled);
   }
 
