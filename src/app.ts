@@ -68,6 +68,9 @@ export function createApp(deps: AppDependencies): Express {
   // every template on every render, which made the guest entry page (the surge's hot path)
   // several times slower outside production. Views only change with a new build and restart.
   app.enable('view cache');
+  // Pages and API answers are personal and sent with no-store: a hash of every body
+  // for an ETag nobody may reuse is wasted work.
+  app.set('etag', false);
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config));

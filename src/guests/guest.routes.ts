@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { LobbyHub } from '../lobby/lobby-hub';
 import { openEventStream } from '../http/sse';
 import { joinForm } from './guest';
+import { EntryPageShells } from './entry-page-shells';
 import { GuestProblemError } from './guest-pages';
 import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
@@ -32,18 +33,22 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
   // This router runs before the app's body parsers; its forms are small.
   const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   // Scoped to the guest paths; the secret is ltijs's too, so its signed cookies still parse.
-  router.use(['/g', '/guest'], cookieParser(config.appSecret), formBody, (_req, res, next) => {
+  router.use(['/g', '/guest'], cookieParser(config.appSecret), (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
 
+  const entryPages = new EntryPageShells();
+  const entryLocals = (req: Request, roomTitle: string) => ({
+    roomTitle,
+    action: `/g/${encodeURIComponent(String(req.params.token))}`,
+  });
   const renderEntry = (req: Request, res: Response, roomTitle: string, values = {}, errors = {}) => {
     res.render('guests/entry', {
-      roomTitle,
+      ...entryLocals(req, roomTitle),
       values,
       errors,
       csrfToken: csrf.token(req, res),
-      action: req.originalUrl,
     });
   };
 
@@ -54,25 +59,36 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
       const context = await guests.visit(entry.roomId, visitId).catch(() => null);
       if (context && context.visit.status !== 'left') return res.redirect(303, nextLocation(context));
     }
-    renderEntry(req, res, entry.roomTitle);
+    const locals = { ...entryLocals(req, entry.roomTitle), values: {}, errors: {} };
+    await entryPages.send(res, 'guests/entry', locals, csrf.token(req, res));
   });
 
-  router.post('/g/:token', limits.joinsPerIp, limits.joinsPerLink, csrf.verify, async (req, res) => {
-    const token = String(req.params.token);
-    const parsed = joinForm.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const entry = await guests.entry(token);
-      const errors = Object.fromEntries(
-        parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+  router.post(
+    '/g/:token',
+    limits.joinsPerIp,
+    limits.joinsPerLink,
+    formBody,
+    csrf.verify,
+    async (req, res) => {
+      const token = String(req.params.token);
+      const parsed = joinForm.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        const entry = await guests.entry(token);
+        const errors = Object.fromEntries(
+          parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+        );
+        res.status(400);
+        return renderEntry(req, res, entry.roomTitle, req.body ?? {}, errors);
+      }
+      const existing = GuestSessions.holdsAny(req) ? (roomId: string) => sessions.visitId(req, roomId) : null;
+      const visit = await guests.join(token, parsed.data, existing);
+      await sessions.issue(res, visit.roomId, visit.id);
+      res.redirect(
+        303,
+        visit.status === 'admitted' ? guestRoomPath(visit.roomId) : waitingPath(visit.roomId),
       );
-      res.status(400);
-      return renderEntry(req, res, entry.roomTitle, req.body ?? {}, errors);
-    }
-    const existing = GuestSessions.holdsAny(req) ? (roomId: string) => sessions.visitId(req, roomId) : null;
-    const visit = await guests.join(token, parsed.data, existing);
-    await sessions.issue(res, visit.roomId, visit.id);
-    res.redirect(303, visit.status === 'admitted' ? guestRoomPath(visit.roomId) : waitingPath(visit.roomId));
-  });
+    },
+  );
 
   const visitFor = async (req: Request) =>
     guests.visit(String(req.params.roomId), await sessions.visitId(req, String(req.params.roomId)));
@@ -143,7 +159,7 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
     });
   });
 
-  router.post('/guest/rooms/:roomId/leave', csrf.verify, async (req, res) => {
+  router.post('/guest/rooms/:roomId/leave', formBody, csrf.verify, async (req, res) => {
     const roomId = String(req.params.roomId);
     const context = await guests.leave(roomId, await sessions.visitId(req, roomId));
     sessions.clear(res, roomId);
