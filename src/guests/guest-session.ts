@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
+import { webcrypto } from 'node:crypto';
 import { deriveKey } from '../sealing';
 
 const LIFETIME_SECONDS = 8 * 60 * 60;
@@ -10,13 +11,21 @@ const COOKIE_PREFIX = 'gl_guest_';
  * One cookie per room, so a pass for one session can never open another.
  */
 export class GuestSessions {
-  private readonly key: Uint8Array;
+  // Imported once: given raw bytes, jose imports a WebCrypto key on every sign and verify,
+  // which was a tenth of a guest join's time under a surge.
+  private readonly key: Promise<webcrypto.CryptoKey>;
 
   constructor(
     appSecret: string,
     private readonly secure: boolean,
   ) {
-    this.key = deriveKey(appSecret, 'guest-session');
+    this.key = webcrypto.subtle.importKey(
+      'raw',
+      deriveKey(appSecret, 'guest-session'),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
   }
 
   static cookieName(roomId: string): string {
@@ -33,7 +42,7 @@ export class GuestSessions {
       .setSubject(visitId)
       .setIssuedAt()
       .setExpirationTime(`${LIFETIME_SECONDS}s`)
-      .sign(this.key);
+      .sign(await this.key);
     res.cookie(GuestSessions.cookieName(roomId), token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -48,7 +57,7 @@ export class GuestSessions {
     const token = (req.cookies as Record<string, unknown> | undefined)?.[GuestSessions.cookieName(roomId)];
     if (typeof token !== 'string' || token.length > 2048) return null;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: ['HS256'] });
       return payload.room === roomId && typeof payload.sub === 'string' ? payload.sub : null;
     } catch {
       return null;

@@ -362,6 +362,39 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
       expect(await clicksUsed(capped.roomId)).toBe(admitted);
     });
 
+    it('frees a place in a full lobby whichever way a waiting guest leaves it', async () => {
+      const { roomId, token } = await roomWithLink();
+      const cap = 2;
+      const waitingJoin = async () => {
+        const result = await join(token, cap);
+        if (!result.ok) throw new TypeError(result.reason);
+        return result.visit.id;
+      };
+      const [first, second] = [await waitingJoin(), await waitingJoin()];
+      expect(await join(token, cap)).toEqual({ ok: false, reason: 'lobby-full' });
+
+      await storage.guests.decide(roomId, first, 'denied', actor);
+      const third = await waitingJoin();
+      expect(await join(token, cap)).toEqual({ ok: false, reason: 'lobby-full' });
+
+      await storage.guests.leave(second);
+      const fourth = await waitingJoin();
+      await storage.guests.decide(roomId, third, 'admitted', actor);
+      await waitingJoin();
+      expect(await join(token, cap)).toEqual({ ok: false, reason: 'lobby-full' });
+
+      expect(await storage.guests.admitAll(roomId, actor)).toHaveLength(2);
+      await Promise.all([waitingJoin(), waitingJoin()]);
+      expect(await join(token, cap)).toEqual({ ok: false, reason: 'lobby-full' });
+
+      await storage.guestAccess.setEnabled(roomId, false, actor);
+      await storage.guestAccess.setEnabled(roomId, true, actor);
+      await Promise.all([waitingJoin(), waitingJoin()]);
+      expect(await join(token, cap)).toEqual({ ok: false, reason: 'lobby-full' });
+      expect(await storage.guests.listWaiting(roomId)).toHaveLength(2);
+      expect((await storage.guests.findVisit(fourth))!.visit.status).toBe('admitted');
+    });
+
     it('decides, admits, lets guests leave, and admits everyone when the lobby is turned off', async () => {
       const { roomId, token } = await roomWithLink();
       const visits = [];

@@ -6,6 +6,7 @@ import { openMongoConnection } from './connection';
 import { MongoGuestAccessStore, linkModel } from './guest-access.mongo-store';
 import { visitModel } from './guest-visits.mongo-model';
 import { MongoGuestStore } from './guest.mongo-store';
+import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
 import { MongoLobbyEventChannel, lobbyEventModel } from './lobby-events.mongo';
 import { MongoLoginStateStore, loginStateModel } from './login-state.mongo-store';
 import { MongoPlatformStore, platformModel } from './platform.mongo-store';
@@ -38,7 +39,8 @@ export async function mongoStorageOn(
   // Before the first request: the unique indexes are what keeps concurrent writes
   // within the rules, and the TTL indexes what expires login states and lobby events.
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-  const lobbyEvents = new MongoLobbyEventChannel(connection, models.lobbyEvents, options.logger);
+  const lobbyChannel = new MongoLobbyEventChannel(connection, models.lobbyEvents, options.logger);
+  const lobbyEvents = new ThrottledLobbyEvents(lobbyChannel);
   return {
     backend: 'mongodb',
     platforms: new MongoPlatformStore(models.platforms),
@@ -66,7 +68,8 @@ export async function mongoStorageOn(
       await purgeRetention(models);
     },
     async close() {
-      await lobbyEvents.stopAll();
+      await lobbyEvents.flush().catch(() => undefined);
+      await lobbyChannel.stopAll();
       await connection.close();
     },
   };

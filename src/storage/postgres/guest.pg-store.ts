@@ -9,6 +9,7 @@ import type {
   LinkEntry,
   VisitContext,
 } from '../../guests/guest.store';
+import { CallBatcher } from './call-batcher';
 import type { SqlClient } from './sql-client';
 
 interface VisitRow {
@@ -85,7 +86,19 @@ function accessState(row: AccessRow) {
   };
 }
 
+type JoinRow = VisitRow & { ord: number; reason: JoinRefusal | null };
+
 export class PgGuestStore implements GuestStore {
+  // One guestlink_join_batch call (migration 007) for the joins that arrive while the
+  // previous calls run; each join inside it is guestlink_join (migration 005/006), which
+  // locks the link, re-checks it in accessProblem's order, applies the click limit and
+  // the lobby cap, counts the click and records the visit.
+  private readonly joins = new CallBatcher<JoinRequest, JoinResult>((requests) => this.joinBatch(requests), {
+    maxBatch: 50,
+    maxInFlight: 2,
+    compatible: (a, b) => a.waitingCap === b.waitingCap,
+  });
+
   constructor(private readonly sql: SqlClient) {}
 
   async findLinkEntry(tokenHash: string): Promise<LinkEntry | null> {
@@ -103,16 +116,26 @@ export class PgGuestStore implements GuestStore {
     };
   }
 
-  async join(request: JoinRequest): Promise<JoinResult> {
-    // One round trip: guestlink_join (migration 005) locks the link row, re-checks it in
-    // accessProblem's order, applies the click limit and the lobby cap, counts the click
-    // and records the visit, all in this statement's own transaction.
-    const [row] = await this.sql.query<VisitRow & { reason: JoinRefusal | null }>(
-      'SELECT * FROM guestlink_join($1, $2, $3, $4, $5)',
-      [request.tokenHash, request.visitId, request.name, request.email, request.waitingCap],
+  join(request: JoinRequest): Promise<JoinResult> {
+    return this.joins.submit(request);
+  }
+
+  private async joinBatch(requests: JoinRequest[]): Promise<JoinResult[]> {
+    const rows = await this.sql.query<JoinRow>(
+      'SELECT * FROM guestlink_join_batch($1::text[], $2::text[], $3::text[], $4::text[], $5)',
+      [
+        requests.map((request) => request.tokenHash),
+        requests.map((request) => request.visitId),
+        requests.map((request) => request.name),
+        requests.map((request) => request.email),
+        requests[0]!.waitingCap,
+      ],
     );
-    if (row!.reason) return { ok: false, reason: row!.reason };
-    return { ok: true, visit: toVisit(row!) };
+    const byOrder = new Map(rows.map((row) => [row.ord, row]));
+    return requests.map((_request, index): JoinResult => {
+      const row = byOrder.get(index + 1)!;
+      return row.reason ? { ok: false, reason: row.reason } : { ok: true, visit: toVisit(row) };
+    });
   }
 
   async findVisit(visitId: string): Promise<VisitContext | null> {

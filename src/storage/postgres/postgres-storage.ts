@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
+import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
 import { PgLobbyEventChannel } from './lobby-events.pg';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
 import { PgLoginStateStore } from './login-state.pg-store';
@@ -61,13 +62,14 @@ async function connect(
 
 /** Builds every store on one SQL client. Exposed so tests can share a client they opened. */
 export function postgresStorageOn(sql: SqlClient): Storage {
+  const lobbyEvents = new ThrottledLobbyEvents(new PgLobbyEventChannel(sql));
   return {
     backend: sql.kind,
     platforms: new PgPlatformStore(sql),
     rooms: new PgRoomStore(sql),
     guestAccess: new PgGuestAccessStore(sql),
     guests: new PgGuestStore(sql),
-    lobbyEvents: new PgLobbyEventChannel(sql),
+    lobbyEvents,
     loginStates: new PgLoginStateStore(sql),
     sandboxKeys: new PgSandboxKeyStore(sql),
     ltiDatabase: { plugin: new LtijsSqlPlugin(sql) },
@@ -85,7 +87,10 @@ export function postgresStorageOn(sql: SqlClient): Storage {
         );
       }
     },
-    close: () => sql.close(),
+    async close() {
+      await lobbyEvents.flush().catch(() => undefined);
+      await sql.close();
+    },
   };
 }
 

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { toPlatform } from '../../../src/platforms/platform';
+import type { Storage } from '../../../src/storage';
+import { openPgClient } from '../../../src/storage/postgres/pg-client';
+import { postgresStorageOn } from '../../../src/storage/postgres/postgres-storage';
+import type { SqlClient } from '../../../src/storage/postgres/sql-client';
+import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../../helpers/databases';
+
+const actor = { userId: 'teacher', name: 'Ada' };
+
+/**
+ * Two instances on one PostgreSQL, each batching its joins, while moderators delete
+ * links, decide and admit in the same rooms: no deadlock, no error, and every rule holds
+ * (the lobby cap under races is in the store contract).
+ */
+(TEST_DATABASE_URL ? describe : describe.skip)('joins racing across two instances on PostgreSQL', () => {
+  let database: TestDatabase;
+  let secondClient: SqlClient;
+  let first: Storage;
+  let second: Storage;
+
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    secondClient = await openPgClient({ url: database.url!, connectTimeoutMs: 5000 });
+    first = postgresStorageOn(database.sql);
+    second = postgresStorageOn(secondClient);
+  });
+
+  afterAll(async () => {
+    await second.close();
+    await database.close();
+  });
+
+  async function roomWithLinks(
+    platformId: string,
+    resourceLinkId: string,
+    clickLimits: Array<number | null>,
+  ) {
+    const room = await first.rooms.openForLaunch({
+      platformId,
+      deploymentId: 'deployment-1',
+      contextId: '_1_1',
+      resourceLinkId,
+      title: 'Surge',
+      contextTitle: 'Biology',
+      roomType: 'room',
+      mediaUrl: null,
+      hostCandidate: actor,
+      launcherUserId: actor.userId,
+      launcherName: actor.name,
+      lobbyDefault: true,
+    });
+    await first.guestAccess.setEnabled(room.id, true, actor);
+    const tokens = [];
+    for (const [index, clickLimit] of clickLimits.entries()) {
+      const token = `race-${resourceLinkId}-${index}`;
+      const created = await first.guestAccess.createLink({
+        id: randomUUID(),
+        roomId: room.id,
+        name: `Link ${index}`,
+        nameKey: `link ${index}`,
+        tokenSeed: token,
+        tokenHash: token,
+        clickLimit,
+        durationDays: null,
+        actor,
+      });
+      if (!created.ok) throw new TypeError(created.reason);
+      tokens.push({ token, linkId: created.link.id });
+    }
+    return { roomId: room.id, links: tokens };
+  }
+
+  it('keeps click limits, the lobby cap and the waiting count exact', async () => {
+    const lms = toPlatform({
+      name: 'Race LMS',
+      issuer: 'https://race.example.edu',
+      clientId: 'race-client',
+      authEndpoint: 'https://race.example.edu/auth',
+      tokenEndpoint: 'https://race.example.edu/token',
+      jwksUrl: 'https://race.example.edu/jwks',
+      deploymentIds: ['deployment-1'],
+      settings: {
+        modules: { invitetomedia: true, mediapage: true },
+        linkCreators: 'hosts-and-moderators',
+        lobbyDefault: true,
+        guestLogRetentionDays: 30,
+      },
+    });
+    await first.platforms.sync([lms]);
+    const roomA = await roomWithLinks(lms.id, 'room-a', [40, null, null]);
+    const roomB = await roomWithLinks(lms.id, 'room-b', [null, 25]);
+    const cap = 1000;
+    const tokens = [...roomA.links, ...roomB.links].map((link) => link.token);
+
+    const joins = Array.from({ length: 600 }, (_unused, index) =>
+      (index % 2 ? first : second).guests.join({
+        tokenHash: tokens[index % tokens.length]!,
+        visitId: randomUUID(),
+        name: `Guest ${index}`,
+        email: `guest${index}@example.org`,
+        waitingCap: cap,
+      }),
+    );
+    // Moderators at work in both rooms while the class joins.
+    const moderation = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await second.guestAccess.deleteLink(roomA.roomId, roomA.links[2]!.linkId, actor);
+      await first.guests.admitAll(roomB.roomId, actor);
+      const [someone] = await first.guests.listWaiting(roomA.roomId);
+      if (someone) await second.guests.decide(roomA.roomId, someone.id, 'denied', actor);
+      await first.guests.admitAll(roomA.roomId, actor);
+    })();
+    const [results] = await Promise.all([Promise.all(joins), moderation]);
+
+    const reasons = new Set(results.flatMap((result) => (result.ok ? [] : [result.reason])));
+    expect([...reasons].filter((reason) => reason !== 'link-invalid')).toEqual([]);
+
+    for (const room of [roomA, roomB]) {
+      const log = await first.guests.guestLog(room.roomId);
+      const allLinks = await database.sql.query<{
+        id: string;
+        clicks_used: number;
+        click_limit: number | null;
+      }>('SELECT id, clicks_used, click_limit FROM guest_links WHERE room_id = $1', [room.roomId]);
+      for (const link of allLinks) {
+        if (link.click_limit !== null) expect(link.clicks_used).toBeLessThanOrEqual(link.click_limit);
+      }
+      const joined = results.filter((result) => result.ok && result.visit.roomId === room.roomId).length;
+      expect(log).toHaveLength(joined);
+      expect(allLinks.reduce((sum, link) => sum + link.clicks_used, 0)).toBe(joined);
+      const [counted] = await database.sql.query<{ waiting_guests: number }>(
+        'SELECT waiting_guests FROM rooms WHERE id = $1',
+        [room.roomId],
+      );
+      const waiting = await first.guests.listWaiting(room.roomId);
+      expect(counted!.waiting_guests).toBe(waiting.length);
+    }
+    const limited = await database.sql.query<{ clicks_used: number; click_limit: number }>(
+      'SELECT clicks_used, click_limit FROM guest_links WHERE click_limit IS NOT NULL ORDER BY click_limit',
+    );
+    expect(limited.map((link) => link.clicks_used)).toEqual([25, 40]);
+  });
+});
