@@ -90,9 +90,9 @@ type JoinRow = VisitRow & { ord: number; reason: JoinRefusal | null };
 
 export class PgGuestStore implements GuestStore {
   // One guestlink_join_batch call (migration 007) for the joins that arrive while the
-  // previous calls run; each join inside it is guestlink_join (migration 005/006), which
-  // locks the link, re-checks it in accessProblem's order, applies the click limit and
-  // the lobby cap, counts the click and records the visit.
+  // previous calls run: it locks the links, re-checks each join in accessProblem's order,
+  // applies the click limits and the lobby cap in arrival order, counts the clicks and
+  // records the visits, all in that statement's own transaction.
   private readonly joins = new CallBatcher<JoinRequest, JoinResult>((requests) => this.joinBatch(requests), {
     maxBatch: 50,
     maxInFlight: 2,

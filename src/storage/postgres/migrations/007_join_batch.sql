@@ -1,13 +1,15 @@
 -- Joins in batches: when a class opens a link at once, each instance sends the joins
--- that arrived while its previous call ran as one call, one transaction and one commit
--- (measured on PostgreSQL here: 8 joins per call ≈ 2.4× the joins per second of 8 calls).
--- Each join is still guestlink_join, in arrival order, so the click limit and the lobby
--- cap hold exactly as for single joins.
+-- that arrived while its previous call ran as one call, one transaction and one commit.
+-- The batch is decided in memory, in arrival order, with the same rules and refusal order
+-- as guestlink_join (accessProblem's order, then the click limit, then the lobby cap),
+-- and written set-wise: one UPDATE of the links' click counts and one INSERT of the
+-- visits, so the waiting-count trigger runs once per batch instead of once per join.
 --
 -- Lock order, the same for every batch and before any write: the lobby locks of the
 -- batch's rooms, sorted; then its links' rows, sorted. Two batches (from two instances)
 -- therefore never wait on each other in a cycle, and a batch never holds a room row (which
 -- a waiting visit's insert updates) while waiting for a link that a link deletion holds.
+
 CREATE OR REPLACE FUNCTION guestlink_join_batch(
   p_token_hashes TEXT[],
   p_visit_ids TEXT[],
@@ -36,7 +38,18 @@ AS $$
 #variable_conflict use_column
 DECLARE
   lobby TEXT;
-  i INT;
+  -- One entry per distinct link of the batch (l_*), one per distinct room (r_*).
+  l_hash TEXT[]; l_id TEXT[]; l_name TEXT[]; l_room TEXT[]; l_reason TEXT[];
+  l_clicks INT[]; l_limit INT[]; l_lobby BOOLEAN[];
+  l_joined INT[];
+  r_id TEXT[]; r_waiting INT[];
+  j INT;
+  k INT;
+  -- Guests of one batch keep their arrival order in the lobby: distinct, rising times.
+  joined_at TIMESTAMPTZ := '-infinity';
+  v_ids TEXT[] := '{}'; v_rooms TEXT[] := '{}'; v_links TEXT[] := '{}'; v_link_names TEXT[] := '{}';
+  v_names TEXT[] := '{}'; v_emails TEXT[] := '{}'; v_statuses TEXT[] := '{}';
+  v_times TIMESTAMPTZ[] := '{}';
 BEGIN
   FOR lobby IN
     SELECT DISTINCT l.room_id FROM guest_links l WHERE l.token_hash = ANY (p_token_hashes) ORDER BY 1
@@ -45,9 +58,74 @@ BEGIN
   END LOOP;
   PERFORM 1 FROM guest_links l WHERE l.token_hash = ANY (p_token_hashes) ORDER BY l.token_hash FOR UPDATE OF l;
 
+  -- Read after the locks: every earlier join's clicks and waiting guests are committed.
+  -- The reason each link refuses whatever its counts: accessProblem's order.
+  SELECT
+    array_agg(l.token_hash), array_agg(l.id), array_agg(l.name), array_agg(l.room_id),
+    array_agg(CASE
+      WHEN NOT (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids))
+        THEN 'room-unavailable'
+      WHEN NOT (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
+                AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false))
+        OR NOT r.guest_access_enabled OR r.room_type <> 'room' THEN 'guest-access-off'
+      WHEN l.deleted_at IS NOT NULL THEN 'link-invalid'
+      WHEN l.expires_at IS NOT NULL AND l.expires_at <= clock_timestamp() THEN 'link-invalid'
+    END),
+    array_agg(l.clicks_used), array_agg(l.click_limit), array_agg(r.lobby_enabled),
+    array_agg(0)
+  INTO l_hash, l_id, l_name, l_room, l_reason, l_clicks, l_limit, l_lobby, l_joined
+  FROM guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id
+  WHERE l.token_hash = ANY (p_token_hashes);
+
+  SELECT array_agg(r.id), array_agg(r.waiting_guests) INTO r_id, r_waiting
+  FROM rooms r WHERE r.id = ANY (l_room);
+
   FOR i IN 1 .. coalesce(array_length(p_token_hashes, 1), 0) LOOP
-    RETURN QUERY
-    SELECT i, j.* FROM guestlink_join(p_token_hashes[i], p_visit_ids[i], p_names[i], p_emails[i], p_waiting_cap) j;
+    ord := i;
+    reason := NULL; id := NULL; room_id := NULL; link_id := NULL; link_name := NULL; name := NULL;
+    email := NULL; status := NULL; outcome_reason := NULL; created_at := NULL; decided_at := NULL;
+    decided_by_name := NULL; left_at := NULL;
+    j := array_position(l_hash, p_token_hashes[i]);
+    IF j IS NULL THEN
+      reason := 'unknown-link';
+    ELSE
+      k := array_position(r_id, l_room[j]);
+      reason := l_reason[j];
+      IF reason IS NULL AND l_limit[j] IS NOT NULL AND l_clicks[j] >= l_limit[j] THEN
+        reason := 'link-invalid';
+      END IF;
+      IF reason IS NULL AND l_lobby[j] AND r_waiting[k] >= p_waiting_cap THEN
+        reason := 'lobby-full';
+      END IF;
+    END IF;
+    IF reason IS NULL THEN
+      l_clicks[j] := l_clicks[j] + 1;
+      l_joined[j] := l_joined[j] + 1;
+      IF l_lobby[j] THEN r_waiting[k] := r_waiting[k] + 1; END IF;
+      id := p_visit_ids[i]; room_id := l_room[j]; link_id := l_id[j]; link_name := l_name[j];
+      name := p_names[i]; email := p_emails[i];
+      status := CASE WHEN l_lobby[j] THEN 'waiting' ELSE 'admitted' END;
+      joined_at := greatest(clock_timestamp(), joined_at + interval '1 microsecond');
+      created_at := joined_at;
+      decided_at := CASE WHEN l_lobby[j] THEN NULL ELSE joined_at END;
+      v_ids := v_ids || id; v_rooms := v_rooms || room_id; v_links := v_links || link_id;
+      v_link_names := v_link_names || link_name; v_names := v_names || name;
+      v_emails := v_emails || email; v_statuses := v_statuses || status; v_times := v_times || joined_at;
+    END IF;
+    RETURN NEXT;
   END LOOP;
+
+  UPDATE guest_links l SET clicks_used = l.clicks_used + c.joined
+  FROM unnest(l_id, l_joined) AS c(link_id, joined)
+  WHERE l.id = c.link_id AND c.joined > 0;
+
+  INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status, created_at, decided_at)
+  SELECT v.id, v.room_id, v.link_id, v.link_name, v.name, v.email, v.status, v.at,
+         CASE WHEN v.status = 'admitted' THEN v.at END
+  FROM unnest(v_ids, v_rooms, v_links, v_link_names, v_names, v_emails, v_statuses, v_times)
+    AS v(id, room_id, link_id, link_name, name, email, status, at);
 END
 $$;
+
+-- Every join now goes through the batch: the single-join function is gone.
+DROP FUNCTION guestlink_join(TEXT, TEXT, TEXT, TEXT, INT);
