@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { createPgliteDataDirOutOfProcess } from './pglite-initdb';
 import type { NotificationHandler, SqlClient, SqlExecutor } from './sql-client';
 
 function executor(db: Pick<PGlite, 'query' | 'exec'>): SqlExecutor {
@@ -14,11 +15,23 @@ function executor(db: Pick<PGlite, 'query' | 'exec'>): SqlExecutor {
 }
 
 /**
- * PGlite runs PostgreSQL in this process. A folder keeps the data; null keeps it in
- * memory; an open PGlite (e.g. loaded from a snapshot) is used as it is.
+ * PostgreSQL's default 128 MB of shared buffers lives in this process's memory with
+ * PGlite; the tool's tables are small and the operating system caches the files anyway.
+ * Measured here: 178 MB instead of 294 MB resident right after opening a folder.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
+/**
+ * PGlite runs PostgreSQL in this process. A folder keeps the data (created by a child
+ * process on first use); null keeps it in memory; an open PGlite (e.g. loaded from a
+ * snapshot) is used as it is.
  */
 export async function openPgliteClient(source: string | null | PGlite): Promise<SqlClient> {
-  const db = source instanceof PGlite ? source : source ? new PGlite(source) : new PGlite();
+  if (typeof source === 'string') await createPgliteDataDirOutOfProcess(source);
+  const db =
+    source instanceof PGlite
+      ? source
+      : new PGlite({ ...(source ? { dataDir: source } : {}), startParams: START_PARAMS });
   await db.waitReady;
   const base = executor(db);
   return {
