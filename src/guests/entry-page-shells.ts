@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { escapeXML } from 'ejs';
 import type { Response } from 'express';
 import { AppError } from '../errors';
 
@@ -28,7 +29,9 @@ export class EntryPageShells {
       if (this.shells.size >= MAX_SHELLS) this.shells.clear();
       this.shells.set(key, shell);
     }
-    res.type('html').send(shell.beforeToken + csrfToken + shell.afterToken);
+    // Escaped as the template would: csrf-csrf hands back a token from the browser's own
+    // cookie when its signed part checks out, whatever else that cookie carries.
+    res.type('html').send(shell.beforeToken + escapeXML(csrfToken) + shell.afterToken);
   }
 
   private render(res: Response, view: string, locals: Record<string, unknown>): Promise<Shell> {

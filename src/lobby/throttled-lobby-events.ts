@@ -29,6 +29,7 @@ function merge(pending: LobbyEvent | null, event: LobbyEvent): LobbyEvent {
  */
 export class ThrottledLobbyEvents implements LobbyEventChannel {
   private readonly windows = new Map<string, RoomWindow>();
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly channel: LobbyEventChannel,
@@ -42,17 +43,26 @@ export class ThrottledLobbyEvents implements LobbyEventChannel {
       return new Promise((resolve, reject) => open.waiters.push({ resolve, reject }));
     }
     this.openWindow(event.roomId);
-    return this.channel.publish(event);
+    return this.send(event);
   }
 
   subscribe(handler: (event: LobbyEvent) => void): Promise<() => Promise<void>> {
     return this.channel.subscribe(handler);
   }
 
-  /** Sends every merged event now; before the channel closes. */
+  /** Sends every merged event now and waits for every send under way; before the channel closes. */
   async flush(): Promise<void> {
     const rooms = [...this.windows.keys()];
     await Promise.all(rooms.map((roomId) => this.closeWindow(roomId, false)));
+    await Promise.allSettled([...this.sending]);
+  }
+
+  private send(event: LobbyEvent): Promise<void> {
+    const sent = this.channel.publish(event);
+    this.sending.add(sent);
+    const forget = () => this.sending.delete(sent);
+    sent.then(forget, forget);
+    return sent;
   }
 
   private openWindow(roomId: string): void {
@@ -70,7 +80,7 @@ export class ThrottledLobbyEvents implements LobbyEventChannel {
     // A burst still going on keeps being merged.
     if (reopen) this.openWindow(roomId);
     try {
-      await this.channel.publish(window.pending);
+      await this.send(window.pending);
       for (const waiter of window.waiters) waiter.resolve();
     } catch (error) {
       for (const waiter of window.waiters) waiter.reject(error);

@@ -11,14 +11,20 @@ export interface CallBatcherOptions<Input> {
   maxInFlight: number;
   /** Inputs that may share a call (e.g. the same parameters apart from the per-item ones). */
   compatible?: (a: Input, b: Input) => boolean;
+  /**
+   * Whether a failed batch may have failed for one of its inputs; only then are they
+   * retried one by one. Otherwise (the database is gone, a timeout) all get the error at
+   * once instead of each waiting for its own failure.
+   */
+  retryOneByOne?: (error: unknown) => boolean;
 }
 
 /**
  * Group commit for a hot write: an input arriving while no call runs goes out at once;
  * inputs arriving while calls run are sent together by the next one. A quiet system pays
  * nothing, and a surge pays one round trip and one commit per batch instead of per input.
- * If a batch fails, its inputs are retried one by one, so only the input that fails gets
- * the error.
+ * If a batch fails because of an input, its inputs are retried one by one, so only the
+ * input that fails gets the error.
  */
 export class CallBatcher<Input, Output> {
   private readonly queue: Array<Queued<Input, Output>> = [];
@@ -61,8 +67,9 @@ export class CallBatcher<Input, Output> {
       const outputs = await this.call(batch.map((queued) => queued.input));
       batch.forEach((queued, index) => queued.resolve(outputs[index]!));
     } catch (error) {
-      if (batch.length === 1) batch[0]!.reject(error);
-      else await this.sendOneByOne(batch);
+      const retry = batch.length > 1 && (this.options.retryOneByOne ?? (() => true))(error);
+      if (retry) await this.sendOneByOne(batch);
+      else for (const queued of batch) queued.reject(error);
     } finally {
       this.inFlight--;
       this.pump();

@@ -88,6 +88,12 @@ function accessState(row: AccessRow) {
 
 type JoinRow = VisitRow & { ord: number; reason: JoinRefusal | null };
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): one input's fault. */
+function causedByData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
 export class PgGuestStore implements GuestStore {
   // One guestlink_join_batch call (migration 007) for the joins that arrive while the
   // previous calls run: it locks the links, re-checks each join in accessProblem's order,
@@ -97,6 +103,7 @@ export class PgGuestStore implements GuestStore {
     maxBatch: 50,
     maxInFlight: 2,
     compatible: (a, b) => a.waitingCap === b.waitingCap,
+    retryOneByOne: causedByData,
   });
 
   constructor(private readonly sql: SqlClient) {}

@@ -324,6 +324,18 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     }
   });
 
+  it('escapes whatever a browser’s CSRF cookie carries when the entry page hands it back', async () => {
+    const { link } = await roomWithLink(server);
+    const entry = await openEntry(server, link.path);
+    const injected = `${entry.csrf}."><form action="https://evil.example">`;
+    const page = await request(server.url)
+      .get(link.path)
+      .set('Cookie', `gl_csrf=${encodeURIComponent(injected)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('action="https://evil.example"');
+    expect(page.text.match(/<form/g)).toHaveLength(1);
+  });
+
   it('never makes guests users: they exist only as visits', async () => {
     const { link } = await roomWithLink(server);
     const [{ before }] = (await server.sql.query<{ before: number }>(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { toPlatform } from '../../../src/platforms/platform';
+import pg from 'pg';
+import { toPlatform, type Platform } from '../../../src/platforms/platform';
 import type { Storage } from '../../../src/storage';
 import { openPgClient } from '../../../src/storage/postgres/pg-client';
 import { postgresStorageOn } from '../../../src/storage/postgres/postgres-storage';
@@ -18,12 +19,29 @@ const actor = { userId: 'teacher', name: 'Ada' };
   let secondClient: SqlClient;
   let first: Storage;
   let second: Storage;
+  let lms: Platform;
 
   beforeAll(async () => {
     database = await openTestDatabase('postgres');
     secondClient = await openPgClient({ url: database.url!, connectTimeoutMs: 5000 });
     first = postgresStorageOn(database.sql);
     second = postgresStorageOn(secondClient);
+    lms = toPlatform({
+      name: 'Race LMS',
+      issuer: 'https://race.example.edu',
+      clientId: 'race-client',
+      authEndpoint: 'https://race.example.edu/auth',
+      tokenEndpoint: 'https://race.example.edu/token',
+      jwksUrl: 'https://race.example.edu/jwks',
+      deploymentIds: ['deployment-1'],
+      settings: {
+        modules: { invitetomedia: true, mediapage: true },
+        linkCreators: 'hosts-and-moderators',
+        lobbyDefault: true,
+        guestLogRetentionDays: 30,
+      },
+    });
+    await first.platforms.sync([lms]);
   });
 
   afterAll(async () => {
@@ -72,22 +90,6 @@ const actor = { userId: 'teacher', name: 'Ada' };
   }
 
   it('keeps click limits, the lobby cap and the waiting count exact', async () => {
-    const lms = toPlatform({
-      name: 'Race LMS',
-      issuer: 'https://race.example.edu',
-      clientId: 'race-client',
-      authEndpoint: 'https://race.example.edu/auth',
-      tokenEndpoint: 'https://race.example.edu/token',
-      jwksUrl: 'https://race.example.edu/jwks',
-      deploymentIds: ['deployment-1'],
-      settings: {
-        modules: { invitetomedia: true, mediapage: true },
-        linkCreators: 'hosts-and-moderators',
-        lobbyDefault: true,
-        guestLogRetentionDays: 30,
-      },
-    });
-    await first.platforms.sync([lms]);
     const roomA = await roomWithLinks(lms.id, 'room-a', [40, null, null]);
     const roomB = await roomWithLinks(lms.id, 'room-b', [null, 25]);
     const cap = 1000;
@@ -129,16 +131,66 @@ const actor = { userId: 'teacher', name: 'Ada' };
       const joined = results.filter((result) => result.ok && result.visit.roomId === room.roomId).length;
       expect(log).toHaveLength(joined);
       expect(allLinks.reduce((sum, link) => sum + link.clicks_used, 0)).toBe(joined);
-      const [counted] = await database.sql.query<{ waiting_guests: number }>(
-        'SELECT waiting_guests FROM rooms WHERE id = $1',
+      const [counted] = await database.sql.query<{ waiting: number }>(
+        'SELECT waiting FROM room_lobby_counts WHERE room_id = $1',
         [room.roomId],
       );
       const waiting = await first.guests.listWaiting(room.roomId);
-      expect(counted!.waiting_guests).toBe(waiting.length);
+      expect(counted?.waiting ?? 0).toBe(waiting.length);
     }
     const limited = await database.sql.query<{ clicks_used: number; click_limit: number }>(
       'SELECT clicks_used, click_limit FROM guest_links WHERE click_limit IS NOT NULL ORDER BY click_limit',
     );
     expect(limited.map((link) => link.clicks_used)).toEqual([25, 40]);
+  });
+
+  it('lets guests leave and be decided while a moderator holds the room for a settings change', async () => {
+    const room = await roomWithLinks(lms.id, 'room-settings', [null]);
+    const waitingGuest = async () => {
+      const result = await first.guests.join({
+        tokenHash: room.links[0]!.token,
+        visitId: randomUUID(),
+        name: 'Grace',
+        email: 'grace@example.org',
+        waitingCap: 100,
+      });
+      if (!result.ok) throw new TypeError(result.reason);
+      return result.visit.id;
+    };
+    const [leaving, denied, remaining] = [await waitingGuest(), await waitingGuest(), await waitingGuest()];
+
+    // What turning the lobby off does: lock the room, then admit its waiting visits.
+    const settings = new pg.Client({ connectionString: database.url! });
+    await settings.connect();
+    try {
+      await settings.query('BEGIN');
+      await settings.query('SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE', [room.roomId]);
+      const withinTwoSeconds = <T>(work: Promise<T>) =>
+        Promise.race([
+          work,
+          new Promise<never>((_resolve, reject) =>
+            setTimeout(() => reject(new RangeError('blocked behind the room lock')), 2000),
+          ),
+        ]);
+      expect(await withinTwoSeconds(second.guests.leave(leaving))).toBe(true);
+      expect(
+        await withinTwoSeconds(second.guests.decide(room.roomId, denied, 'denied', actor)),
+      ).toMatchObject({
+        status: 'denied',
+      });
+      const admitted = await settings.query(
+        `UPDATE guest_visits SET status = 'admitted' WHERE room_id = $1 AND status = 'waiting' RETURNING id`,
+        [room.roomId],
+      );
+      await settings.query('COMMIT');
+      expect(admitted.rows.map((row: { id: string }) => row.id)).toEqual([remaining]);
+    } finally {
+      await settings.end();
+    }
+    const [counted] = await database.sql.query<{ waiting: number }>(
+      'SELECT waiting FROM room_lobby_counts WHERE room_id = $1',
+      [room.roomId],
+    );
+    expect(counted!.waiting).toBe(0);
   });
 });

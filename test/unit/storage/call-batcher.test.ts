@@ -68,4 +68,24 @@ describe('CallBatcher', () => {
     expect(b).toBe('B');
     expect(batches).toEqual([['first'], ['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
   });
+
+  it('gives every input of a batch the error at once when it was not one input’s fault', async () => {
+    const batches: number[][] = [];
+    const outage = Object.assign(new Error('connection terminated'), { code: '57P01' });
+    const batcher = new CallBatcher<number, number>(
+      async (inputs) => {
+        batches.push(inputs);
+        await new Promise((resolve) => setImmediate(resolve));
+        throw outage;
+      },
+      {
+        maxBatch: 10,
+        maxInFlight: 1,
+        retryOneByOne: (error) => (error as { code?: string }).code === '23505',
+      },
+    );
+    const results = [1, 2, 3].map((input) => batcher.submit(input).catch((error: unknown) => error));
+    expect(await Promise.all(results)).toEqual([outage, outage, outage]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
 });

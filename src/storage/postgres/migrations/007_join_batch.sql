@@ -5,10 +5,12 @@
 -- and written set-wise: one UPDATE of the links' click counts and one INSERT of the
 -- visits, so the waiting-count trigger runs once per batch instead of once per join.
 --
--- Lock order, the same for every batch and before any write: the lobby locks of the
--- batch's rooms, sorted; then its links' rows, sorted. Two batches (from two instances)
--- therefore never wait on each other in a cycle, and a batch never holds a room row (which
--- a waiting visit's insert updates) while waiting for a link that a link deletion holds.
+-- Lock order, the same for every batch and before any write: the batch's link rows,
+-- sorted; then the lobby locks of those links' rooms, sorted. Two batches (from two
+-- instances) therefore never wait on each other in a cycle, and a batch takes a room's
+-- waiting count (006) only in its last statement, so it never holds one while waiting for a
+-- link that a link deletion holds. guestlink_join (005), which the previous release calls,
+-- takes its link before its lobby lock too, so both can run during a rolling deploy.
 
 CREATE OR REPLACE FUNCTION guestlink_join_batch(
   p_token_hashes TEXT[],
@@ -37,7 +39,7 @@ VOLATILE
 AS $$
 #variable_conflict use_column
 DECLARE
-  lobby TEXT;
+  lobby INT;
   -- One entry per distinct link of the batch (l_*), one per distinct room (r_*).
   l_hash TEXT[]; l_id TEXT[]; l_name TEXT[]; l_room TEXT[]; l_reason TEXT[];
   l_clicks INT[]; l_limit INT[]; l_lobby BOOLEAN[];
@@ -51,23 +53,27 @@ DECLARE
   v_names TEXT[] := '{}'; v_emails TEXT[] := '{}'; v_statuses TEXT[] := '{}';
   v_times TIMESTAMPTZ[] := '{}';
 BEGIN
+  SELECT coalesce(array_agg(locked.id), '{}') INTO l_id
+  FROM (
+    SELECT l.id FROM guest_links l WHERE l.token_hash = ANY (p_token_hashes)
+    ORDER BY l.token_hash FOR UPDATE OF l
+  ) locked;
   FOR lobby IN
-    SELECT DISTINCT l.room_id FROM guest_links l WHERE l.token_hash = ANY (p_token_hashes) ORDER BY 1
+    SELECT DISTINCT hashtext('lobby:' || l.room_id) FROM guest_links l WHERE l.id = ANY (l_id) ORDER BY 1
   LOOP
-    PERFORM pg_advisory_xact_lock(hashtext('lobby:' || lobby));
+    PERFORM pg_advisory_xact_lock(lobby);
   END LOOP;
-  PERFORM 1 FROM guest_links l WHERE l.token_hash = ANY (p_token_hashes) ORDER BY l.token_hash FOR UPDATE OF l;
 
   -- Read after the locks: every earlier join's clicks and waiting guests are committed.
   -- The reason each link refuses whatever its counts: accessProblem's order.
   SELECT
     array_agg(l.token_hash), array_agg(l.id), array_agg(l.name), array_agg(l.room_id),
     array_agg(CASE
-      WHEN NOT (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids))
+      WHEN (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids)) IS NOT TRUE
         THEN 'room-unavailable'
-      WHEN NOT (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
-                AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false))
-        OR NOT r.guest_access_enabled OR r.room_type <> 'room' THEN 'guest-access-off'
+      WHEN (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
+            AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false)
+            AND r.guest_access_enabled AND r.room_type = 'room') IS NOT TRUE THEN 'guest-access-off'
       WHEN l.deleted_at IS NOT NULL THEN 'link-invalid'
       WHEN l.expires_at IS NOT NULL AND l.expires_at <= clock_timestamp() THEN 'link-invalid'
     END),
@@ -75,10 +81,11 @@ BEGIN
     array_agg(0)
   INTO l_hash, l_id, l_name, l_room, l_reason, l_clicks, l_limit, l_lobby, l_joined
   FROM guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id
-  WHERE l.token_hash = ANY (p_token_hashes);
+  WHERE l.id = ANY (l_id);
 
-  SELECT array_agg(r.id), array_agg(r.waiting_guests) INTO r_id, r_waiting
-  FROM rooms r WHERE r.id = ANY (l_room);
+  SELECT array_agg(r.id), array_agg(coalesce(c.waiting, 0)) INTO r_id, r_waiting
+  FROM rooms r LEFT JOIN room_lobby_counts c ON c.room_id = r.id
+  WHERE r.id = ANY (l_room);
 
   FOR i IN 1 .. coalesce(array_length(p_token_hashes, 1), 0) LOOP
     ord := i;
@@ -126,6 +133,3 @@ BEGIN
     AS v(id, room_id, link_id, link_name, name, email, status, at);
 END
 $$;
-
--- Every join now goes through the batch: the single-join function is gone.
-DROP FUNCTION guestlink_join(TEXT, TEXT, TEXT, TEXT, INT);
