@@ -1,6 +1,5 @@
+import { sign, unsign } from 'cookie-signature';
 import type { Request, Response } from 'express';
-import { jwtVerify, SignJWT } from 'jose';
-import { webcrypto } from 'node:crypto';
 import { deriveKey } from '../sealing';
 
 const LIFETIME_SECONDS = 8 * 60 * 60;
@@ -8,24 +7,23 @@ const COOKIE_PREFIX = 'gl_guest_';
 
 /**
  * A guest's pass: a signed cookie naming one visit in one room, nothing else.
- * One cookie per room, so a pass for one session can never open another.
+ * One cookie per room, and the room inside the signed value, so a pass for one session
+ * can never open another.
+ *
+ * Signed with cookie-signature (express's HMAC-SHA256 for cookies, synchronous) rather
+ * than as a jose JWT: jose signs and verifies through WebCrypto, whose hand-off to the
+ * thread pool cost 135–370 µs of CPU per join on this 2-core machine (measured in pairs,
+ * bench/README.md) — a sixth of a join — and is paid again on every guest page load.
  */
 export class GuestSessions {
-  // Imported once: given raw bytes, jose imports a WebCrypto key on every sign and verify,
-  // which was a tenth of a guest join's time under a surge.
-  private readonly key: Promise<webcrypto.CryptoKey>;
+  private readonly key: Buffer;
 
   constructor(
     appSecret: string,
     private readonly secure: boolean,
+    private readonly now: () => number = Date.now,
   ) {
-    this.key = webcrypto.subtle.importKey(
-      'raw',
-      deriveKey(appSecret, 'guest-session'),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
+    this.key = deriveKey(appSecret, 'guest-session');
   }
 
   static cookieName(roomId: string): string {
@@ -36,14 +34,9 @@ export class GuestSessions {
     return Object.keys(req.cookies ?? {}).some((name) => name.startsWith(COOKIE_PREFIX));
   }
 
-  async issue(res: Response, roomId: string, visitId: string): Promise<void> {
-    const token = await new SignJWT({ room: roomId })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(visitId)
-      .setIssuedAt()
-      .setExpirationTime(`${LIFETIME_SECONDS}s`)
-      .sign(await this.key);
-    res.cookie(GuestSessions.cookieName(roomId), token, {
+  issue(res: Response, roomId: string, visitId: string): void {
+    const expiresAt = Math.floor(this.now() / 1000) + LIFETIME_SECONDS;
+    res.cookie(GuestSessions.cookieName(roomId), sign(`${roomId}.${visitId}.${expiresAt}`, this.key), {
       httpOnly: true,
       sameSite: 'lax',
       secure: this.secure,
@@ -53,15 +46,14 @@ export class GuestSessions {
   }
 
   /** The visit id of a valid pass for this room, or null (missing, forged, expired, other room). */
-  async visitId(req: Request, roomId: string): Promise<string | null> {
-    const token = (req.cookies as Record<string, unknown> | undefined)?.[GuestSessions.cookieName(roomId)];
-    if (typeof token !== 'string' || token.length > 2048) return null;
-    try {
-      const { payload } = await jwtVerify(token, await this.key, { algorithms: ['HS256'] });
-      return payload.room === roomId && typeof payload.sub === 'string' ? payload.sub : null;
-    } catch {
-      return null;
-    }
+  visitId(req: Request, roomId: string): string | null {
+    const pass = (req.cookies as Record<string, unknown> | undefined)?.[GuestSessions.cookieName(roomId)];
+    if (typeof pass !== 'string' || pass.length > 512) return null;
+    const value = unsign(pass, this.key);
+    if (value === false) return null;
+    const [passRoom, visitId, expiresAt, ...rest] = value.split('.');
+    if (rest.length > 0 || passRoom !== roomId || !visitId) return null;
+    return Number(expiresAt) * 1000 > this.now() ? visitId : null;
   }
 
   clear(res: Response, roomId: string): void {

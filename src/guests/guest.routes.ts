@@ -54,7 +54,7 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
 
   router.get('/g/:token', limits.pagesPerIp, async (req, res) => {
     const entry = await guests.entry(String(req.params.token));
-    const visitId = await sessions.visitId(req, entry.roomId);
+    const visitId = sessions.visitId(req, entry.roomId);
     if (visitId) {
       const context = await guests.visit(entry.roomId, visitId).catch(() => null);
       if (context && context.visit.status !== 'left') return res.redirect(303, nextLocation(context));
@@ -82,7 +82,7 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
       }
       const existing = GuestSessions.holdsAny(req) ? (roomId: string) => sessions.visitId(req, roomId) : null;
       const visit = await guests.join(token, parsed.data, existing);
-      await sessions.issue(res, visit.roomId, visit.id);
+      sessions.issue(res, visit.roomId, visit.id);
       res.redirect(
         303,
         visit.status === 'admitted' ? guestRoomPath(visit.roomId) : waitingPath(visit.roomId),
@@ -91,7 +91,7 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
   );
 
   const visitFor = async (req: Request) =>
-    guests.visit(String(req.params.roomId), await sessions.visitId(req, String(req.params.roomId)));
+    guests.visit(String(req.params.roomId), sessions.visitId(req, String(req.params.roomId)));
 
   const renderLeft = (res: Response, context: VisitContext) => {
     res.render('message', {
@@ -161,7 +161,7 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
 
   router.post('/guest/rooms/:roomId/leave', formBody, csrf.verify, async (req, res) => {
     const roomId = String(req.params.roomId);
-    const context = await guests.leave(roomId, await sessions.visitId(req, roomId));
+    const context = await guests.leave(roomId, sessions.visitId(req, roomId));
     sessions.clear(res, roomId);
     renderLeft(res, context);
   });

@@ -49,14 +49,14 @@ export class GuestService {
   async join(
     token: string,
     form: JoinForm,
-    existingVisit: ((roomId: string) => Promise<string | null>) | null,
+    existingVisit: ((roomId: string) => string | null) | null,
   ): Promise<GuestVisit> {
     if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
     const hash = tokenHash(token);
     // Only a browser holding some guest pass can already be in this link's room.
     const entry = existingVisit ? await this.linkEntry(hash) : null;
     if (entry && existingVisit) {
-      const visitId = await existingVisit(entry.roomId);
+      const visitId = existingVisit(entry.roomId);
       const current = visitId ? await this.store.findVisit(visitId) : null;
       if (current && (current.visit.status === 'waiting' || current.visit.status === 'admitted'))
         return current.visit;
