@@ -3,6 +3,9 @@ import { ThrottledLobbyEvents } from '../../../src/lobby/throttled-lobby-events'
 import { PgLobbyEventChannel } from '../../../src/storage/postgres/lobby-events.pg';
 import { openTestDatabase, type TestDatabase } from '../../helpers/databases';
 
+// Long enough that "at once" and "at the window's end" cannot be confused on a busy machine.
+const WINDOW_MS = 600;
+
 const until = async (condition: () => boolean, timeoutMs = 2000) => {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -17,7 +20,7 @@ describe('lobby events during a surge', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
-    events = new ThrottledLobbyEvents(new PgLobbyEventChannel(database.sql), 50);
+    events = new ThrottledLobbyEvents(new PgLobbyEventChannel(database.sql), WINDOW_MS);
     unsubscribe = await events.subscribe((event) => received.push({ ...event, at: Date.now() }));
   });
 
@@ -34,7 +37,7 @@ describe('lobby events during a surge', () => {
     const started = Date.now();
     await events.publish({ roomId: 'surge', visitIds: ['v0'] });
     await until(() => received.length === 1);
-    expect(received[0]!.at - started).toBeLessThan(40);
+    expect(received[0]!.at - started).toBeLessThan(WINDOW_MS / 2);
 
     const burst = Array.from({ length: 30 }, (_unused, index) =>
       events.publish({ roomId: 'surge', visitIds: [`v${index + 1}`] }),
@@ -49,7 +52,11 @@ describe('lobby events during a surge', () => {
     expect(new Set(surge.flatMap((event) => event.visitIds ?? []))).toEqual(
       new Set(['v0', ...Array.from({ length: 30 }, (_unused, index) => `v${index + 1}`)]),
     );
-    expect(received.find((event) => event.roomId === 'quiet')).toMatchObject({ visitIds: ['q1'] });
+    const quiet = received.find((event) => event.roomId === 'quiet');
+    expect(quiet).toMatchObject({ visitIds: ['q1'] });
+    // The burst waited for its window; the other room's event did not.
+    expect(quiet!.at).toBeLessThan(surge[surge.length - 1]!.at);
+    expect(surge[surge.length - 1]!.at - started).toBeGreaterThanOrEqual(WINDOW_MS - 50);
   });
 
   it('turns a merge with a "re-read everything" event into one, and flushes what waits', async () => {
