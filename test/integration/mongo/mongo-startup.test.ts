@@ -1,9 +1,8 @@
-import net, { type Socket } from 'node:net';
 import mongoose from 'mongoose';
 import { isDatabaseUnavailable } from '../../../src/error-handler';
 import { StartupError } from '../../../src/errors';
 import { describeMongoServer } from '../../../src/storage/mongo/connection';
-import { failedStart as startFailure } from '../../helpers/failed-start';
+import { silentServer, failedStart as startFailure } from '../../helpers/failed-start';
 import { freePort } from '../../helpers/throwaway-postgres';
 
 /**
@@ -33,23 +32,14 @@ describe('start-up against an unreachable MongoDB server', () => {
   });
 
   it('gives up on a server that accepts and never answers', async () => {
-    const sockets = new Set<Socket>();
-    const silent = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.resume();
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as net.AddressInfo;
+    const silent = await silentServer();
     try {
-      const { error, elapsedMs } = await failedStart(`mongodb://127.0.0.1:${port}/guestlink`);
+      const { error, elapsedMs } = await failedStart(`mongodb://127.0.0.1:${silent.port}/guestlink`);
       expect(error).toBeInstanceOf(StartupError);
-      expect((error as Error).message).toContain(`127.0.0.1:${port}/guestlink`);
+      expect((error as Error).message).toContain(`127.0.0.1:${silent.port}/guestlink`);
       expect(elapsedMs).toBeLessThan(CONNECT_TIMEOUT_MS + MARGIN_MS);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 

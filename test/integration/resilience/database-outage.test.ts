@@ -1,10 +1,9 @@
-import net, { type Socket } from 'node:net';
 import request from 'supertest';
 import { StartupError } from '../../../src/errors';
 import { openPgClient } from '../../../src/storage/postgres/pg-client';
 import { apiFor } from '../../helpers/api';
 import { beginLogin, postIdToken, sandboxIdToken, sandboxLaunch } from '../../helpers/lti-launch';
-import { failedStart as startFailure } from '../../helpers/failed-start';
+import { silentServer, failedStart as startFailure } from '../../helpers/failed-start';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 import {
   freePort,
@@ -37,16 +36,8 @@ describe('start-up against an unreachable PostgreSQL server', () => {
   });
 
   it('gives up after DB_CONNECT_TIMEOUT_MS on a server that accepts and never answers', async () => {
-    const sockets = new Set<Socket>();
-    const silent = net.createServer((socket) => {
-      sockets.add(socket);
-      // Read (and ignore) the startup message, so the client's hang-up is seen.
-      socket.resume();
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as net.AddressInfo;
+    const silent = await silentServer();
+    const { port, sockets } = silent;
     try {
       const { error, elapsedMs } = await failedStart(
         `postgres://guestlink:${PASSWORD}@127.0.0.1:${port}/guestlink`,
@@ -64,8 +55,7 @@ describe('start-up against an unreachable PostgreSQL server', () => {
       }
       expect(sockets.size).toBe(0);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 });
