@@ -11,20 +11,12 @@ import { isDuplicateKey } from './connection';
 import { turnAwayWaiting, type VisitDoc } from './guest-visits.mongo-model';
 import type { RoomDoc } from './room.mongo-store';
 
-export interface LinkDoc {
+/** A link as stored: the domain link under `_id`, plus what only the store needs. */
+export interface LinkDoc extends Omit<GuestLink, 'id'> {
   _id: string;
-  roomId: string;
   slot: number;
-  name: string;
   nameKey: string;
-  tokenSeed: string;
   tokenHash: string;
-  clickLimit: number | null;
-  clicksUsed: number;
-  expiresAt: Date | null;
-  createdBy: string;
-  createdByName: string | null;
-  createdAt: Date;
   /** True until deleted: the partial unique indexes below cover live links only. */
   live: boolean;
   deletedAt: Date | null;

@@ -2,20 +2,10 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Actor } from '../../guest-access/guest-link';
 import type { GuestVisit } from '../../guests/guest';
 
-export interface VisitDoc {
+/** A visit as stored: the domain visit under `_id`, plus what only the store needs. */
+export interface VisitDoc extends Omit<GuestVisit, 'id'> {
   _id: string;
-  roomId: string;
-  linkId: string;
-  linkName: string;
-  name: string;
-  email: string;
-  status: GuestVisit['status'];
-  outcomeReason: GuestVisit['outcomeReason'];
-  createdAt: Date;
-  decidedAt: Date | null;
   decidedBy: string | null;
-  decidedByName: string | null;
-  leftAt: Date | null;
   /**
    * The lobby place a waiting visit holds, 1..waitingCap: unique among the room's waiting
    * visits (index below), so parallel joins can never fill the lobby beyond its cap.

@@ -4,22 +4,9 @@ import type { Room } from '../../rooms/room';
 import type { RoomLaunch, RoomStore } from '../../rooms/room.store';
 import { isDuplicateKey } from './connection';
 
-export interface RoomDoc {
+/** A room as stored: the domain room under `_id`, plus its soft-deletion time. */
+export interface RoomDoc extends Omit<Room, 'id'> {
   _id: string;
-  platformId: string;
-  deploymentId: string;
-  contextId: string;
-  resourceLinkId: string;
-  title: string;
-  contextTitle: string | null;
-  roomType: Room['roomType'];
-  mediaUrl: string | null;
-  hostUserId: string | null;
-  hostName: string | null;
-  guestAccessEnabled: boolean;
-  lobbyEnabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
   deletedAt: Date | null;
 }
 
