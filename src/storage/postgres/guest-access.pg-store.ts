@@ -36,6 +36,16 @@ export function toGuestLink(row: GuestLinkRow): GuestLink {
   };
 }
 
+/**
+ * The room's lobby lock (migration 007): a join batch decides under it whether the room
+ * lets guests in and whether they wait. A settings change that turns waiting guests away
+ * or lets them in takes it first, before the room row (which a join's insert also
+ * touches), so it never misses a visit a batch is about to commit.
+ */
+export async function lockLobby(db: SqlExecutor, roomId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('lobby:' || $1))`, [roomId]);
+}
+
 export async function recordAudit(
   db: SqlExecutor,
   roomId: string,
@@ -83,6 +93,7 @@ export class PgGuestAccessStore implements GuestAccessStore {
 
   async setEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ changed: boolean } | null> {
     return this.sql.transaction(async (tx) => {
+      await lockLobby(tx, roomId);
       const [room] = await tx.query<{ guest_access_enabled: boolean }>(
         'SELECT guest_access_enabled FROM rooms WHERE id = $1 FOR UPDATE',
         [roomId],

@@ -10,7 +10,8 @@ import type {
   VisitContext,
 } from '../../guests/guest.store';
 import { CallBatcher } from './call-batcher';
-import type { SqlClient } from './sql-client';
+import { lockLobby, recordAudit } from './guest-access.pg-store';
+import type { SqlClient, SqlExecutor } from './sql-client';
 
 interface VisitRow {
   id: string;
@@ -92,6 +93,23 @@ type JoinRow = VisitRow & { ord: number; reason: JoinRefusal | null };
 function causedByData(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** Lets every guest waiting in the room in; the ids of those it let in. */
+async function admitWaiting(
+  db: SqlExecutor,
+  roomId: string,
+  reason: 'moderator' | 'lobby-off',
+  actor: Actor,
+): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE guest_visits
+     SET status = 'admitted', outcome_reason = $2, decided_at = now(), decided_by = $3, decided_by_name = $4
+     WHERE room_id = $1 AND status = 'waiting'
+     RETURNING id`,
+    [roomId, reason, actor.userId, actor.name],
+  );
+  return rows.map((row) => row.id);
 }
 
 export class PgGuestStore implements GuestStore {
@@ -204,15 +222,8 @@ export class PgGuestStore implements GuestStore {
     return row ? toVisit(row) : null;
   }
 
-  async admitAll(roomId: string, actor: Actor): Promise<string[]> {
-    const rows = await this.sql.query<{ id: string }>(
-      `UPDATE guest_visits
-       SET status = 'admitted', outcome_reason = 'moderator', decided_at = now(), decided_by = $2, decided_by_name = $3
-       WHERE room_id = $1 AND status = 'waiting'
-       RETURNING id`,
-      [roomId, actor.userId, actor.name],
-    );
-    return rows.map((row) => row.id);
+  admitAll(roomId: string, actor: Actor): Promise<string[]> {
+    return admitWaiting(this.sql, roomId, 'moderator', actor);
   }
 
   async setLobbyEnabled(
@@ -221,6 +232,7 @@ export class PgGuestStore implements GuestStore {
     actor: Actor,
   ): Promise<{ admitted: string[] } | null> {
     return this.sql.transaction(async (tx) => {
+      await lockLobby(tx, roomId);
       const [room] = await tx.query<{ lobby_enabled: boolean }>(
         'SELECT lobby_enabled FROM rooms WHERE id = $1 FOR UPDATE',
         [roomId],
@@ -231,20 +243,10 @@ export class PgGuestStore implements GuestStore {
         roomId,
         enabled,
       ]);
-      await tx.query(
-        `INSERT INTO audit_events (room_id, actor_user_id, actor_name, action) VALUES ($1, $2, $3, $4)`,
-        [roomId, actor.userId, actor.name, enabled ? 'lobby.enabled' : 'lobby.disabled'],
-      );
+      await recordAudit(tx, roomId, actor, enabled ? 'lobby.enabled' : 'lobby.disabled');
       if (enabled) return { admitted: [] };
       // With the lobby off nobody waits: everyone waiting now goes in.
-      const admitted = await tx.query<{ id: string }>(
-        `UPDATE guest_visits
-         SET status = 'admitted', outcome_reason = 'lobby-off', decided_at = now(), decided_by = $2, decided_by_name = $3
-         WHERE room_id = $1 AND status = 'waiting'
-         RETURNING id`,
-        [roomId, actor.userId, actor.name],
-      );
-      return { admitted: admitted.map((row) => row.id) };
+      return { admitted: await admitWaiting(tx, roomId, 'lobby-off', actor) };
     });
   }
 

@@ -193,4 +193,36 @@ const actor = { userId: 'teacher', name: 'Ada' };
     );
     expect(counted!.waiting).toBe(0);
   });
+
+  it('lets a lobby turned off in the middle of a join batch admit that batch’s guests too', async () => {
+    const room = await roomWithLinks(lms.id, 'room-lobby-off', [null]);
+    const [link] = await database.sql.query<{ id: string }>(
+      'SELECT id FROM guest_links WHERE token_hash = $1',
+      [room.links[0]!.token],
+    );
+    // A batch has decided under the room's lobby lock that its guest waits, and has not
+    // written the visit yet.
+    const batch = new pg.Client({ connectionString: database.url! });
+    await batch.connect();
+    try {
+      await batch.query('BEGIN');
+      await batch.query(`SELECT pg_advisory_xact_lock(hashtext('lobby:' || $1))`, [room.roomId]);
+      let settled = false;
+      const lobbyOff = second.guests.setLobbyEnabled(room.roomId, false, actor).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      const visitId = randomUUID();
+      await batch.query(
+        `INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status)
+         VALUES ($1, $2, $3, 'Link 0', 'Grace', 'grace@example.org', 'waiting')`,
+        [visitId, room.roomId, link!.id],
+      );
+      await batch.query('COMMIT');
+      expect(await lobbyOff).toEqual({ admitted: [visitId] });
+    } finally {
+      await batch.end();
+    }
+  });
 });
