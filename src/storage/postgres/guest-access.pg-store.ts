@@ -37,7 +37,7 @@ export function toGuestLink(row: GuestLinkRow): GuestLink {
 }
 
 /**
- * The room's lobby lock (migration 007): a join batch decides under it whether the room
+ * The room's lobby lock (migration 006): a join batch decides under it whether the room
  * lets guests in and whether they wait. A settings change that turns waiting guests away
  * or lets them in takes it first, before the room row (which a join's insert also
  * touches), so it never misses a visit a batch is about to commit.

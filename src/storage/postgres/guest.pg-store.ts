@@ -113,7 +113,7 @@ async function admitWaiting(
 }
 
 export class PgGuestStore implements GuestStore {
-  // One guestlink_join_batch call (migration 007) for the joins that arrive while the
+  // One guestlink_join_batch call (migration 006) for the joins that arrive while the
   // previous call runs: it locks the links, re-checks each join in accessProblem's order,
   // applies the click limits and the lobby cap in arrival order, counts the clicks and
   // records the visits, all in that statement's own transaction. One call at a time:

@@ -1,16 +1,16 @@
 -- Joins in batches: when a class opens a link at once, each instance sends the joins
 -- that arrived while its previous call ran as one call, one transaction and one commit.
--- The batch is decided in memory, in arrival order, with the same rules and refusal order
--- as guestlink_join (accessProblem's order, then the click limit, then the lobby cap),
--- and written set-wise: one UPDATE of the links' click counts and one INSERT of the
--- visits, so the waiting-count trigger runs once per batch instead of once per join.
+-- The batch is decided in memory, in arrival order, with accessProblem's rules and
+-- refusal order (src/guests/guest.ts), then the click limit, then the lobby cap, and
+-- written set-wise: one UPDATE of the links' click counts and one INSERT of the visits,
+-- so the waiting-count trigger (005) runs once per batch instead of once per join.
 --
 -- Lock order, the same for every batch and before any write: the batch's link rows,
 -- sorted; then the lobby locks of those links' rooms, sorted. Two batches (from two
 -- instances) therefore never wait on each other in a cycle, and a batch takes a room's
--- waiting count (006) only in its last statement, so it never holds one while waiting for a
--- link that a link deletion holds. guestlink_join (005), which the previous release calls,
--- takes its link before its lobby lock too, so both can run during a rolling deploy.
+-- waiting count (005) only in its last statement, so it never holds one while waiting for a
+-- link that a link deletion holds. Settings changes that turn waiting guests away or let
+-- them in take the lobby lock before anything else (lockLobby in guest-access.pg-store.ts).
 
 CREATE OR REPLACE FUNCTION guestlink_join_batch(
   p_token_hashes TEXT[],
