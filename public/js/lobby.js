@@ -145,6 +145,11 @@
     });
   }
 
+  function stopPolling() {
+    if (polling) window.clearInterval(polling);
+    polling = null;
+  }
+
   function startPolling() {
     if (!polling) polling = window.setInterval(load, 5000);
   }
@@ -155,6 +160,8 @@
       render(JSON.parse(event.data));
     });
     source.onerror = startPolling;
+    // EventSource reconnects by itself: once it is back, polling is no longer needed.
+    source.onopen = stopPolling;
   } else {
     load();
     startPolling();

@@ -23,6 +23,11 @@
       .catch(function () {});
   }
 
+  function stopPolling() {
+    if (polling) window.clearInterval(polling);
+    polling = null;
+  }
+
   function startPolling() {
     if (!polling) polling = window.setInterval(poll, 3000);
   }
@@ -37,6 +42,8 @@
       }
     });
     source.onerror = startPolling;
+    // EventSource reconnects by itself: once it is back, polling is no longer needed.
+    source.onopen = stopPolling;
     // A safety net should an event ever be lost between instances.
     window.setInterval(poll, 20000);
   } else {
