@@ -54,6 +54,7 @@ export async function startRuntime(
   storageOverride?: Storage,
 ): Promise<Runtime> {
   const storage = storageOverride ?? (await openStorage(config, logger));
+  let uninstallJwks = () => {};
   try {
     const sandbox = config.sandboxEnabled
       ? await SandboxPlatform.open(storage.sandboxKeys, config.appSecret, config.publicUrl)
@@ -63,7 +64,7 @@ export async function startRuntime(
     await storage.platforms.sync(platforms);
 
     const jwks = new JwksCache(new Set(platforms.map((platform) => platform.jwksUrl)));
-    JwksCache.installInto(jwks);
+    uninstallJwks = JwksCache.installInto(jwks);
     const guardDependencies = {
       registry,
       jwks,
@@ -108,10 +109,12 @@ export async function startRuntime(
         clearInterval(maintenance);
         await lobbyHub.stop();
         await lti.close({ silent: true });
+        uninstallJwks();
         if (!storageOverride) await storage.close();
       },
     };
   } catch (error) {
+    uninstallJwks();
     if (!storageOverride) await storage.close().catch(() => undefined);
     throw error;
   }

@@ -12,7 +12,7 @@ interface Entry {
 
 type GotLike = { get: (url: string, ...rest: unknown[]) => unknown };
 
-export class KeysetUnavailableError extends AppError {
+class KeysetUnavailableError extends AppError {
   constructor() {
     super(
       503,
@@ -39,8 +39,11 @@ export class JwksCache {
 
   constructor(private readonly urls: Set<string>) {}
 
-  /** Routes ltijs's JWKS requests for registered platforms through this cache. Once per process. */
-  static installInto(cache: JwksCache): void {
+  /**
+   * Routes ltijs's JWKS requests for registered platforms through this cache (ltijs's HTTP
+   * client is patched once per process); returns the function that takes it out again.
+   */
+  static installInto(cache: JwksCache): () => void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- ltijs's own HTTP client instance, by path
     const client = require('ltijs/dist/Utils/Http') as GotLike & {
       __guestlinkCaches?: JwksCache[];
@@ -55,7 +58,12 @@ export class JwksCache {
       };
       client.__guestlinkCaches = caches;
     }
-    client.__guestlinkCaches.push(cache);
+    const caches = client.__guestlinkCaches;
+    caches.push(cache);
+    return () => {
+      const index = caches.indexOf(cache);
+      if (index >= 0) caches.splice(index, 1);
+    };
   }
 
   async keyset(url: string): Promise<{ keys: Entry['keys'] }> {
