@@ -1,9 +1,9 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { UnauthenticatedError } from '../errors';
-import { parseJsonBody } from '../http/json-body';
+import { onOffInput, parseJsonBody } from '../http/json-body';
 import { launchFrom } from '../lti/claims';
 import type { RoomService } from '../rooms/room.service';
-import { createLinkInput, setGuestAccessInput } from './guest-link';
+import { createLinkInput } from './guest-link';
 import type { GuestAccessService } from './guest-access.service';
 
 /**
@@ -29,7 +29,7 @@ export function guestAccessRouter(rooms: RoomService, guestAccess: GuestAccessSe
 
   router.put('/api/rooms/:roomId/guest-access', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const { enabled } = parseJsonBody(setGuestAccessInput, req);
+    const { enabled } = parseJsonBody(onOffInput, req);
     res.json(await guestAccess.setEnabled(access, enabled));
   });
 

@@ -20,7 +20,7 @@ import {
   type GuestLink,
   type LinkStatus,
 } from './guest-link';
-import { GuestLinkTokens, tokenHash } from './guest-link-token';
+import { GuestLinkTokens } from './guest-link-token';
 import type { LinkEntryCache } from '../guests/link-entry-cache';
 import { lobbyEvent, type LobbyEventChannel } from '../lobby/lobby-events';
 
@@ -116,7 +116,7 @@ export class GuestAccessService {
       name: input.name,
       nameKey: linkNameKey(input.name),
       tokenSeed: token.seed,
-      tokenHash: tokenHash(token.token),
+      tokenHash: token.hash,
       clickLimit: input.clicks ?? null,
       durationDays: input.durationDays ?? null,
       actor: actorOf(access),

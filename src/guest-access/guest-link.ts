@@ -63,10 +63,6 @@ export const createLinkInput = z
 
 export type CreateLinkInput = z.infer<typeof createLinkInput>;
 
-export const setGuestAccessInput = z
-  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
-  .strict();
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function expiryFor(createdAt: Date, durationDays: number | null | undefined): Date | null {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isWellFormedToken, tokenHash } from '../guest-access/guest-link-token';
 import type { LobbyEventChannel } from '../lobby/lobby-events';
-import { lobbyEvent } from '../lobby/lobby-events';
+import { publishLobbyChange } from '../lobby/lobby-events';
 import type { Logger } from '../logger';
 import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
 import { GuestProblemError } from './guest-pages';
@@ -100,8 +100,6 @@ export class GuestService {
   }
 
   private publish(roomId: string, visitIds: string[]): void {
-    this.events.publish(lobbyEvent(roomId, visitIds)).catch((error: unknown) => {
-      this.logger.warn({ err: error, roomId }, 'Publishing a lobby event failed');
-    });
+    publishLobbyChange(this.events, this.logger, roomId, visitIds);
   }
 }

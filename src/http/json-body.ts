@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { formatIssuePath } from '../validation';
 
@@ -23,3 +23,8 @@ export function parseJsonBody<Schema extends z.ZodType>(schema: Schema, req: Req
   }
   throw new ValidationError(issue.message, formatIssuePath(issue.path) || 'body');
 }
+
+/** The body of every on/off setting (guest access, the lobby): `{ "enabled": true|false }`. */
+export const onOffInput = z
+  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
+  .strict();

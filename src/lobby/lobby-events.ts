@@ -1,3 +1,5 @@
+import type { Logger } from '../logger';
+
 /**
  * Lobby changes travel between instances: a join, a decision, an access change.
  * `visitIds` names the visits whose status changed, when that is known and short;
@@ -19,4 +21,19 @@ export const MAX_VISIT_IDS_PER_EVENT = 100;
 export function lobbyEvent(roomId: string, visitIds?: string[]): LobbyEvent {
   if (!visitIds || visitIds.length > MAX_VISIT_IDS_PER_EVENT) return { roomId };
   return { roomId, visitIds };
+}
+
+/**
+ * Publishes a lobby change without making the caller wait or fail: the change itself is
+ * stored; a lost event only delays the live views until their next poll.
+ */
+export function publishLobbyChange(
+  events: LobbyEventChannel,
+  logger: Logger,
+  roomId: string,
+  visitIds: string[],
+): void {
+  events.publish(lobbyEvent(roomId, visitIds)).catch((error: unknown) => {
+    logger.warn({ err: error, roomId }, 'Publishing a lobby event failed');
+  });
 }

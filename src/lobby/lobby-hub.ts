@@ -66,16 +66,6 @@ export class LobbyHub {
     };
   }
 
-  /** Open streams on this instance, for tests and benchmarks. */
-  get openStreams(): number {
-    let count = 0;
-    for (const room of this.rooms.values()) {
-      count += room.moderators.size;
-      for (const watchers of room.visits.values()) count += watchers.size;
-    }
-    return count;
-  }
-
   private room(roomId: string): RoomWatchers {
     let room = this.rooms.get(roomId);
     if (!room) {

@@ -1,16 +1,11 @@
 import express, { type Response, type Router } from 'express';
-import { z } from 'zod';
-import { parseJsonBody } from '../http/json-body';
+import { onOffInput, parseJsonBody } from '../http/json-body';
 import { openEventStream } from '../http/sse';
 import { launchFrom } from '../lti/claims';
 import type { RoomService } from '../rooms/room.service';
 import { guestLogCsv, outcomeText } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import type { LobbyService } from './lobby.service';
-
-const setLobbyInput = z
-  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
-  .strict();
 
 /** The moderators' lobby API and the guest log (behind ltijs's session check). */
 export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyHub): Router {
@@ -23,7 +18,7 @@ export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyH
 
   router.put('/api/rooms/:roomId/lobby', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const { enabled } = parseJsonBody(setLobbyInput, req);
+    const { enabled } = parseJsonBody(onOffInput, req);
     res.json(await lobby.setLobbyEnabled(access, enabled));
   });
 

@@ -5,7 +5,7 @@ import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { atLeast } from '../lti/roles';
 import { actorOf, type RoomAccess } from '../rooms/room.service';
-import { lobbyEvent, type LobbyEventChannel } from './lobby-events';
+import { publishLobbyChange, type LobbyEventChannel } from './lobby-events';
 
 export interface WaitingGuestView {
   id: string;
@@ -97,8 +97,6 @@ export class LobbyService {
   }
 
   private publish(roomId: string, visitIds: string[]): void {
-    this.events.publish(lobbyEvent(roomId, visitIds)).catch((error: unknown) => {
-      this.logger.warn({ err: error, roomId }, 'Publishing a lobby event failed');
-    });
+    publishLobbyChange(this.events, this.logger, roomId, visitIds);
   }
 }
