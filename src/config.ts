@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './errors';
-import { DEFAULT_PLATFORMS_FILE } from './paths';
+import { platformsFilePath } from './paths';
 import {
   platformSettingsSchema,
   type PlatformRegistration,
@@ -193,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const appSecret = vars.APP_SECRET ?? developmentSecret(dataDir);
-  const platformsFile = path.resolve(vars.PLATFORMS_FILE ?? DEFAULT_PLATFORMS_FILE);
+  const platformsFile = platformsFilePath(vars.PLATFORMS_FILE);
 
   return {
     env: vars.NODE_ENV,

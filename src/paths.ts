@@ -6,3 +6,8 @@ export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
 export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'storage', 'postgres', 'migrations');
 export const DEFAULT_PLATFORMS_FILE = path.join(PROJECT_ROOT, 'config', 'platforms.json');
+
+/** The registrations file the server reads and the platforms command edits (unset or empty: the default). */
+export function platformsFilePath(configured: string | undefined): string {
+  return path.resolve(configured || DEFAULT_PLATFORMS_FILE);
+}

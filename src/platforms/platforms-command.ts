@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { StartupError } from '../errors';
-import { DEFAULT_PLATFORMS_FILE } from '../paths';
+import { platformsFilePath } from '../paths';
 import { describeIssues, formatIssuePath } from '../validation';
 import {
   platformRegistrationListSchema,
@@ -376,8 +376,7 @@ function platformsFile(option: string | undefined, env: Record<string, string | 
     // npm runs scripts from the project root; INIT_CWD is where the admin typed the path.
     return path.resolve(env.INIT_CWD ?? '', option);
   }
-  // Resolved as config.ts resolves it (empty means unset), so the CLI edits the file the server reads.
-  return path.resolve(env.PLATFORMS_FILE || DEFAULT_PLATFORMS_FILE);
+  return platformsFilePath(env.PLATFORMS_FILE);
 }
 
 function isPresetName(value: string): value is PresetName {
