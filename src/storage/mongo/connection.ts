@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { StartupError } from '../../errors';
+import { describeStartupFailure } from '../connection-errors';
 
 /** MongoDB's duplicate-key error: a unique index refused the write. */
 export const DUPLICATE_KEY = 11000;
@@ -37,19 +38,10 @@ export function describeMongoServer(url: string): string {
   return `${hosts.join(',')}${database}`;
 }
 
-/** The driver's reason without the URL's password (drivers sometimes echo the URL). */
+/** The driver's reason, with a hint for timeouts and never the URL's password. */
 function describeFailure(error: unknown, url: string, connectTimeoutMs: number): string {
-  let reason =
-    error && typeof error === 'object' && 'message' in error
-      ? String((error as { message: unknown }).message)
-      : String(error);
-  if (/timed out|timeout/i.test(reason))
-    reason += ` (no answer within DB_CONNECT_TIMEOUT_MS=${connectTimeoutMs} ms)`;
-  const password = /^mongodb(?:\+srv)?:\/\/[^:@/]*:([^@/]*)@/.exec(url)?.[1];
-  if (password) {
-    for (const form of new Set([password, safeDecode(password)])) reason = reason.split(form).join('***');
-  }
-  return reason;
+  const password = /^mongodb(?:\+srv)?:\/\/[^:@/]*:([^@/]*)@/.exec(url)?.[1] ?? '';
+  return describeStartupFailure(error, [password, safeDecode(password)], connectTimeoutMs);
 }
 
 function safeDecode(value: string): string {

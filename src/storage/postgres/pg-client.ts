@@ -1,5 +1,10 @@
 import pg from 'pg';
-import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from '../connection-errors';
+import {
+  describeConnectionError,
+  isErrorLike,
+  SOCKET_ERROR_CODES,
+  UNREACHABLE_MESSAGE,
+} from '../connection-errors';
 import type { NotificationHandler, SqlClient, SqlExecutor } from './sql-client';
 
 // BIGINT counts come back as numbers; they never exceed 2^53 here.
@@ -10,24 +15,6 @@ const UNREACHABLE_CODES = new Set([...SOCKET_ERROR_CODES, 'ENOENT']);
 
 const LISTEN_RETRY_MIN_MS = 1000;
 const LISTEN_RETRY_MAX_MS = 30_000;
-
-type ErrorLike = { message: string; code?: unknown; errors?: unknown };
-
-// Duck-typed: socket errors come from Node's core, another realm than ours under jest.
-function isErrorLike(error: unknown): error is ErrorLike {
-  return typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string';
-}
-
-/** An error's own message, or its parts' for Node's message-less AggregateError (dual-stack connects). */
-export function describeConnectionError(error: unknown): string {
-  if (!isErrorLike(error)) return String(error);
-  if (error.message) return error.message;
-  const parts = Array.isArray(error.errors)
-    ? error.errors.filter(isErrorLike).map((part) => part.message)
-    : [];
-  if (parts.length > 0) return parts.join('; ');
-  return String(error.code ?? 'unknown error');
-}
 
 /**
  * ltijs catches its own database reads and hands us only the message, and "connect

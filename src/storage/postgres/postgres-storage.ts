@@ -1,6 +1,7 @@
 import type { DatabaseConfig } from '../../config';
 import { StartupError } from '../../errors';
 import type { Logger } from '../../logger';
+import { describeStartupFailure } from '../connection-errors';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
@@ -9,7 +10,7 @@ import { PgLobbyEventChannel } from './lobby-events.pg';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
 import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
-import { describeConnectionError, openPgClient } from './pg-client';
+import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import { PgPlatformStore } from './platform.pg-store';
 import { PgRoomStore } from './room.pg-store';
@@ -27,15 +28,13 @@ function describeServer(url: string): string {
 
 /** The driver's reason, with a hint for timeouts and never the URL's password. */
 function describeFailure(error: unknown, url: string, connectTimeoutMs: number): string {
-  let reason = describeConnectionError(error);
-  if (/timeout/i.test(reason)) reason += ` (no answer within DB_CONNECT_TIMEOUT_MS=${connectTimeoutMs} ms)`;
+  let password = '';
   try {
-    const password = decodeURIComponent(new URL(url).password);
-    if (password) reason = reason.split(password).join('***');
+    password = decodeURIComponent(new URL(url).password);
   } catch {
     // An unparseable URL has no password to hide.
   }
-  return reason;
+  return describeStartupFailure(error, [password], connectTimeoutMs);
 }
 
 async function connect(
