@@ -134,7 +134,30 @@ export class MongoGuestStore implements GuestStore {
       await uncount();
       return { ok: false, reason: 'lobby-full' };
     }
-    return { ok: true, visit: toVisit(created) };
+    return { ok: true, visit: toVisit(waits ? await this.settleWithRoomNow(created) : created) };
+  }
+
+  /**
+   * Without a transaction, guest access or the lobby may have been turned off between the
+   * room read above and this visit's insert, after the moderator's change had already
+   * decided every waiting visit it could see. Decide this one as that change would have.
+   */
+  private async settleWithRoomNow(visit: VisitDoc): Promise<VisitDoc> {
+    const room = await this.models.rooms.findById(visit.roomId).lean<RoomDoc>();
+    const decision = !room?.guestAccessEnabled
+      ? { status: 'denied', outcomeReason: 'guest-access-off' }
+      : !room.lobbyEnabled
+        ? { status: 'admitted', outcomeReason: 'lobby-off' }
+        : null;
+    if (!decision) return visit;
+    const decided = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visit._id, status: 'waiting' },
+        { $set: { ...decision, decidedAt: new Date() } },
+        { new: true },
+      )
+      .lean<VisitDoc>();
+    return decided ?? visit;
   }
 
   /**
