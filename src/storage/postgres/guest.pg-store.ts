@@ -45,6 +45,7 @@ function toVisit(row: VisitRow): GuestVisit {
   };
 }
 
+/** A row of the guest_link_access view (migration 006): what decides whether guests get in. */
 interface AccessRow {
   link_id: string;
   link_name: string;
@@ -61,20 +62,6 @@ interface AccessRow {
   room_available: boolean;
   modules_enabled: boolean;
 }
-
-/** A link joined with its room and platform: everything that decides whether guests get in. */
-const ACCESS_COLUMNS = `
-  l.id AS link_id, l.name AS link_name, l.room_id, r.title AS room_title, r.room_type, r.media_url,
-  r.context_title, r.lobby_enabled,
-  l.deleted_at IS NOT NULL AS link_deleted,
-  l.expires_at AS link_expires_at,
-  (l.click_limit IS NOT NULL AND l.clicks_used >= l.click_limit) AS link_exhausted,
-  r.guest_access_enabled,
-  (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids)) AS room_available,
-  (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
-   AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false)) AS modules_enabled`;
-
-const ACCESS_FROM = `guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id`;
 
 function accessState(row: AccessRow) {
   return {
@@ -129,10 +116,9 @@ export class PgGuestStore implements GuestStore {
   constructor(private readonly sql: SqlClient) {}
 
   async findLinkEntry(tokenHash: string): Promise<LinkEntry | null> {
-    const [row] = await this.sql.query<AccessRow>(
-      `SELECT ${ACCESS_COLUMNS} FROM ${ACCESS_FROM} WHERE l.token_hash = $1`,
-      [tokenHash],
-    );
+    const [row] = await this.sql.query<AccessRow>('SELECT * FROM guest_link_access WHERE token_hash = $1', [
+      tokenHash,
+    ]);
     if (!row) return null;
     return {
       ...accessState(row),
@@ -167,8 +153,8 @@ export class PgGuestStore implements GuestStore {
 
   async findVisit(visitId: string): Promise<VisitContext | null> {
     const [row] = await this.sql.query<AccessRow & { visit: VisitRow }>(
-      `SELECT ${ACCESS_COLUMNS}, to_jsonb(v.*) AS visit
-       FROM guest_visits v JOIN ${ACCESS_FROM} ON l.id = v.link_id
+      `SELECT a.*, to_jsonb(v.*) AS visit
+       FROM guest_visits v JOIN guest_link_access a ON a.link_id = v.link_id
        WHERE v.id = $1`,
       [visitId],
     );

@@ -12,6 +12,22 @@
 -- link that a link deletion holds. Settings changes that turn waiting guests away or let
 -- them in take the lobby lock before anything else (lockLobby in guest-access.pg-store.ts).
 
+-- A link with everything that decides whether guests get in through it, in one place:
+-- the join below and the entry page and guest page checks (guest.pg-store.ts) read it.
+CREATE VIEW guest_link_access AS
+SELECT
+  l.id AS link_id, l.token_hash, l.name AS link_name, l.room_id,
+  r.title AS room_title, r.room_type, r.media_url, r.context_title, r.lobby_enabled,
+  l.deleted_at IS NOT NULL AS link_deleted,
+  l.expires_at AS link_expires_at,
+  l.clicks_used, l.click_limit,
+  (l.click_limit IS NOT NULL AND l.clicks_used >= l.click_limit) AS link_exhausted,
+  r.guest_access_enabled,
+  (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids)) IS TRUE AS room_available,
+  (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
+   AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false)) AS modules_enabled
+FROM guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id;
+
 CREATE OR REPLACE FUNCTION guestlink_join_batch(
   p_token_hashes TEXT[],
   p_visit_ids TEXT[],
@@ -67,21 +83,18 @@ BEGIN
   -- Read after the locks: every earlier join's clicks and waiting guests are committed.
   -- The reason each link refuses whatever its counts: accessProblem's order.
   SELECT
-    array_agg(l.token_hash), array_agg(l.id), array_agg(l.name), array_agg(l.room_id),
+    array_agg(a.token_hash), array_agg(a.link_id), array_agg(a.link_name), array_agg(a.room_id),
     array_agg(CASE
-      WHEN (r.deleted_at IS NULL AND p.active AND r.deployment_id = ANY (p.deployment_ids)) IS NOT TRUE
-        THEN 'room-unavailable'
-      WHEN (COALESCE((p.settings -> 'modules' ->> 'invitetomedia')::boolean, false)
-            AND COALESCE((p.settings -> 'modules' ->> 'mediapage')::boolean, false)
-            AND r.guest_access_enabled AND r.room_type = 'room') IS NOT TRUE THEN 'guest-access-off'
-      WHEN l.deleted_at IS NOT NULL THEN 'link-invalid'
-      WHEN l.expires_at IS NOT NULL AND l.expires_at <= clock_timestamp() THEN 'link-invalid'
+      WHEN NOT a.room_available THEN 'room-unavailable'
+      WHEN NOT (a.modules_enabled AND a.guest_access_enabled AND a.room_type = 'room') THEN 'guest-access-off'
+      WHEN a.link_deleted THEN 'link-invalid'
+      WHEN a.link_expires_at IS NOT NULL AND a.link_expires_at <= clock_timestamp() THEN 'link-invalid'
     END),
-    array_agg(l.clicks_used), array_agg(l.click_limit), array_agg(r.lobby_enabled),
+    array_agg(a.clicks_used), array_agg(a.click_limit), array_agg(a.lobby_enabled),
     array_agg(0)
   INTO l_hash, l_id, l_name, l_room, l_reason, l_clicks, l_limit, l_lobby, l_joined
-  FROM guest_links l JOIN rooms r ON r.id = l.room_id JOIN platforms p ON p.id = r.platform_id
-  WHERE l.id = ANY (l_id);
+  FROM guest_link_access a
+  WHERE a.link_id = ANY (l_id);
 
   SELECT array_agg(r.id), array_agg(coalesce(c.waiting, 0)) INTO r_id, r_waiting
   FROM rooms r LEFT JOIN room_lobby_counts c ON c.room_id = r.id
