@@ -1,35 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { NewGuestLink } from '../../src/guest-access/guest-access.store';
-import { toPlatform, type Platform } from '../../src/platforms/platform';
+import type { Platform } from '../../src/platforms/platform';
 import type { RoomLaunch } from '../../src/rooms/room.store';
 import type { Storage } from '../../src/storage';
-import { openTestStorage, STORAGE_BACKENDS, TEST_MONGODB_URI, type TestStorage } from '../helpers/storages';
+import {
+  openTestStorage,
+  STORAGE_BACKENDS,
+  TEST_MONGODB_URI,
+  testPlatform,
+  type TestStorage,
+} from '../helpers/storages';
 
 /**
  * The domain store contract: the same expectations for every backend. Each backend
  * listed in STORAGE_BACKENDS runs this whole file against a real database.
  */
-
-function platform(overrides: Partial<Platform> = {}): Platform {
-  return {
-    ...toPlatform({
-      name: 'Contract LMS',
-      issuer: 'https://contract.example.edu',
-      clientId: `client-${Math.random().toString(36).slice(2)}`,
-      authEndpoint: 'https://contract.example.edu/auth',
-      tokenEndpoint: 'https://contract.example.edu/token',
-      jwksUrl: 'https://contract.example.edu/jwks',
-      deploymentIds: ['deployment-1'],
-      settings: {
-        modules: { invitetomedia: true, mediapage: true },
-        linkCreators: 'hosts-and-moderators',
-        lobbyDefault: true,
-        guestLogRetentionDays: 30,
-      },
-    }),
-    ...overrides,
-  };
-}
 
 if (!TEST_MONGODB_URI) {
   // One visible line instead of silence: the MongoDB backend is only ever tested against a real server.
@@ -65,7 +50,7 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
   beforeAll(async () => {
     handle = await openTestStorage(backend);
     storage = handle.storage;
-    lms = platform();
+    lms = testPlatform();
     await storage.platforms.sync([lms]);
   });
 
@@ -75,7 +60,7 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
 
   describe('platforms', () => {
     it('stores registrations, updates them, and deactivates those no longer listed', async () => {
-      const other = platform({ name: 'Other LMS' });
+      const other = testPlatform({ name: 'Other LMS' });
       await storage.platforms.sync([lms, other]);
       expect(await storage.platforms.findById(other.id)).toMatchObject({
         issuer: other.issuer,

@@ -1,4 +1,5 @@
 import { createLogger } from '../../src/logger';
+import { toPlatform, type Platform } from '../../src/platforms/platform';
 import type { Storage } from '../../src/storage';
 import { openMongoConnection } from '../../src/storage/mongo/connection';
 import { mongoStorageOn } from '../../src/storage/mongo/mongo-storage';
@@ -59,4 +60,26 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
   if (backend === 'mongodb') return openTestMongo();
   const database = await openTestDatabase(backend);
   return { storage: postgresStorageOn(database.sql), close: () => database.close() };
+}
+
+/** A registration with guest access available (both modules on), for store-level tests. */
+export function testPlatform(overrides: Partial<Platform> = {}): Platform {
+  return {
+    ...toPlatform({
+      name: 'Contract LMS',
+      issuer: 'https://contract.example.edu',
+      clientId: `client-${Math.random().toString(36).slice(2)}`,
+      authEndpoint: 'https://contract.example.edu/auth',
+      tokenEndpoint: 'https://contract.example.edu/token',
+      jwksUrl: 'https://contract.example.edu/jwks',
+      deploymentIds: ['deployment-1'],
+      settings: {
+        modules: { invitetomedia: true, mediapage: true },
+        linkCreators: 'hosts-and-moderators',
+        lobbyDefault: true,
+        guestLogRetentionDays: 30,
+      },
+    }),
+    ...overrides,
+  };
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { toPlatform, type Platform } from '../../../src/platforms/platform';
+import type { Platform } from '../../../src/platforms/platform';
 import type { Storage } from '../../../src/storage';
 import { openPgClient } from '../../../src/storage/postgres/pg-client';
 import { postgresStorageOn } from '../../../src/storage/postgres/postgres-storage';
 import type { SqlClient } from '../../../src/storage/postgres/sql-client';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../../helpers/databases';
+import { testPlatform } from '../../helpers/storages';
 
 const actor = { userId: 'teacher', name: 'Ada' };
 
@@ -26,21 +27,7 @@ const actor = { userId: 'teacher', name: 'Ada' };
     secondClient = await openPgClient({ url: database.url!, connectTimeoutMs: 5000 });
     first = postgresStorageOn(database.sql);
     second = postgresStorageOn(secondClient);
-    lms = toPlatform({
-      name: 'Race LMS',
-      issuer: 'https://race.example.edu',
-      clientId: 'race-client',
-      authEndpoint: 'https://race.example.edu/auth',
-      tokenEndpoint: 'https://race.example.edu/token',
-      jwksUrl: 'https://race.example.edu/jwks',
-      deploymentIds: ['deployment-1'],
-      settings: {
-        modules: { invitetomedia: true, mediapage: true },
-        linkCreators: 'hosts-and-moderators',
-        lobbyDefault: true,
-        guestLogRetentionDays: 30,
-      },
-    });
+    lms = testPlatform();
     await first.platforms.sync([lms]);
   });
 

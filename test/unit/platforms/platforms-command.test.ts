@@ -41,6 +41,17 @@ function saved(): Array<Record<string, unknown> & { deploymentIds: string[] }> {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+const BLACKBOARD_TWO_DEPLOYMENTS = [
+  'add',
+  'blackboard',
+  '--client-id',
+  'app-123',
+  '--deployment-id',
+  'dep-1',
+  '--deployment-id',
+  'dep-2',
+];
+
 const CUSTOM = [
   'add',
   'custom',
@@ -238,16 +249,7 @@ describe('list', () => {
   });
 
   it('shows each registration with its deployment ids and key settings', () => {
-    cli(
-      'add',
-      'blackboard',
-      '--client-id',
-      'app-123',
-      '--deployment-id',
-      'dep-1',
-      '--deployment-id',
-      'dep-2',
-    );
+    cli(...BLACKBOARD_TWO_DEPLOYMENTS);
     cli(...CUSTOM, '--lobby-default', 'off');
     const result = cli('list');
     expect(result.code).toBe(0);
@@ -267,16 +269,7 @@ describe('remove', () => {
   const entry = ['--issuer', 'https://blackboard.com', '--client-id', 'app-123'];
 
   beforeEach(() => {
-    cli(
-      'add',
-      'blackboard',
-      '--client-id',
-      'app-123',
-      '--deployment-id',
-      'dep-1',
-      '--deployment-id',
-      'dep-2',
-    );
+    cli(...BLACKBOARD_TWO_DEPLOYMENTS);
     cli(...CUSTOM);
   });
 
