@@ -3,6 +3,11 @@ import { hasForbiddenCharacters } from '../text';
 
 /** product.md §5: the limits of the Create new link window. */
 export const MAX_LINKS_PER_ROOM = 3;
+/** The places a room's live links occupy; stores hold each in at most one live link. */
+export const LINK_SLOTS: readonly number[] = Array.from(
+  { length: MAX_LINKS_PER_ROOM },
+  (_unused, index) => index + 1,
+);
 export const LINK_NAME_MAX = 80;
 export const CLICK_LIMIT_MAX = 100_000;
 export const DURATION_DAYS_MAX = 365;

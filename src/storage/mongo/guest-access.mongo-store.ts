@@ -5,7 +5,13 @@ import type {
   GuestAccessStore,
   NewGuestLink,
 } from '../../guest-access/guest-access.store';
-import { MAX_LINKS_PER_ROOM, expiryFor, type Actor, type GuestLink } from '../../guest-access/guest-link';
+import {
+  LINK_SLOTS,
+  MAX_LINKS_PER_ROOM,
+  expiryFor,
+  type Actor,
+  type GuestLink,
+} from '../../guest-access/guest-link';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import { turnAwayWaiting, type VisitDoc } from './guest-visits.mongo-model';
@@ -124,7 +130,7 @@ export class MongoGuestAccessStore implements GuestAccessStore {
     // Free slots first, then the ones that looked taken (they may have been freed since).
     // The unique indexes decide: a slot or name claimed by a parallel create fails the
     // insert with E11000, never a fourth link or a duplicate name.
-    const slots = [1, 2, 3].sort((a, b) => Number(taken.has(a)) - Number(taken.has(b)));
+    const slots = [...LINK_SLOTS].sort((a, b) => Number(taken.has(a)) - Number(taken.has(b)));
     for (const slot of slots) {
       const createdAt = new Date();
       try {

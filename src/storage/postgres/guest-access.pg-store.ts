@@ -1,5 +1,5 @@
 import type { Actor, GuestLink } from '../../guest-access/guest-link';
-import { MAX_LINKS_PER_ROOM } from '../../guest-access/guest-link';
+import { LINK_SLOTS, MAX_LINKS_PER_ROOM } from '../../guest-access/guest-link';
 import type {
   CreateLinkResult,
   GuestAccessState,
@@ -127,7 +127,7 @@ export class PgGuestAccessStore implements GuestAccessStore {
       );
       if (live.some((row) => row.name_key === link.nameKey)) return { ok: false, reason: 'name-taken' };
       const taken = new Set(live.map((row) => row.slot));
-      const slot = [1, 2, 3].find((candidate) => !taken.has(candidate));
+      const slot = LINK_SLOTS.find((candidate) => !taken.has(candidate));
       if (live.length >= MAX_LINKS_PER_ROOM || slot === undefined)
         return { ok: false, reason: 'limit-reached' };
       const [row] = await tx.query<GuestLinkRow>(
