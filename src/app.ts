@@ -18,6 +18,11 @@ import { GuestLinkTokens } from './guest-access/guest-link-token';
 import { guestRouter } from './guests/guest.routes';
 import { GuestService } from './guests/guest.service';
 import type { LinkEntryCache } from './guests/link-entry-cache';
+import { launchedIdentity } from './live/live-identity';
+import type { LiveHub } from './live/live-hub';
+import { liveJson, liveRouter } from './live/live.routes';
+import { LiveService } from './live/live.service';
+import type { RoomEngine } from './live/room-engine';
 import type { LobbyHub } from './lobby/lobby-hub';
 import { lobbyRouter } from './lobby/lobby.routes';
 import { LobbyService } from './lobby/lobby.service';
@@ -37,11 +42,16 @@ export interface AppDependencies {
   lobbyHub: LobbyHub;
   /** Entry-page link states, dropped by the hub on every event for their room. */
   linkEntries: LinkEntryCache;
+  /** This instance's live session streams, already listening to the event channel. */
+  liveHub: LiveHub;
+  /** What carries the live session's media (ROOM_ENGINE). */
+  engine: RoomEngine;
+  instanceId: string;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries } = deps;
+  const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries, liveHub, engine } = deps;
   const rooms = new RoomService(storage.rooms, registry);
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
@@ -57,7 +67,8 @@ export function createApp(deps: AppDependencies): Express {
     linkEntries,
   );
   const lobby = new LobbyService(storage.guests, storage.lobbyEvents, logger);
-  const pages = roomPages(rooms, guestAccess);
+  const live = new LiveService(storage.live, liveHub, engine, storage.lobbyEvents, deps.instanceId, logger);
+  const pages = roomPages(rooms, guestAccess, live);
 
   const app = express();
   app.disable('x-powered-by');
@@ -75,12 +86,14 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
   // First after the headers: a class opening a guest link at once meets no other middleware.
-  app.use(guestRouter(config, guests, lobbyHub));
+  app.use(guestRouter(config, guests, lobbyHub, live, storage.guests));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
   );
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  // Signalling carries SDP (about 10 kB a message): a larger limit on those routes only.
+  app.use('/api/rooms/:roomId/live', liveJson);
   app.use(express.json({ limit: '16kb' }));
   // ltijs's own body-parser 1.x would try to read the consumed stream again; its
   // marker for "already parsed" is req._body.
@@ -108,6 +121,7 @@ export function createApp(deps: AppDependencies): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  lti.app.use('/api/rooms/:roomId/live', liveRouter(live, launchedIdentity(rooms)));
   lti.app.use(pages.router);
   lti.app.use(guestAccessRouter(rooms, guestAccess));
   lti.app.use(lobbyRouter(rooms, lobby, lobbyHub));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './errors';
+import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live/live-config';
 import { platformsFilePath } from './paths';
 import {
   platformSettingsSchema,
@@ -50,6 +51,8 @@ export interface Config {
     /** Guests that may wait in one room's lobby at once. */
     waitingPerRoom: number;
   };
+  /** The live session: which engine carries the media, and its settings. */
+  live: LiveConfig;
 }
 
 const booleanWords: Record<string, boolean> = {
@@ -125,6 +128,7 @@ const envSchema = z.object({
   GUEST_JOINS_PER_LINK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   GUEST_PAGES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   LOBBY_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(1000),
+  ...liveEnvShape,
 });
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -192,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  APP_SECRET: is required in production (at least 32 random characters, e.g. `openssl rand -base64 48`)',
     );
   }
+  const live = liveConfigFrom(vars);
+  if (Array.isArray(live)) {
+    throw new StartupError(`Invalid configuration:\n${live.map((line) => `  ${line}`).join('\n')}`);
+  }
   const appSecret = vars.APP_SECRET ?? developmentSecret(dataDir);
   const platformsFile = platformsFilePath(vars.PLATFORMS_FILE);
 
@@ -218,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pagesPerIpPerMinute: vars.GUEST_PAGES_PER_IP_PER_MINUTE,
       waitingPerRoom: vars.LOBBY_CAPACITY,
     },
+    live,
   };
 }
 

@@ -111,8 +111,11 @@ export function toAppError(error: unknown): AppError {
   );
 }
 
+/** The guests' live session API (the launched users' is under /api). */
+const GUEST_LIVE_API = /^\/guest\/rooms\/[^/]+\/live\//;
+
 export function wantsJson(req: Request): boolean {
-  if (req.path.startsWith('/api/')) return true;
+  if (req.path.startsWith('/api/') || GUEST_LIVE_API.test(req.path)) return true;
   return req.accepts(['html', 'json']) === 'json';
 }
 

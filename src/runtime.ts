@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { LtiProvider } from 'ltijs';
 import { createApp } from './app';
@@ -11,6 +12,10 @@ import { ltijsOutageAs503 } from './lti/ltijs-outage';
 import { createLtiProvider, syncLtijsPlatforms } from './lti/provider';
 import { toPlatform, type Platform } from './platforms/platform';
 import { LinkEntryCache } from './guests/link-entry-cache';
+import { createRoomEngine } from './live/engines/create-engine';
+import { LiveHub } from './live/live-hub';
+import { HEARTBEAT_SECONDS } from './live/live.store';
+import type { RoomEngine } from './live/room-engine';
 import { LobbyHub } from './lobby/lobby-hub';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
@@ -27,6 +32,10 @@ export interface Runtime {
   registry: PlatformRegistry;
   sandbox: SandboxPlatform | null;
   lobbyHub: LobbyHub;
+  liveHub: LiveHub;
+  engine: RoomEngine;
+  /** Names this process among the instances sharing the database (live connections). */
+  instanceId: string;
   close(): Promise<void>;
 }
 
@@ -55,6 +64,7 @@ export async function startRuntime(
 ): Promise<Runtime> {
   const storage = storageOverride ?? (await openStorage(config, logger));
   let uninstallJwks = () => {};
+  let stopLive = async () => {};
   try {
     const sandbox = config.sandboxEnabled
       ? await SandboxPlatform.open(storage.sandboxKeys, config.appSecret, config.publicUrl)
@@ -89,13 +99,53 @@ export async function startRuntime(
       linkEntries.forgetRoom(roomId),
     );
     await lobbyHub.start();
-    const app = createApp({ config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries });
+    const instanceId = randomUUID();
+    const liveHub = new LiveHub(storage.liveEvents, logger);
+    const engine = createRoomEngine(
+      config.live,
+      {
+        deliver: (roomId, to, from, signal) => liveHub.deliver(roomId, to, from, signal),
+        broadcast: (roomId, data) => liveHub.publish({ roomId, type: 'engine', data }),
+        localParticipants: (roomId) => liveHub.localParticipants(roomId),
+        localRoomIds: () => liveHub.localRoomIds(),
+        drop: (participant) => liveHub.departed(participant, 'lost'),
+      },
+      config.appSecret,
+      logger,
+    );
+    await liveHub.start(engine);
+    stopLive = async () => {
+      await liveHub.stop();
+      await engine.close();
+    };
+    const app = createApp({
+      config,
+      logger,
+      storage,
+      lti,
+      registry,
+      sandbox,
+      lobbyHub,
+      linkEntries,
+      liveHub,
+      engine,
+      instanceId,
+    });
     const maintenance = setInterval(() => {
       storage
         .purgeExpired()
         .catch((error: unknown) => logger.warn({ err: error }, 'Purging expired rows failed'));
     }, MAINTENANCE_INTERVAL_MS);
     maintenance.unref();
+    // Keeps this instance's live participants current, and ends those of instances gone.
+    const heartbeat = setInterval(() => {
+      storage.live
+        .touch(instanceId)
+        .then(() => storage.live.sweepStale())
+        .then((lost) => lost.forEach((participant) => liveHub.departed(participant, 'lost')))
+        .catch((error: unknown) => logger.warn({ err: error }, 'Live session heartbeat failed'));
+    }, HEARTBEAT_SECONDS * 1000);
+    heartbeat.unref();
 
     return {
       app,
@@ -105,8 +155,13 @@ export async function startRuntime(
       registry,
       sandbox,
       lobbyHub,
+      liveHub,
+      engine,
+      instanceId,
       async close() {
         clearInterval(maintenance);
+        clearInterval(heartbeat);
+        await stopLive();
         await lobbyHub.stop();
         await lti.close({ silent: true });
         uninstallJwks();
@@ -114,6 +169,7 @@ export async function startRuntime(
       },
     };
   } catch (error) {
+    await stopLive().catch(() => undefined);
     uninstallJwks();
     if (!storageOverride) await storage.close().catch(() => undefined);
     throw error;

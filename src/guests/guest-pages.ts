@@ -46,6 +46,13 @@ const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
     message: 'A moderator of this session declined your request to join.',
     hint: 'If you think this was a mistake, contact the person who invited you.',
   },
+  removed: {
+    status: 403,
+    code: 'REMOVED',
+    title: 'You were removed from this session',
+    message: 'A moderator removed you from this session.',
+    hint: 'To ask to join again, open the guest link you were given: a moderator will have to let you in.',
+  },
   'lobby-full': {
     status: 503,
     code: 'LOBBY_FULL',

@@ -38,7 +38,10 @@ export function guestCsrf(config: Config) {
     getSessionIdentifier: () => 'guest',
     cookieName: config.isHttps ? '__Host-gl_csrf' : 'gl_csrf',
     cookieOptions: { sameSite: 'strict', secure: config.isHttps, path: '/', httpOnly: true },
+    // Forms send the token as a field; the live room's script, as a header.
     getCsrfTokenFromRequest: (req: Request) => {
+      const header = req.headers['x-csrf-token'];
+      if (typeof header === 'string') return header;
       const token = (req.body as Record<string, unknown> | undefined)?._csrf;
       return typeof token === 'string' ? token : undefined;
     },

@@ -9,10 +9,26 @@ import { GuestProblemError } from './guest-pages';
 import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
 import type { GuestService } from './guest.service';
-import type { VisitContext } from './guest.store';
+import type { GuestStore, VisitContext } from './guest.store';
+import { guestIdentity, hasLiveSession } from '../live/live-identity';
+import { liveRouter } from '../live/live.routes';
+import type { LiveService } from '../live/live.service';
+import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 
 export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
 export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;
+
+/** Where a guest's stage connects: their pass (a cookie) and CSRF token say who they are. */
+function guestStage(roomId: string, csrfToken: string): StageLocals {
+  return {
+    events: `${guestRoomPath(roomId)}/live/events`,
+    api: `${guestRoomPath(roomId)}/live`,
+    csrfToken,
+    waitingHref: waitingPath(roomId),
+    reloadHref: guestRoomPath(roomId),
+    scripts: LIVE_SCRIPTS,
+  };
+}
 
 function nextLocation(context: VisitContext): string {
   return context.visit.status === 'admitted'
@@ -25,7 +41,13 @@ function nextLocation(context: VisitContext): string {
  * mode, leave. No ltik, no LTI session: a guest pass names one visit in one room, and
  * every page load re-checks it.
  */
-export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub): Router {
+export function guestRouter(
+  config: Config,
+  guests: GuestService,
+  hub: LobbyHub,
+  live: LiveService,
+  visits: GuestStore,
+): Router {
   const router = express.Router();
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
   const csrf = guestCsrf(config);
@@ -57,7 +79,9 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
     const visitId = sessions.visitId(req, entry.roomId);
     if (visitId) {
       const context = await guests.visit(entry.roomId, visitId).catch(() => null);
-      if (context && context.visit.status !== 'left') return res.redirect(303, nextLocation(context));
+      // A guest who left, or was removed, may ask to come in again through the link.
+      if (context && context.visit.status !== 'left' && context.visit.status !== 'removed')
+        return res.redirect(303, nextLocation(context));
     }
     const locals = { ...entryLocals(req, entry.roomTitle), values: {}, errors: {} };
     await entryPages.send(res, 'guests/entry', locals, csrf.token(req, res));
@@ -143,10 +167,20 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
     }
   });
 
+  const identify = guestIdentity(sessions, visits);
+  router.use(
+    '/guest/rooms/:roomId/live',
+    (req, res, next) => (req.method === 'GET' ? next() : csrf.verify(req, res, next)),
+    liveRouter(live, identify),
+  );
+
   router.get('/guest/rooms/:roomId', limits.pagesPerIp, async (req, res) => {
     const context = await visitFor(req);
     if (context.visit.status === 'waiting') return res.redirect(303, waitingPath(context.visit.roomId));
     if (context.visit.status === 'left') return renderLeft(res, context);
+    const onStage = hasLiveSession({ roomType: 'room', mediaUrl: context.mediaUrl });
+    if (onStage) await live.pageProblem(await identify(req, res, 'connect'));
+    const csrfToken = csrf.token(req, res);
     res.render('guests/room', {
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
@@ -155,7 +189,8 @@ export function guestRouter(config: Config, guests: GuestService, hub: LobbyHub)
       screen: context.mediaUrl
         ? { kind: 'video', mediaUrl: context.mediaUrl }
         : { kind: 'live', mediaUrl: null },
-      csrfToken: csrf.token(req, res),
+      live: onStage ? guestStage(context.visit.roomId, csrfToken) : null,
+      csrfToken,
     });
   });
 

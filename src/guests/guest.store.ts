@@ -42,6 +42,8 @@ export interface GuestLogEntry {
   decidedAt: Date | null;
   decidedByName: string | null;
   leftAt: Date | null;
+  removedAt: Date | null;
+  removedByName: string | null;
 }
 
 export interface GuestStore {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasForbiddenCharacters } from '../text';
 
-export const VISIT_STATUSES = ['waiting', 'admitted', 'denied', 'left'] as const;
+export const VISIT_STATUSES = ['waiting', 'admitted', 'denied', 'left', 'removed'] as const;
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
 
 /** Why a visit was ended by something other than a moderator's decision. */
@@ -20,6 +20,9 @@ export interface GuestVisit {
   decidedAt: Date | null;
   decidedByName: string | null;
   leftAt: Date | null;
+  /** A moderator took the guest out of the live session (status removed). */
+  removedAt: Date | null;
+  removedByName: string | null;
 }
 
 export const GUEST_NAME_MAX = 80;
@@ -55,7 +58,13 @@ export type JoinForm = z.infer<typeof joinForm>;
  * (guests/guest-pages.ts); checked on every full page load of a guest.
  */
 export type GuestProblem =
-  'unknown-link' | 'link-invalid' | 'guest-access-off' | 'room-unavailable' | 'declined' | 'lobby-full';
+  | 'unknown-link'
+  | 'link-invalid'
+  | 'guest-access-off'
+  | 'room-unavailable'
+  | 'declined'
+  | 'lobby-full'
+  | 'removed';
 
 /** The link, room and platform state that decides whether a guest may enter. */
 export interface AccessState {
@@ -82,6 +91,7 @@ export function accessProblem(state: AccessState, now: Date): AccessProblem | nu
 
 /** The problem a visit that was ended without the guest leaving stands for. */
 export function endedVisitProblem(visit: Pick<GuestVisit, 'status' | 'outcomeReason'>): GuestProblem | null {
+  if (visit.status === 'removed') return 'removed';
   if (visit.status !== 'denied') return null;
   if (visit.outcomeReason === 'guest-access-off') return 'guest-access-off';
   if (visit.outcomeReason === 'link-deleted') return 'link-invalid';

@@ -1,9 +1,11 @@
 import type { GuestLogEntry } from '../guests/guest.store';
 
 export function outcomeText(
-  entry: Pick<GuestLogEntry, 'status' | 'outcomeReason' | 'decidedByName'>,
+  entry: Pick<GuestLogEntry, 'status' | 'outcomeReason' | 'decidedByName' | 'removedByName'>,
 ): string {
   switch (entry.status) {
+    case 'removed':
+      return entry.removedByName ? `Removed by ${entry.removedByName}` : 'Removed';
     case 'waiting':
       return 'Waiting';
     case 'left':
@@ -27,7 +29,18 @@ function cell(value: string): string {
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
 
 export function guestLogCsv(entries: GuestLogEntry[]): string {
-  const header = ['Joined at', 'Name', 'Email', 'Link', 'Outcome', 'Decided by', 'Decided at', 'Left at'];
+  const header = [
+    'Joined at',
+    'Name',
+    'Email',
+    'Link',
+    'Outcome',
+    'Decided by',
+    'Decided at',
+    'Left at',
+    'Removed by',
+    'Removed at',
+  ];
   const rows = entries.map((entry) => [
     iso(entry.joinedAt),
     entry.name,
@@ -37,6 +50,8 @@ export function guestLogCsv(entries: GuestLogEntry[]): string {
     entry.decidedByName ?? '',
     iso(entry.decidedAt),
     iso(entry.leftAt),
+    entry.removedByName ?? '',
+    iso(entry.removedAt),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

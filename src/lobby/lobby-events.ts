@@ -1,3 +1,4 @@
+import type { EventChannel } from '../events/event-channel';
 import type { Logger } from '../logger';
 
 /**
@@ -10,10 +11,10 @@ export interface LobbyEvent {
   visitIds?: string[];
 }
 
-export interface LobbyEventChannel {
-  publish(event: LobbyEvent): Promise<void>;
-  subscribe(handler: (event: LobbyEvent) => void): Promise<() => Promise<void>>;
-}
+export type LobbyEventChannel = EventChannel<LobbyEvent>;
+
+/** The PostgreSQL channel lobby events travel on. */
+export const LOBBY_CHANNEL = 'guestlink_lobby';
 
 /** NOTIFY payloads are limited to 8000 bytes; long id lists are sent as "re-read all". */
 export const MAX_VISIT_IDS_PER_EVENT = 100;

@@ -72,6 +72,8 @@ export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyH
         decidedBy: entry.decidedByName,
         decidedAt: entry.decidedAt?.toISOString() ?? null,
         leftAt: entry.leftAt?.toISOString() ?? null,
+        removedBy: entry.removedByName,
+        removedAt: entry.removedAt?.toISOString() ?? null,
       })),
     });
   });

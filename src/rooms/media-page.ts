@@ -1,6 +1,7 @@
 import { atLeast } from '../lti/roles';
 import type { RoomRole } from '../platforms/platform';
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
+import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import type { RoomAccess } from './room.service';
 
 export interface MenuItem {
@@ -30,14 +31,23 @@ export interface MediaPage {
   /** The moderators' Lobby panel is on the page. */
   lobbyPanel: boolean;
   lobbyEnabled: boolean;
+  /** The live stage connects (a live room, and the user not removed from it). */
+  liveStage: boolean;
+  /** Where the stage's script connects. */
+  live: StageLocals;
+  removedFromStage: boolean;
 }
 
 export interface MediaPageFeatures {
   manageGuestAccess: ManageMenuItem;
   lobby: boolean;
+  /** A moderator removed this user from the live session. */
+  removedFromStage?: boolean;
 }
 
 const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
+
+const roomApi = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
 export function roomHref(roomId: string, ltik: string, suffix = ''): string {
   return `/rooms/${encodeURIComponent(roomId)}${suffix}?ltik=${encodeURIComponent(ltik)}`;
@@ -80,5 +90,15 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     locale: access.launch.locale ?? 'en-US',
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,
+    liveStage: !room.mediaUrl && room.roomType === 'room' && !features.removedFromStage,
+    live: {
+      events: `${roomApi(room.id)}/live/events?ltik=${encodeURIComponent(ltik)}`,
+      api: `${roomApi(room.id)}/live`,
+      auth: ltik,
+      newWindowHref: roomHref(room.id, ltik),
+      reloadHref: roomHref(room.id, ltik),
+      scripts: LIVE_SCRIPTS,
+    },
+    removedFromStage: Boolean(features.removedFromStage),
   };
 }

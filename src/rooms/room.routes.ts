@@ -1,5 +1,7 @@
 import express, { type Response, type Router } from 'express';
 import type { GuestAccessService } from '../guest-access/guest-access.service';
+import { hasLiveSession, identityFromAccess } from '../live/live-identity';
+import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
@@ -11,13 +13,18 @@ export interface RoomPages {
 }
 
 /** The media page and the room settings page, for launched users. */
-export function roomPages(rooms: RoomService, guestAccess: GuestAccessService): RoomPages {
+export function roomPages(rooms: RoomService, guestAccess: GuestAccessService, live: LiveService): RoomPages {
   async function renderMediaPage(res: Response, access: RoomAccess): Promise<void> {
+    // A full stage is a page of its own; a removal shows on the stage.
+    const liveProblem = hasLiveSession(access.room)
+      ? await live.pageProblem(identityFromAccess(access))
+      : null;
     res.set('Cache-Control', 'no-store');
     res.render('rooms/media-page', {
       page: mediaPageFor(access, ltikFrom(res), {
         manageGuestAccess: guestAccess.menuItem(access),
         lobby: LobbyService.available(access),
+        removedFromStage: liveProblem === 'removed',
       }),
     });
   }

@@ -1,5 +1,7 @@
 import type { GuestAccessStore } from '../guest-access/guest-access.store';
 import type { GuestStore } from '../guests/guest.store';
+import type { LiveEventChannel } from '../live/live-events';
+import type { LiveStore } from '../live/live.store';
 import type { LobbyEventChannel } from '../lobby/lobby-events';
 import type { LoginStateStore } from '../lti/login-state.store';
 import type { PlatformStore } from '../platforms/platform.store';
@@ -21,6 +23,10 @@ export interface Storage {
   readonly guests: GuestStore;
   /** Lobby changes, delivered to every instance sharing this database. */
   readonly lobbyEvents: LobbyEventChannel;
+  /** Who is connected to each room's live session. */
+  readonly live: LiveStore;
+  /** Live presence and signalling, delivered to every instance sharing this database. */
+  readonly liveEvents: LiveEventChannel;
   readonly loginStates: LoginStateStore;
   readonly sandboxKeys: SandboxKeyStore;
   readonly ltiDatabase: LtiDatabase;

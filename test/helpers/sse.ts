@@ -11,11 +11,21 @@ export function openSse(url: string, headers: Record<string, string> = {}) {
   const events: SseEvent[] = [];
   const waiters: Array<() => void> = [];
   let status = 0;
+  let refusal = '';
+  let ended = false;
   const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
     status = response.statusCode ?? 0;
     let buffer = '';
     response.setEncoding('utf8');
+    response.on('end', () => {
+      ended = true;
+      for (const waiter of waiters.splice(0)) waiter();
+    });
     response.on('data', (chunk: string) => {
+      if (status !== 200) {
+        refusal += chunk;
+        return;
+      }
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -48,7 +58,24 @@ export function openSse(url: string, headers: Record<string, string> = {}) {
     }
   }
 
-  return { events, next, status: () => status, close: () => request.destroy() };
+  /** Resolves once the server ended the stream (or refused it). */
+  async function closed(timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ended && (status === 0 || status === 200)) {
+      if (Date.now() > deadline) throw new Error(`The stream stayed open; got ${JSON.stringify(events)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  return {
+    events,
+    next,
+    closed,
+    status: () => status,
+    /** The JSON error of a refused stream. */
+    refusal: () => (refusal ? (JSON.parse(refusal) as { error: { code: string; message: string } }) : null),
+    close: () => request.destroy(),
+  };
 }
 
 /** The Cookie header a supertest agent would send for a guest pass. */

@@ -6,6 +6,7 @@ import type { GuestVisit } from '../../guests/guest';
 export interface VisitDoc extends Omit<GuestVisit, 'id'> {
   _id: string;
   decidedBy: string | null;
+  removedBy?: string | null;
   /**
    * The lobby place a waiting visit holds, 1..waitingCap: unique among the room's waiting
    * visits (index below), so parallel joins can never fill the lobby beyond its cap.
@@ -27,13 +28,16 @@ const visitSchema = new Schema<VisitDoc>(
     linkName: { type: String, required: true },
     name: { type: String, required: true },
     email: { type: String, required: true },
-    status: { type: String, required: true, enum: ['waiting', 'admitted', 'denied', 'left'] },
+    status: { type: String, required: true, enum: ['waiting', 'admitted', 'denied', 'left', 'removed'] },
     outcomeReason: nullableString,
     createdAt: { type: Date, required: true },
     decidedAt: nullableDate,
     decidedBy: nullableString,
     decidedByName: nullableString,
     leftAt: nullableDate,
+    removedAt: nullableDate,
+    removedBy: nullableString,
+    removedByName: nullableString,
     seat: { type: Number },
     decisionBatch: { type: String },
   },
@@ -71,6 +75,8 @@ export function toVisit(doc: VisitDoc): GuestVisit {
     decidedAt: doc.decidedAt ?? null,
     decidedByName: doc.decidedByName ?? null,
     leftAt: doc.leftAt ?? null,
+    removedAt: doc.removedAt ?? null,
+    removedByName: doc.removedByName ?? null,
   };
 }
 

@@ -119,6 +119,8 @@ export class MongoGuestStore implements GuestStore {
       decidedBy: null,
       decidedByName: null,
       leftAt: null,
+      removedAt: null,
+      removedByName: null,
     };
     let created: VisitDoc | null;
     try {
@@ -298,6 +300,8 @@ export class MongoGuestStore implements GuestStore {
       decidedAt: doc.decidedAt ?? null,
       decidedByName: doc.decidedByName ?? null,
       leftAt: doc.leftAt ?? null,
+      removedAt: doc.removedAt ?? null,
+      removedByName: doc.removedByName ?? null,
     }));
   }
 

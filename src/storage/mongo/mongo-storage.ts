@@ -7,7 +7,9 @@ import { MongoGuestAccessStore, linkModel } from './guest-access.mongo-store';
 import { visitModel } from './guest-visits.mongo-model';
 import { MongoGuestStore } from './guest.mongo-store';
 import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
-import { MongoLobbyEventChannel, lobbyEventModel } from './lobby-events.mongo';
+import { isLiveEvent, LIVE_CHANNEL } from '../../live/live-events';
+import { MongoEventChannel, eventModel, jsonEventCodec, lobbyEventCodec } from './event-channel.mongo';
+import { MongoLiveStore, liveParticipantModel, liveRemovalModel } from './live.mongo-store';
 import { MongoLoginStateStore, loginStateModel } from './login-state.mongo-store';
 import { MongoPlatformStore, platformModel } from './platform.mongo-store';
 import { purgeRetention } from './retention.mongo';
@@ -26,7 +28,9 @@ function modelsOn(connection: Connection) {
     audit: auditModel(connection),
     loginStates: loginStateModel(connection),
     sandboxKeys: sandboxKeyModel(connection),
-    lobbyEvents: lobbyEventModel(connection),
+    events: eventModel(connection),
+    liveParticipants: liveParticipantModel(connection),
+    liveRemovals: liveRemovalModel(connection),
   };
 }
 
@@ -39,8 +43,14 @@ export async function mongoStorageOn(
   // Before the first request: the unique indexes are what keeps concurrent writes
   // within the rules, and the TTL indexes what expires login states and lobby events.
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-  const lobbyChannel = new MongoLobbyEventChannel(connection, models.lobbyEvents, options.logger);
+  const lobbyChannel = new MongoEventChannel(connection, models.events, options.logger, lobbyEventCodec);
   const lobbyEvents = new ThrottledLobbyEvents(lobbyChannel);
+  const liveEvents = new MongoEventChannel(
+    connection,
+    models.events,
+    options.logger,
+    jsonEventCodec(LIVE_CHANNEL, isLiveEvent),
+  );
   return {
     backend: 'mongodb',
     platforms: new MongoPlatformStore(models.platforms),
@@ -48,6 +58,13 @@ export async function mongoStorageOn(
     guestAccess: new MongoGuestAccessStore(models),
     guests: new MongoGuestStore(models),
     lobbyEvents,
+    live: new MongoLiveStore({
+      participants: models.liveParticipants,
+      removals: models.liveRemovals,
+      visits: models.visits,
+      audit: models.audit,
+    }),
+    liveEvents,
     loginStates: new MongoLoginStateStore(models.loginStates),
     sandboxKeys: new MongoSandboxKeyStore(models.sandboxKeys),
     // ltijs connects its own (bundled, global) mongoose to the same database. Its own
@@ -70,6 +87,7 @@ export async function mongoStorageOn(
     async close() {
       await lobbyEvents.flush().catch(() => undefined);
       await lobbyChannel.stopAll();
+      await liveEvents.stopAll();
       await connection.close();
     },
   };

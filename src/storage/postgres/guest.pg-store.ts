@@ -26,6 +26,8 @@ interface VisitRow {
   decided_at: Date | null;
   decided_by_name: string | null;
   left_at: Date | null;
+  removed_at?: Date | null;
+  removed_by_name?: string | null;
 }
 
 function toVisit(row: VisitRow): GuestVisit {
@@ -42,6 +44,8 @@ function toVisit(row: VisitRow): GuestVisit {
     decidedAt: row.decided_at,
     decidedByName: row.decided_by_name,
     leftAt: row.left_at,
+    removedAt: row.removed_at ?? null,
+    removedByName: row.removed_by_name ?? null,
   };
 }
 
@@ -167,6 +171,7 @@ export class PgGuestStore implements GuestStore {
         created_at: new Date(visitRow.created_at),
         decided_at: visitRow.decided_at && new Date(visitRow.decided_at),
         left_at: visitRow.left_at && new Date(visitRow.left_at),
+        removed_at: visitRow.removed_at && new Date(visitRow.removed_at),
       }),
       roomTitle: row.room_title,
       roomType: row.room_type,
@@ -252,6 +257,8 @@ export class PgGuestStore implements GuestStore {
       decidedAt: row.decided_at,
       decidedByName: row.decided_by_name,
       leftAt: row.left_at,
+      removedAt: row.removed_at ?? null,
+      removedByName: row.removed_by_name ?? null,
     }));
   }
 

@@ -5,8 +5,12 @@ import { describeStartupFailure } from '../connection-errors';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
+import { hasRoomId } from '../../events/event-channel';
+import { isLiveEvent, LIVE_CHANNEL, type LiveEvent } from '../../live/live-events';
+import { LOBBY_CHANNEL, type LobbyEvent } from '../../lobby/lobby-events';
 import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
-import { PgLobbyEventChannel } from './lobby-events.pg';
+import { PgEventChannel } from './event-channel.pg';
+import { PgLiveStore } from './live.pg-store';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
 import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
@@ -61,7 +65,7 @@ async function connect(
 
 /** Builds every store on one SQL client. Exposed so tests can share a client they opened. */
 export function postgresStorageOn(sql: SqlClient): Storage {
-  const lobbyEvents = new ThrottledLobbyEvents(new PgLobbyEventChannel(sql));
+  const lobbyEvents = new ThrottledLobbyEvents(new PgEventChannel<LobbyEvent>(sql, LOBBY_CHANNEL, hasRoomId));
   return {
     backend: sql.kind,
     platforms: new PgPlatformStore(sql),
@@ -69,6 +73,8 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     guestAccess: new PgGuestAccessStore(sql),
     guests: new PgGuestStore(sql),
     lobbyEvents,
+    live: new PgLiveStore(sql),
+    liveEvents: new PgEventChannel<LiveEvent>(sql, LIVE_CHANNEL, isLiveEvent),
     loginStates: new PgLoginStateStore(sql),
     sandboxKeys: new PgSandboxKeyStore(sql),
     ltiDatabase: { plugin: new LtijsSqlPlugin(sql) },

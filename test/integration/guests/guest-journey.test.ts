@@ -394,7 +394,9 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     const csv = await api.get('/guest-log?format=csv').expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
-    expect(csv.text.split('\r\n')[0]).toBe('Joined at,Name,Email,Link,Outcome,Decided by,Decided at,Left at');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'Joined at,Name,Email,Link,Outcome,Decided by,Decided at,Left at,Removed by,Removed at',
+    );
     expect(csv.text).toContain("'=Denied Dan");
 
     await server.sql.query(

@@ -1,6 +1,7 @@
-import type { LobbyEvent } from '../../../src/lobby/lobby-events';
+import { hasRoomId } from '../../../src/events/event-channel';
+import { LOBBY_CHANNEL, type LobbyEvent } from '../../../src/lobby/lobby-events';
 import { ThrottledLobbyEvents } from '../../../src/lobby/throttled-lobby-events';
-import { PgLobbyEventChannel } from '../../../src/storage/postgres/lobby-events.pg';
+import { PgEventChannel } from '../../../src/storage/postgres/event-channel.pg';
 import { openTestDatabase, type TestDatabase } from '../../helpers/databases';
 
 // Long enough that "at once" and "at the window's end" cannot be confused on a busy machine.
@@ -20,7 +21,10 @@ describe('lobby events during a surge', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
-    events = new ThrottledLobbyEvents(new PgLobbyEventChannel(database.sql), WINDOW_MS);
+    events = new ThrottledLobbyEvents(
+      new PgEventChannel<LobbyEvent>(database.sql, LOBBY_CHANNEL, hasRoomId),
+      WINDOW_MS,
+    );
     unsubscribe = await events.subscribe((event) => received.push({ ...event, at: Date.now() }));
   });
 

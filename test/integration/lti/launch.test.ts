@@ -40,7 +40,7 @@ describe('a launch from the LMS sandbox', () => {
     expect(launch.html).toMatch(
       /Signed in as <strong>Ada Lovelace<\/strong> <span class="role-badge">Host<\/span>/,
     );
-    expect(launch.html).toContain('aria-label="Screen"');
+    expect(launch.html).toContain('aria-label="Live session" data-live-stage');
     expect(launch.html).toContain('Room settings');
     expect(launch.roomId).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -59,16 +59,36 @@ describe('guest rules', () => {
 
 describe('the guest log', () => {
   it('names every outcome', () => {
-    expect(outcomeText({ status: 'admitted', outcomeReason: null, decidedByName: null })).toBe(
-      'Admitted (no lobby)',
-    );
-    expect(outcomeText({ status: 'admitted', outcomeReason: 'lobby-off', decidedByName: 'Ada' })).toBe(
-      'Admitted (lobby turned off)',
-    );
-    expect(outcomeText({ status: 'denied', outcomeReason: 'link-deleted', decidedByName: 'Ada' })).toBe(
-      'Turned away: link deleted',
-    );
-    expect(outcomeText({ status: 'left', outcomeReason: null, decidedByName: null })).toBe('Left');
+    expect(
+      outcomeText({ status: 'admitted', outcomeReason: null, decidedByName: null, removedByName: null }),
+    ).toBe('Admitted (no lobby)');
+    expect(
+      outcomeText({
+        status: 'admitted',
+        outcomeReason: 'lobby-off',
+        decidedByName: 'Ada',
+        removedByName: null,
+      }),
+    ).toBe('Admitted (lobby turned off)');
+    expect(
+      outcomeText({
+        status: 'denied',
+        outcomeReason: 'link-deleted',
+        decidedByName: 'Ada',
+        removedByName: null,
+      }),
+    ).toBe('Turned away: link deleted');
+    expect(
+      outcomeText({ status: 'left', outcomeReason: null, decidedByName: null, removedByName: null }),
+    ).toBe('Left');
+    expect(
+      outcomeText({
+        status: 'removed',
+        outcomeReason: 'moderator',
+        decidedByName: 'Ada',
+        removedByName: 'Bo',
+      }),
+    ).toBe('Removed by Bo');
   });
 
   it('writes CSV that spreadsheets cannot turn into formulas', () => {
@@ -84,10 +104,12 @@ describe('the guest log', () => {
         decidedAt: null,
         decidedByName: null,
         leftAt: null,
+        removedAt: null,
+        removedByName: null,
       },
     ]);
     expect(csv.split('\r\n')[1]).toBe(
-      `2026-05-01T10:00:00.000Z,"'=HYPERLINK(""http://evil"")","a,b@example.org","Guests ""VIP""",Waiting,,,`,
+      `2026-05-01T10:00:00.000Z,"'=HYPERLINK(""http://evil"")","a,b@example.org","Guests ""VIP""",Waiting,,,,,`,
     );
   });
 });

@@ -1,11 +1,20 @@
 import { Schema, Types, type Connection, type Model, type mongo } from 'mongoose';
-import type { LobbyEvent, LobbyEventChannel } from '../../lobby/lobby-events';
+import type { EventChannel, EventGuard } from '../../events/event-channel';
+import type { LobbyEvent } from '../../lobby/lobby-events';
 import type { Logger } from '../../logger';
 
-interface LobbyEventDoc {
+/**
+ * One collection carries every channel's events. Lobby events keep their original shape
+ * (roomId, visitIds) and no topic; other channels' events are a JSON string under `data`
+ * with their channel's name as `topic` (JSON, because their keys need not be field names
+ * MongoDB accepts).
+ */
+interface EventDoc {
   _id: Types.ObjectId;
   roomId: string;
   visitIds?: string[];
+  topic?: string;
+  data?: string;
   /** Server time of the insert ($currentDate): one clock for every instance. */
   at: Date;
 }
@@ -20,26 +29,64 @@ const READY_TIMEOUT_MS = 5000;
 /** ChangeStreamHistoryLost, ChangeStreamFatalError: the resume token can never be used again. */
 const UNRESUMABLE = new Set([286, 280]);
 
-const lobbyEventSchema = new Schema<LobbyEventDoc>(
-  { roomId: { type: String, required: true }, visitIds: { type: [String], default: undefined }, at: Date },
+const eventSchema = new Schema<EventDoc>(
+  {
+    roomId: { type: String, required: true },
+    visitIds: { type: [String], default: undefined },
+    topic: { type: String },
+    data: { type: String },
+    at: Date,
+  },
   { versionKey: false },
 );
 // Events are only news for a moment: the server drops them after a minute, which keeps
 // the collection (and each poll) small.
-lobbyEventSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
+eventSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
 
-export type LobbyEventModel = Model<LobbyEventDoc>;
+export type EventModel = Model<EventDoc>;
 
-export function lobbyEventModel(connection: Connection): LobbyEventModel {
-  return connection.model<LobbyEventDoc>('LobbyEvent', lobbyEventSchema, COLLECTION);
+export function eventModel(connection: Connection): EventModel {
+  return connection.model<EventDoc>('LobbyEvent', eventSchema, COLLECTION);
 }
 
-function toEvent(doc: Pick<LobbyEventDoc, 'roomId' | 'visitIds'>): LobbyEvent | null {
-  if (typeof doc.roomId !== 'string') return null;
-  return doc.visitIds ? { roomId: doc.roomId, visitIds: [...doc.visitIds] } : { roomId: doc.roomId };
+/** How one channel's events are written to and read from the shared collection. */
+export interface MongoEventCodec<Event> {
+  /** Null for the lobby channel (documents without a topic). */
+  topic: string | null;
+  toDoc(event: Event): Pick<EventDoc, 'roomId' | 'visitIds' | 'data'>;
+  fromDoc(doc: Pick<EventDoc, 'roomId' | 'visitIds' | 'data'>): Event | null;
 }
 
-type Handler = (event: LobbyEvent) => void;
+export const lobbyEventCodec: MongoEventCodec<LobbyEvent> = {
+  topic: null,
+  toDoc: (event) => ({ roomId: event.roomId, ...(event.visitIds ? { visitIds: event.visitIds } : {}) }),
+  fromDoc: (doc) => {
+    if (typeof doc.roomId !== 'string') return null;
+    return doc.visitIds ? { roomId: doc.roomId, visitIds: [...doc.visitIds] } : { roomId: doc.roomId };
+  },
+};
+
+/** A channel whose events are JSON under `data`, checked by the feature's guard when read. */
+export function jsonEventCodec<Event extends { roomId: string }>(
+  topic: string,
+  isEvent: EventGuard<Event>,
+): MongoEventCodec<Event> {
+  return {
+    topic,
+    toDoc: (event) => ({ roomId: event.roomId, data: JSON.stringify(event) }),
+    fromDoc: (doc) => {
+      if (typeof doc.data !== 'string') return null;
+      try {
+        const event = JSON.parse(doc.data) as unknown;
+        return isEvent(event) ? event : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+type Handler<Event> = (event: Event) => void;
 
 /** `hello` (MongoDB 4.4.2+), or the older `isMaster` with the same answer. */
 async function serverHello(
@@ -54,30 +101,35 @@ async function serverHello(
 }
 
 /**
- * Lobby events through the shared lobby_events collection: a change stream where the
- * server is a replica set (change streams need its oplog), otherwise polling.
+ * One channel's events through the shared lobby_events collection: a change stream where
+ * the server is a replica set (change streams need its oplog), otherwise polling.
  */
-export class MongoLobbyEventChannel implements LobbyEventChannel {
+export class MongoEventChannel<Event> implements EventChannel<Event> {
   private readonly stops = new Set<() => Promise<void>>();
+  /** Selects this channel's documents: its topic, or no topic for the lobby's. */
+  private readonly topicFilter: { $exists: false } | string;
 
   constructor(
     private readonly connection: Connection,
-    private readonly events: LobbyEventModel,
+    private readonly events: EventModel,
     private readonly logger: Logger,
-  ) {}
+    private readonly codec: MongoEventCodec<Event>,
+  ) {
+    this.topicFilter = codec.topic ?? { $exists: false };
+  }
 
-  async publish(event: LobbyEvent): Promise<void> {
+  async publish(event: Event): Promise<void> {
     await this.events.updateOne(
       { _id: new Types.ObjectId() },
       {
-        $set: { roomId: event.roomId, ...(event.visitIds ? { visitIds: event.visitIds } : {}) },
+        $set: { ...this.codec.toDoc(event), ...(this.codec.topic ? { topic: this.codec.topic } : {}) },
         $currentDate: { at: true },
       },
       { upsert: true },
     );
   }
 
-  async subscribe(handler: Handler): Promise<() => Promise<void>> {
+  async subscribe(handler: Handler<Event>): Promise<() => Promise<void>> {
     const hello = await serverHello(this.connection);
     // A mongos ("isdbgrid") has no setName but serves change streams over its shards.
     const streams = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
@@ -98,10 +150,12 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
   }
 
   /** Resolves once the first stream's cursor is open (or failed): events published after that are seen. */
-  private async watch(handler: Handler, setName: string): Promise<() => Promise<void>> {
-    this.logger.info({ replicaSet: setName }, 'Lobby events: MongoDB change streams on lobby_events');
-    let stream: mongo.ChangeStream<LobbyEventDoc, mongo.ChangeStreamInsertDocument<LobbyEventDoc>> | null =
-      null;
+  private async watch(handler: Handler<Event>, setName: string): Promise<() => Promise<void>> {
+    this.logger.info(
+      { replicaSet: setName, channel: this.codec.topic ?? 'lobby' },
+      'Events: MongoDB change streams on lobby_events',
+    );
+    let stream: mongo.ChangeStream<EventDoc, mongo.ChangeStreamInsertDocument<EventDoc>> | null = null;
     let resumeAfter: mongo.ResumeToken | undefined;
     let stopped = false;
     let restart: NodeJS.Timeout | undefined;
@@ -113,9 +167,9 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
     const open = () => {
       if (stopped) return;
       stream = this.connection
-        .db!.collection<LobbyEventDoc>(COLLECTION)
-        .watch<LobbyEventDoc, mongo.ChangeStreamInsertDocument<LobbyEventDoc>>(
-          [{ $match: { operationType: 'insert' } }],
+        .db!.collection<EventDoc>(COLLECTION)
+        .watch<EventDoc, mongo.ChangeStreamInsertDocument<EventDoc>>(
+          [{ $match: { operationType: 'insert', 'fullDocument.topic': this.topicFilter } }],
           resumeAfter ? { startAfter: resumeAfter } : {},
         );
       // The driver sends the aggregate that starts the stream only after this call
@@ -126,13 +180,13 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
       stream.on('change', (change) => {
         opened();
         resumeAfter = change._id;
-        const event = toEvent(change.fullDocument);
+        const event = this.codec.fromDoc(change.fullDocument);
         if (event) handler(event);
       });
       // The driver resumes by itself after transient errors; an error here is final for
       // this stream (say, a long outage): reopen it from the last event seen.
       stream.on('error', (error: Error) => {
-        this.logger.warn({ err: error.message }, 'Lobby event stream failed; reopening');
+        this.logger.warn({ err: error.message }, 'Event stream failed; reopening');
         opened();
         // A token whose history is gone would fail every reopen: start from now instead.
         if (UNRESUMABLE.has((error as { code?: unknown }).code as number)) resumeAfter = undefined;
@@ -152,10 +206,10 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
     };
   }
 
-  private poll(handler: Handler, since: Date): () => Promise<void> {
+  private poll(handler: Handler<Event>, since: Date): () => Promise<void> {
     this.logger.warn(
       { intervalMs: POLL_INTERVAL_MS },
-      'Lobby events: MongoDB is not a replica set, so change streams are unavailable; polling lobby_events instead (run a replica set, even a single node, for instant updates)',
+      'Events: MongoDB is not a replica set, so change streams are unavailable; polling lobby_events instead (run a replica set, even a single node, for instant updates)',
     );
     let newest = since.getTime();
     const seen = new Map<string, number>();
@@ -166,9 +220,9 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
       busy = true;
       try {
         const docs = await this.events
-          .find({ at: { $gt: new Date(newest - POLL_WINDOW_MS) } })
+          .find({ at: { $gt: new Date(newest - POLL_WINDOW_MS) }, topic: this.topicFilter })
           .sort({ at: 1, _id: 1 })
-          .lean<LobbyEventDoc[]>();
+          .lean<EventDoc[]>();
         failing = false;
         for (const doc of docs) {
           const id = doc._id.toHexString();
@@ -177,12 +231,12 @@ export class MongoLobbyEventChannel implements LobbyEventChannel {
           if (at < since.getTime() || seen.has(id)) continue;
           seen.set(id, at);
           newest = Math.max(newest, at);
-          const event = toEvent(doc);
+          const event = this.codec.fromDoc(doc);
           if (event) handler(event);
         }
         for (const [id, at] of seen) if (at < newest - 2 * POLL_WINDOW_MS) seen.delete(id);
       } catch (error) {
-        if (!failing) this.logger.warn({ err: (error as Error).message }, 'Polling lobby events failed');
+        if (!failing) this.logger.warn({ err: (error as Error).message }, 'Polling events failed');
         failing = true;
       } finally {
         busy = false;

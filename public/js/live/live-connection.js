@@ -1,0 +1,112 @@
+// The stage's line to Guestlink: one event stream (server-sent events) for what happens in
+// the room, and small JSON posts for what this page does. A launched user's posts carry the
+// launch token in the Authorization header, a guest's the CSRF token in a header: neither
+// can be forged by another site's form.
+(function () {
+  'use strict';
+  var live = ((window.Guestlink = window.Guestlink || {}).live = window.Guestlink.live || {});
+
+  live.connection = function (stage, handlers) {
+    var source = null;
+    var failures = 0;
+    var stopped = false;
+    var retryTimer = null;
+
+    function headers() {
+      var result = { Accept: 'application/json', 'Content-Type': 'application/json' };
+      if (stage.dataset.auth) result.Authorization = 'Bearer ' + stage.dataset.auth;
+      if (stage.dataset.csrf) result['X-CSRF-Token'] = stage.dataset.csrf;
+      return result;
+    }
+
+    function post(path, body) {
+      return fetch(stage.dataset.api + path, {
+        method: 'POST',
+        headers: headers(),
+        credentials: 'same-origin',
+        body: JSON.stringify(body || {}),
+      }).then(
+        function (response) {
+          if (response.status === 204) return null;
+          return response.json().then(
+            function (json) {
+              if (!response.ok) throw { status: response.status, error: json.error || {} };
+              return json;
+            },
+            function () {
+              throw { status: response.status, error: { message: 'Guestlink did not answer as expected.' } };
+            },
+          );
+        },
+        function () {
+          throw { status: 0, error: { message: 'Guestlink cannot be reached. Check your connection.' } };
+        },
+      );
+    }
+
+    function get(path) {
+      return fetch(stage.dataset.api + path, { headers: headers(), credentials: 'same-origin' }).then(
+        function (response) {
+          return response.json().then(function (json) {
+            if (!response.ok) throw { status: response.status, error: json.error || {} };
+            return json;
+          });
+        },
+      );
+    }
+
+    var EVENTS = ['welcome', 'participant', 'participant-left', 'signal', 'muted', 'departed'];
+
+    function open() {
+      if (stopped) return;
+      source = new EventSource(stage.dataset.events);
+      EVENTS.forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          if (name === 'welcome') failures = 0;
+          var handler = handlers[name];
+          if (handler) handler(JSON.parse(event.data));
+        });
+      });
+      source.onerror = function () {
+        // EventSource reconnects by itself after a network error, as a new participant (the
+        // welcome resets the page); a refused connection (full room, removed, sent to the
+        // lobby) closes it for good: reloading shows the page that explains why.
+        if (source.readyState !== EventSource.CLOSED) {
+          if (handlers.interrupted) handlers.interrupted();
+          return;
+        }
+        source = null;
+        failures += 1;
+        if (handlers.interrupted) handlers.interrupted();
+        if (failures >= 3) {
+          window.location.assign(stage.dataset.reload);
+          return;
+        }
+        retryTimer = window.setTimeout(open, 1000 * failures);
+      };
+    }
+
+    function close() {
+      stopped = true;
+      if (retryTimer) window.clearTimeout(retryTimer);
+      if (source) source.close();
+      source = null;
+    }
+
+    function reopen() {
+      close();
+      stopped = false;
+      failures = 0;
+      open();
+    }
+
+    return { open: open, close: close, reopen: reopen, post: post, get: get };
+  };
+
+  /** A failed post's message for people. */
+  live.messageOf = function (failure) {
+    if (failure && failure.status === 401)
+      return 'Your session has ended. Open Guestlink again from your course.';
+    return (failure && failure.error && failure.error.message) || 'Something went wrong. Try again.';
+  };
+})();

@@ -1,0 +1,256 @@
+// The participant list: everyone in the room with their role (guests labelled Guest), who
+// presents, who raised a hand, and for hosts and moderators the actions on each person.
+(function () {
+  'use strict';
+  var live = ((window.Guestlink = window.Guestlink || {}).live = window.Guestlink.live || {});
+  var ROLE_LABELS = {
+    host: 'Host',
+    moderator: 'Moderator',
+    speaker: 'Speaker',
+    viewer: 'Viewer',
+    guest: 'Guest',
+  };
+  var RANK = { host: 0, moderator: 1, speaker: 2, viewer: 3, guest: 3 };
+
+  function icon(name) {
+    var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('class', 'icon');
+    svg.setAttribute('aria-hidden', 'true');
+    var use = document.createElementNS('http://www.w3.org/2000/svg', 'use');
+    use.setAttribute('href', '#icon-' + name);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  live.participants = function (options) {
+    var panel = document.getElementById('participants-panel');
+    var list = document.getElementById('participant-list');
+    var toggle = document.getElementById('toggle-participants');
+    var count = document.getElementById('participant-count');
+    var hands = document.getElementById('hand-count');
+    var others = document.getElementById('participants-others');
+    var error = document.getElementById('participants-error');
+    var removeDialog = document.getElementById('remove-dialog');
+    var removeText = document.getElementById('remove-text');
+    var removeConfirm = document.getElementById('remove-confirm');
+    var everyone = {};
+    var open = {};
+    var pendingRemoval = null;
+
+    toggle.addEventListener('click', function () {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+      if (!panel.hidden) panel.scrollIntoView({ block: 'nearest' });
+    });
+
+    function showError(message) {
+      error.textContent = message || '';
+      error.hidden = !message;
+    }
+
+    function presenter(view) {
+      return view.role === 'host' || view.role === 'moderator' || view.role === 'speaker';
+    }
+
+    function act(view, action, done) {
+      showError('');
+      options.act(view.id, action).then(
+        function () {
+          if (done) options.announce(done);
+        },
+        function (failure) {
+          showError(live.messageOf(failure));
+        },
+      );
+    }
+
+    removeDialog.querySelectorAll('[data-close]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        removeDialog.close();
+      });
+    });
+    removeConfirm.addEventListener('click', function () {
+      var view = pendingRemoval;
+      removeDialog.close();
+      if (view) act(view, 'remove', view.name + ' was removed from the session');
+    });
+
+    function confirmRemoval(view) {
+      pendingRemoval = view;
+      removeText.textContent = view.guest
+        ? view.name +
+          ' leaves the session at once. To come back, they must open the guest link again and be admitted by a moderator.'
+        : view.name +
+          ' leaves the live session at once and cannot join it again until a moderator lets them back in.';
+      removeDialog.showModal();
+    }
+
+    function actionButtons(view) {
+      var actions = [];
+      var isSelf = view.id === options.selfId();
+      if (isSelf || !options.canModerate()) return actions;
+      var self = everyone[options.selfId()];
+      var outranked = view.role === 'host' || (view.role === 'moderator' && (!self || self.role !== 'host'));
+      if (view.handRaised) actions.push(['Lower hand', 'lower-hand', view.name + '’s hand was lowered']);
+      if (view.role === 'viewer' || view.role === 'guest')
+        actions.push(['Invite to speak', 'speak', view.name + ' can now present']);
+      if (view.role === 'speaker')
+        actions.push(['Stop speaking', 'unspeak', view.name + ' no longer presents']);
+      if (presenter(view) && view.media.audio && !outranked)
+        actions.push(['Mute', 'mute', view.name + ' was muted']);
+      if (view.guest)
+        actions.push(['Send back to the lobby', 'lobby', view.name + ' was sent back to the lobby']);
+      if (!outranked) actions.push(['Remove', 'remove']);
+      return actions.map(function (entry) {
+        var button = el(
+          'button',
+          'button button-small' + (entry[1] === 'remove' ? ' button-danger' : ''),
+          entry[0],
+        );
+        button.type = 'button';
+        button.setAttribute('aria-label', entry[0] + ' ' + view.name);
+        button.addEventListener('click', function () {
+          if (entry[1] === 'remove') confirmRemoval(view);
+          else act(view, entry[1], entry[2]);
+        });
+        return button;
+      });
+    }
+
+    function indicators(view) {
+      var box = el('span', 'participant-state');
+      if (view.handRaised) {
+        var hand = el('span', 'state-hand', ' Hand raised');
+        hand.insertBefore(icon('hand'), hand.firstChild);
+        box.appendChild(hand);
+      }
+      if (presenter(view)) {
+        box.appendChild(
+          el('span', view.media.audio ? 'state-on' : 'state-off', view.media.audio ? 'Mic on' : 'Muted'),
+        );
+        if (view.media.video) box.appendChild(el('span', 'state-on', 'Camera on'));
+        if (view.media.screen) box.appendChild(el('span', 'state-on', 'Sharing screen'));
+      }
+      return box;
+    }
+
+    function row(view) {
+      var item = el('li', 'participant');
+      item.dataset.participant = view.id;
+      var who = el('div', 'participant-who');
+      who.appendChild(el('strong', null, view.name + (view.id === options.selfId() ? ' (you)' : '')));
+      who.appendChild(el('span', 'role-badge', view.guest ? 'Guest' : ROLE_LABELS[view.role]));
+      if (view.guest && view.role === 'speaker') who.appendChild(el('span', 'role-badge', 'Speaker'));
+      who.appendChild(indicators(view));
+      item.appendChild(who);
+      var buttons = actionButtons(view);
+      if (buttons.length) {
+        var more = el('button', 'button button-small', 'Actions');
+        more.type = 'button';
+        more.setAttribute('aria-label', 'Actions for ' + view.name);
+        more.setAttribute('aria-expanded', open[view.id] ? 'true' : 'false');
+        var group = el('div', 'participant-actions');
+        group.setAttribute('role', 'group');
+        group.setAttribute('aria-label', 'Actions for ' + view.name);
+        group.hidden = !open[view.id];
+        buttons.forEach(function (button) {
+          group.appendChild(button);
+        });
+        more.addEventListener('click', function () {
+          open[view.id] = !open[view.id];
+          group.hidden = !open[view.id];
+          more.setAttribute('aria-expanded', open[view.id] ? 'true' : 'false');
+        });
+        item.appendChild(more);
+        item.appendChild(group);
+      }
+      return item;
+    }
+
+    function sorted() {
+      return Object.keys(everyone)
+        .map(function (id) {
+          return everyone[id];
+        })
+        .filter(function (view) {
+          return view.name;
+        })
+        .sort(function (a, b) {
+          if (a.handRaised !== b.handRaised) return a.handRaised ? -1 : 1;
+          if (RANK[a.role] !== RANK[b.role]) return RANK[a.role] - RANK[b.role];
+          return a.name.localeCompare(b.name);
+        });
+    }
+
+    function render() {
+      var focused = document.activeElement && document.activeElement.closest('[data-participant]');
+      var focusKey = focused
+        ? [focused.dataset.participant, document.activeElement.getAttribute('aria-label')]
+        : null;
+      var ids = Object.keys(everyone);
+      var named = sorted();
+      list.textContent = '';
+      named.forEach(function (view) {
+        list.appendChild(row(view));
+      });
+      var unnamed = ids.length - named.length;
+      others.hidden = unnamed === 0;
+      others.textContent = unnamed === 1 ? 'and 1 other person' : 'and ' + unnamed + ' other people';
+      count.textContent = String(ids.length);
+      toggle.setAttribute('aria-label', 'Participants, ' + ids.length + ' in the room');
+      var raised = named.filter(function (view) {
+        return view.handRaised;
+      }).length;
+      hands.hidden = raised === 0 || !options.canModerate();
+      hands.textContent = String(raised);
+      hands.insertBefore(icon('hand'), hands.firstChild);
+      hands.setAttribute('aria-label', raised === 1 ? '1 hand raised' : raised + ' hands raised');
+      if (focusKey) {
+        var again = list.querySelector(
+          '[data-participant="' + focusKey[0] + '"] [aria-label="' + focusKey[1] + '"]',
+        );
+        if (again) again.focus();
+      }
+    }
+
+    return {
+      reset: function (views) {
+        everyone = {};
+        views.forEach(function (view) {
+          everyone[view.id] = view;
+        });
+        render();
+      },
+      upsert: function (view) {
+        var before = everyone[view.id];
+        everyone[view.id] = view;
+        if (
+          options.canModerate() &&
+          view.handRaised &&
+          (!before || !before.handRaised) &&
+          view.id !== options.selfId()
+        )
+          options.announce(view.name + ' raised a hand');
+        render();
+      },
+      remove: function (id) {
+        delete everyone[id];
+        delete open[id];
+        render();
+      },
+      get: function (id) {
+        return everyone[id];
+      },
+      all: function () {
+        return everyone;
+      },
+    };
+  };
+})();

@@ -1,0 +1,313 @@
+// Puts the live session together on the media page and the guest room: the connection,
+// the links, the presenter's own media, the stage and the participant list.
+(function () {
+  'use strict';
+  var live = window.Guestlink && window.Guestlink.live;
+  var element = document.querySelector('[data-live-stage]');
+  if (!live || !element) return;
+
+  var status = document.getElementById('live-status');
+  var notice = document.getElementById('stage-notice');
+  var noticeText = document.getElementById('stage-notice-text');
+  var newWindow = document.getElementById('stage-new-window');
+  var rejoin = document.getElementById('stage-rejoin');
+  var presenterControls = document.getElementById('presenter-controls');
+  var handButton = document.getElementById('toggle-hand');
+  var leaveButton = document.getElementById('leave-live');
+  var buttons = {
+    audio: document.getElementById('toggle-mic'),
+    camera: document.getElementById('toggle-camera'),
+    screen: document.getElementById('toggle-screen'),
+  };
+  var LABELS = {
+    audio: ['Microphone', 'Turn microphone off'],
+    camera: ['Camera', 'Turn camera off'],
+    screen: ['Share screen', 'Stop sharing'],
+  };
+
+  var self = null;
+  var config = null;
+  var canModerate = false;
+  var peers = null;
+  var sending = { audio: false, camera: false, screen: false };
+  var lastStatus = '';
+
+  function announce(message) {
+    if (message === lastStatus) status.textContent = '';
+    lastStatus = message;
+    window.setTimeout(function () {
+      status.textContent = message;
+    }, 50);
+  }
+
+  function isPresenter(view) {
+    return Boolean(view) && (view.role === 'host' || view.role === 'moderator' || view.role === 'speaker');
+  }
+
+  function showNotice(text, options) {
+    notice.hidden = !text;
+    noticeText.textContent = text || '';
+    newWindow.hidden = !(options && options.newWindow && element.dataset.newWindow);
+    if (!newWindow.hidden) newWindow.href = element.dataset.newWindow;
+    rejoin.hidden = !(options && options.rejoin);
+  }
+
+  var stage = live.stage();
+  var participants = live.participants({
+    canModerate: function () {
+      return canModerate;
+    },
+    selfId: function () {
+      return self && self.id;
+    },
+    act: function (target, action) {
+      return connection.post('/participants/' + encodeURIComponent(target) + '/' + action, {
+        participant: self && self.id,
+      });
+    },
+    announce: announce,
+  });
+
+  var media = live.media({
+    onTrack: function (kind, track) {
+      if (peers) peers.setTrack(kind, track);
+      stage.local(kind, track);
+    },
+    onEnded: function (kind) {
+      sending[kind] = false;
+      reportMedia();
+    },
+    onRefused: refused,
+  });
+
+  function refused(kind, problem) {
+    showNotice(problem.message, { newWindow: problem.frame });
+    announce(problem.message);
+  }
+
+  function reportMedia() {
+    Object.keys(buttons).forEach(function (kind) {
+      buttons[kind].setAttribute('aria-pressed', sending[kind] ? 'true' : 'false');
+      buttons[kind].querySelector('span').textContent = LABELS[kind][sending[kind] ? 1 : 0];
+    });
+    syncLinks();
+    if (!self) return;
+    connection
+      .post('/media', {
+        participant: self.id,
+        audio: sending.audio,
+        video: sending.camera,
+        screen: sending.screen,
+      })
+      .catch(function (failure) {
+        announce(live.messageOf(failure));
+      });
+  }
+
+  /** A presenter sending anything keeps its links: to everyone (built-in) or to the media server. */
+  function syncLinks() {
+    if (!peers || !self) return;
+    var active = isPresenter(self) && (sending.audio || sending.camera || sending.screen);
+    if (!active) return peers.publishTo([]);
+    if (config.topology === 'sfu') return peers.publishTo(['sfu']);
+    peers.publishTo(
+      Object.keys(participants.all()).filter(function (id) {
+        return id !== self.id;
+      }),
+    );
+  }
+
+  function stopSending() {
+    media.stopAll();
+    sending = { audio: false, camera: false, screen: false };
+  }
+
+  function applyRole(before) {
+    var presenter = isPresenter(self);
+    presenterControls.hidden = !presenter;
+    handButton.hidden = canModerate;
+    handButton.setAttribute('aria-pressed', self.handRaised ? 'true' : 'false');
+    handButton.querySelector('span').textContent = self.handRaised ? 'Lower hand' : 'Raise hand';
+    if (!presenter && (sending.audio || sending.camera || sending.screen)) {
+      stopSending();
+      reportMedia();
+    }
+    if (before && !isPresenter(before) && presenter)
+      announce('You can now present: turn on your microphone, camera or screen share below the stage.');
+    if (before && isPresenter(before) && !presenter) announce('You no longer present in this session.');
+    syncLinks();
+  }
+
+  function toggle(kind) {
+    if (sending[kind]) {
+      media.stop(kind);
+      sending[kind] = false;
+      return reportMedia();
+    }
+    buttons[kind].disabled = true;
+    media
+      .start(kind)
+      .then(
+        function () {
+          sending[kind] = true;
+          showNotice('');
+          reportMedia();
+        },
+        function (problem) {
+          refused(kind, problem);
+        },
+      )
+      .then(function () {
+        buttons[kind].disabled = false;
+      });
+  }
+
+  Object.keys(buttons).forEach(function (kind) {
+    buttons[kind].addEventListener('click', function () {
+      toggle(kind);
+    });
+  });
+  document.getElementById('open-devices').addEventListener('click', media.openDevices);
+
+  handButton.addEventListener('click', function () {
+    if (!self) return;
+    var raised = !self.handRaised;
+    connection.post('/hand', { participant: self.id, raised: raised }).then(
+      function () {
+        announce(raised ? 'You raised your hand' : 'You lowered your hand');
+      },
+      function (failure) {
+        announce(live.messageOf(failure));
+      },
+    );
+  });
+
+  function disconnect(text, options) {
+    connection.close();
+    if (peers) peers.closeAll();
+    stopSending();
+    stage.reset();
+    stage.message(text);
+    showNotice(text, options);
+  }
+
+  if (leaveButton)
+    leaveButton.addEventListener('click', function () {
+      disconnect('You left the live session.', { rejoin: true });
+    });
+
+  rejoin.addEventListener('click', function () {
+    showNotice('');
+    stage.message('Connecting to the live session…');
+    connection.reopen();
+  });
+
+  var DEPARTURES = {
+    removed: 'A moderator removed you from this live session.',
+    replaced: 'You opened this session in another window or device, so this window left it.',
+    ended: 'The session was ended.',
+  };
+
+  var connection = live.connection(element, {
+    welcome: function (data) {
+      if (peers) peers.closeAll();
+      stage.reset();
+      self = data.self;
+      config = data.config;
+      canModerate = data.canModerate;
+      stage.setSelf(self.id);
+      peers = live.peers({
+        selfId: function () {
+          return self.id;
+        },
+        topology: config.topology,
+        iceServers: config.iceServers,
+        send: function (signal) {
+          return connection.post('/signal', { participant: self.id, signal: signal });
+        },
+        onTrack: stage.track,
+        onInboundClosed: stage.drop,
+        onInboundFailed: function () {
+          // With the media server, its offer comes again on a new connection.
+          if (config.topology === 'sfu') connection.reopen();
+        },
+        onError: function (failure) {
+          if (failure && failure.error) announce(live.messageOf(failure));
+        },
+        wantsLink: function (to) {
+          return to === 'sfu' || Boolean(participants.get(to));
+        },
+      });
+      participants.reset(data.participants);
+      data.participants.forEach(stage.update);
+      stage.connected();
+      ['audio', 'camera', 'screen'].forEach(function (kind) {
+        if (media.tracks[kind]) peers.setTrack(kind, media.tracks[kind]);
+      });
+      applyRole(null);
+      if (sending.audio || sending.camera || sending.screen) reportMedia();
+      announce('You are connected to the live session.');
+    },
+    participant: function (view) {
+      var before = participants.get(view.id);
+      participants.upsert(view);
+      if (self && view.id === self.id) {
+        var previous = self;
+        self = view;
+        return applyRole(previous);
+      }
+      stage.update(view);
+      if (before && isPresenter(before) && !isPresenter(view) && peers) peers.closeInbound(view.id);
+      syncLinks();
+    },
+    'participant-left': function (data) {
+      participants.remove(data.id);
+      if (peers) peers.closeInbound(data.id);
+      stage.drop(data.id);
+      syncLinks();
+    },
+    signal: function (signal) {
+      if (peers) peers.receive(signal);
+    },
+    muted: function (data) {
+      media.stop('audio');
+      sending.audio = false;
+      reportMedia();
+      announce((data.by || 'A moderator') + ' turned your microphone off.');
+    },
+    departed: function (data) {
+      if (data.reason === 'lobby' && element.dataset.waiting)
+        return window.location.assign(element.dataset.waiting);
+      if (data.reason === 'removed' && element.dataset.csrf)
+        return window.location.assign(element.dataset.reload);
+      if (data.reason === 'lost') {
+        if (peers) peers.closeAll();
+        return window.setTimeout(connection.reopen, 1000);
+      }
+      var text = DEPARTURES[data.reason] || 'You left the live session.';
+      if (data.reason === 'ended' && data.by) text = data.by + ' ended the session.';
+      disconnect(text, { rejoin: data.reason !== 'removed' });
+    },
+    interrupted: function () {
+      stage.message('Reconnecting to the live session…');
+    },
+  });
+
+  window.setInterval(function () {
+    if (peers) peers.audioLevels().then(stage.speakerLevels, function () {});
+  }, 700);
+  window.addEventListener('pagehide', function () {
+    connection.close();
+  });
+
+  // For the browser tests and for support: the page's links, to read their statistics.
+  live.current = {
+    peers: function () {
+      return peers;
+    },
+    self: function () {
+      return self;
+    },
+  };
+  connection.open();
+})();

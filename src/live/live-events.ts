@@ -1,0 +1,52 @@
+import { hasRoomId, type EventChannel } from '../events/event-channel';
+import type { DepartureReason } from './live.store';
+import type { LiveParticipant } from './participant';
+import type { RelayedSignal } from './signal';
+
+/** The PostgreSQL channel (and MongoDB topic) live events travel on. */
+export const LIVE_CHANNEL = 'guestlink_live';
+
+/** A participant as it travels between instances: dates as ISO strings. */
+export type WireParticipant = Omit<LiveParticipant, 'handRaisedAt' | 'joinedAt'> & {
+  handRaisedAt: string | null;
+  joinedAt: string;
+};
+
+/**
+ * What one instance tells the others about a room's live session. Presence events carry
+ * the participant as stored, so no instance has to read it again; signals and commands name
+ * the one participant they are for, and only the instance holding that participant's
+ * stream delivers them.
+ */
+export type LiveEvent =
+  | { roomId: string; type: 'joined' | 'changed'; participant: WireParticipant }
+  | { roomId: string; type: 'departed'; participant: WireParticipant; reason: DepartureReason }
+  | { roomId: string; type: 'signal'; to: string; from: string; signal: RelayedSignal }
+  | { roomId: string; type: 'muted'; to: string; by: string }
+  | { roomId: string; type: 'ended'; by: string }
+  | { roomId: string; type: 'engine'; data: unknown };
+
+export type LiveEventChannel = EventChannel<LiveEvent>;
+
+const TYPES = new Set(['joined', 'changed', 'departed', 'signal', 'muted', 'ended', 'engine']);
+
+export function isLiveEvent(value: unknown): value is LiveEvent {
+  return hasRoomId(value) && TYPES.has(String((value as { type?: unknown }).type));
+}
+
+export function toWire(participant: LiveParticipant): WireParticipant {
+  return {
+    ...participant,
+    media: { ...participant.media },
+    handRaisedAt: participant.handRaisedAt?.toISOString() ?? null,
+    joinedAt: participant.joinedAt.toISOString(),
+  };
+}
+
+export function fromWire(participant: WireParticipant): LiveParticipant {
+  return {
+    ...participant,
+    handRaisedAt: participant.handRaisedAt ? new Date(participant.handRaisedAt) : null,
+    joinedAt: new Date(participant.joinedAt),
+  };
+}

@@ -1,0 +1,74 @@
+import type { Actor } from '../guest-access/guest-link';
+import type { BaseRole, LiveParticipant, MediaState } from './participant';
+
+export interface LiveJoinRequest {
+  id: string;
+  roomId: string;
+  identity: string;
+  visitId: string | null;
+  userId: string | null;
+  name: string;
+  baseRole: BaseRole;
+  instanceId: string;
+  /** Most participants the room may hold; hosts and moderators are never refused. Null: no cap. */
+  cap: number | null;
+}
+
+export type LiveJoinRefusal = 'full' | 'not-admitted' | 'removed';
+
+export type LiveJoinResult =
+  | { ok: true; participant: LiveParticipant; replaced: LiveParticipant | null }
+  | { ok: false; reason: LiveJoinRefusal };
+
+export interface ParticipantChange {
+  speaking?: boolean;
+  handRaised?: boolean;
+  media?: MediaState;
+}
+
+/** Why a participant is no longer in the room, as their page and the others learn it. */
+export type DepartureReason = 'left' | 'removed' | 'lobby' | 'replaced' | 'ended' | 'lost';
+
+export interface LiveStore {
+  /**
+   * In one atomic step: refuses a guest whose visit is not admitted and a user a moderator
+   * removed, replaces the identity's earlier connection, applies the cap (counting only
+   * participants seen recently) and records the participant.
+   */
+  join(request: LiveJoinRequest): Promise<LiveJoinResult>;
+  /** The participant, if connected and seen recently. */
+  find(participantId: string): Promise<LiveParticipant | null>;
+  /** The room's connected participants, oldest first. */
+  list(roomId: string): Promise<LiveParticipant[]>;
+  /** How many participants count toward the room's cap now, leaving out one identity's own connection. */
+  countTowardCap(roomId: string, exceptIdentity?: string): Promise<number>;
+  /**
+   * Applies a change. Media can only be set where the participant may present, and stopping
+   * someone speaking clears their media too. Null: no such participant.
+   */
+  update(participantId: string, change: ParticipantChange): Promise<LiveParticipant | null>;
+  /** Ends a connection; null when it had already ended. */
+  leave(participantId: string): Promise<LiveParticipant | null>;
+  /**
+   * Removes a participant and keeps them out: a guest's visit becomes removed (recorded with
+   * who did it), a launched user is barred from the room's live session until let back in.
+   */
+  remove(participantId: string, actor: Actor): Promise<LiveParticipant | null>;
+  /** Ends an admitted guest's connection and puts their visit back in the lobby. */
+  sendToLobby(participantId: string, actor: Actor): Promise<LiveParticipant | null>;
+  /** Launched users a moderator removed from the room's live session. */
+  listRemovedUsers(roomId: string): Promise<Array<{ identity: string; name: string; removedAt: Date }>>;
+  isRemoved(roomId: string, identity: string): Promise<boolean>;
+  allowBack(roomId: string, identity: string): Promise<boolean>;
+  /** Ends every connection of the room. */
+  endAll(roomId: string): Promise<LiveParticipant[]>;
+  /** Marks every participant this instance holds as seen now. */
+  touch(instanceId: string): Promise<void>;
+  /** Ends connections not seen for a while (their instance went away); returns them. */
+  sweepStale(): Promise<LiveParticipant[]>;
+}
+
+/** How often each instance marks its participants as seen. */
+export const HEARTBEAT_SECONDS = 15;
+/** A participant not seen for this long is gone: its instance stopped or lost the database. */
+export const STALE_AFTER_SECONDS = 45;

@@ -1,0 +1,171 @@
+/**
+ * The live session's people and what each may do (product.md §12). Pure rules: the
+ * service applies them on every request, the stores keep them under concurrency.
+ */
+
+/** What a participant is in the room regardless of speaking: from the launch, or a guest link. */
+export const BASE_ROLES = ['host', 'moderator', 'viewer', 'guest'] as const;
+export type BaseRole = (typeof BASE_ROLES)[number];
+
+/** The role the room shows: a viewer or guest invited to speak is a speaker until stopped. */
+export const LIVE_ROLES = ['host', 'moderator', 'speaker', 'viewer', 'guest'] as const;
+export type LiveRole = (typeof LIVE_ROLES)[number];
+
+export interface MediaState {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+}
+
+export const NO_MEDIA: MediaState = Object.freeze({ audio: false, video: false, screen: false });
+
+/** One browser connected to a room's live session. Its id is also its connection's id. */
+export interface LiveParticipant {
+  id: string;
+  roomId: string;
+  /** `user:<LMS user id>` or `visit:<guest visit id>`: one connection per identity and room. */
+  identity: string;
+  visitId: string | null;
+  name: string;
+  baseRole: BaseRole;
+  /** Invited to speak (viewers and guests only): presenter rights until stopped. */
+  speaking: boolean;
+  handRaisedAt: Date | null;
+  /** What the participant sends now (presenters only). */
+  media: MediaState;
+  /** The instance of the tool that holds this participant's event stream. */
+  instanceId: string;
+  joinedAt: Date;
+}
+
+export function identityOfUser(userId: string): string {
+  return `user:${userId}`;
+}
+
+export function identityOfVisit(visitId: string): string {
+  return `visit:${visitId}`;
+}
+
+export function liveRole(participant: Pick<LiveParticipant, 'baseRole' | 'speaking'>): LiveRole {
+  if (participant.speaking && (participant.baseRole === 'viewer' || participant.baseRole === 'guest'))
+    return 'speaker';
+  return participant.baseRole;
+}
+
+/** Hosts, moderators and speakers send camera, microphone and screen; everyone else only receives. */
+export function canPublish(participant: Pick<LiveParticipant, 'baseRole' | 'speaking'>): boolean {
+  const role = liveRole(participant);
+  return role === 'host' || role === 'moderator' || role === 'speaker';
+}
+
+export function canModerate(baseRole: BaseRole): boolean {
+  return baseRole === 'host' || baseRole === 'moderator';
+}
+
+/** The cap on participants leaves hosts and moderators out: a full room never locks out its teacher. */
+export function countsTowardCap(baseRole: BaseRole): boolean {
+  return !canModerate(baseRole);
+}
+
+export const MODERATOR_ACTIONS = ['remove', 'lobby', 'speak', 'unspeak', 'mute', 'lower-hand'] as const;
+export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
+
+/** Why an action is refused: the status it answers with and a sentence for the person. */
+export interface ActionRefusal {
+  status: 403 | 409;
+  code: string;
+  message: string;
+}
+
+const refuse = (status: 403 | 409, code: string, message: string): ActionRefusal => ({
+  status,
+  code,
+  message,
+});
+
+/**
+ * Whether `actor` may do `action` to `target` now. The host outranks moderators; nobody acts
+ * on themselves here (raising and lowering one's own hand has its own route).
+ */
+export function actionRefusal(
+  actor: { participantId: string | null; baseRole: BaseRole },
+  target: LiveParticipant,
+  action: ModeratorAction,
+): ActionRefusal | null {
+  if (!canModerate(actor.baseRole))
+    return refuse(403, 'FORBIDDEN', 'Only hosts and moderators can manage participants.');
+  if (actor.participantId === target.id)
+    return refuse(409, 'NOT_ON_YOURSELF', 'Use your own controls for that.');
+  const outranked =
+    target.baseRole === 'host' || (target.baseRole === 'moderator' && actor.baseRole !== 'host');
+  switch (action) {
+    case 'remove':
+      return outranked
+        ? refuse(403, 'OUTRANKED', `Only the host can remove a moderator, and nobody can remove the host.`)
+        : null;
+    case 'lobby':
+      return target.visitId === null
+        ? refuse(409, 'NOT_A_GUEST', 'Only guests can be sent back to the lobby.')
+        : null;
+    case 'speak':
+      if (target.baseRole !== 'viewer' && target.baseRole !== 'guest')
+        return refuse(409, 'ALREADY_PRESENTER', `${target.name} can already present.`);
+      return target.speaking ? refuse(409, 'ALREADY_SPEAKING', `${target.name} is already speaking.`) : null;
+    case 'unspeak':
+      return target.speaking ? null : refuse(409, 'NOT_SPEAKING', `${target.name} is not speaking.`);
+    case 'mute':
+      if (outranked) return refuse(403, 'OUTRANKED', 'Only the host can mute a moderator.');
+      return target.media.audio
+        ? null
+        : refuse(409, 'NOT_UNMUTED', `${target.name}’s microphone is already off.`);
+    case 'lower-hand':
+      return target.handRaisedAt
+        ? null
+        : refuse(409, 'HAND_NOT_RAISED', `${target.name} has not raised a hand.`);
+  }
+}
+
+/** Media a participant may claim to send: nothing unless they may present. */
+export function allowedMedia(
+  participant: Pick<LiveParticipant, 'baseRole' | 'speaking'>,
+  media: MediaState,
+): boolean {
+  return canPublish(participant) || (!media.audio && !media.video && !media.screen);
+}
+
+/** What other people in the room learn about a participant. */
+export interface ParticipantView {
+  id: string;
+  name: string;
+  role: LiveRole;
+  guest: boolean;
+  handRaised: boolean;
+  media: MediaState;
+  joinedAt: string;
+}
+
+export function participantView(participant: LiveParticipant): ParticipantView {
+  return {
+    id: participant.id,
+    name: participant.name,
+    role: liveRole(participant),
+    guest: participant.visitId !== null,
+    handRaised: participant.handRaisedAt !== null,
+    media: { ...participant.media },
+    joinedAt: participant.joinedAt.toISOString(),
+  };
+}
+
+/**
+ * Guests are outsiders to the course: they see the presenters (whose faces are on the
+ * stage anyway) and themselves by name, everyone else only as a number in the room.
+ */
+export function viewFor(
+  recipient: Pick<LiveParticipant, 'id' | 'baseRole'>,
+  participant: LiveParticipant,
+): ParticipantView {
+  const view = participantView(participant);
+  if (recipient.baseRole !== 'guest' || participant.id === recipient.id || canPublish(participant))
+    return view;
+  return { ...view, name: '', guest: false, role: 'viewer', handRaised: false };
+}

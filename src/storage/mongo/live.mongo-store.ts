@@ -1,0 +1,358 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Actor } from '../../guest-access/guest-link';
+import {
+  STALE_AFTER_SECONDS,
+  type LiveJoinRequest,
+  type LiveJoinResult,
+  type LiveStore,
+  type ParticipantChange,
+} from '../../live/live.store';
+import { BASE_ROLES, countsTowardCap, type LiveParticipant } from '../../live/participant';
+import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
+import { isDuplicateKey } from './connection';
+import type { VisitDoc } from './guest-visits.mongo-model';
+
+/**
+ * A connected page. `pid` is the participant's id; the document itself stays when the
+ * same identity reconnects (the new connection takes it over, and its cap seat with it).
+ */
+interface ParticipantDoc extends Omit<LiveParticipant, 'id'> {
+  pid: string;
+  userId: string | null;
+  seenAt: Date;
+  /** The cap place a viewer or guest holds, 1..cap: unique in the room (index below). */
+  seat?: number;
+}
+
+interface RemovalDoc {
+  roomId: string;
+  identity: string;
+  name: string;
+  removedBy: string;
+  removedByName: string | null;
+  removedAt: Date;
+}
+
+const participantSchema = new Schema<ParticipantDoc>(
+  {
+    pid: { type: String, required: true, unique: true },
+    roomId: { type: String, required: true },
+    identity: { type: String, required: true },
+    visitId: { type: String, default: null },
+    userId: { type: String, default: null },
+    name: { type: String, required: true },
+    baseRole: { type: String, required: true, enum: BASE_ROLES },
+    speaking: { type: Boolean, default: false },
+    handRaisedAt: { type: Date, default: null },
+    media: {
+      audio: { type: Boolean, default: false },
+      video: { type: Boolean, default: false },
+      screen: { type: Boolean, default: false },
+    },
+    instanceId: { type: String, required: true },
+    joinedAt: { type: Date, required: true },
+    seenAt: { type: Date, required: true },
+    seat: { type: Number },
+  },
+  { versionKey: false },
+);
+participantSchema.index({ roomId: 1, identity: 1 }, { unique: true });
+participantSchema.index(
+  { roomId: 1, seat: 1 },
+  { unique: true, partialFilterExpression: { seat: { $exists: true } } },
+);
+participantSchema.index({ instanceId: 1 });
+participantSchema.index({ seenAt: 1 });
+participantSchema.index({ visitId: 1 });
+
+const removalSchema = new Schema<RemovalDoc>(
+  {
+    roomId: { type: String, required: true },
+    identity: { type: String, required: true },
+    name: { type: String, required: true },
+    removedBy: { type: String, required: true },
+    removedByName: { type: String, default: null },
+    removedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+removalSchema.index({ roomId: 1, identity: 1 }, { unique: true });
+
+export function liveParticipantModel(connection: Connection): Model<ParticipantDoc> {
+  return connection.model<ParticipantDoc>('LiveParticipant', participantSchema, 'live_participants');
+}
+
+export function liveRemovalModel(connection: Connection): Model<RemovalDoc> {
+  return connection.model<RemovalDoc>('LiveRemoval', removalSchema, 'live_removals');
+}
+
+export interface LiveModels {
+  participants: Model<ParticipantDoc>;
+  removals: Model<RemovalDoc>;
+  visits: Model<VisitDoc>;
+  audit: Model<AuditDoc>;
+}
+
+function toParticipant(doc: ParticipantDoc): LiveParticipant {
+  return {
+    id: doc.pid,
+    roomId: doc.roomId,
+    identity: doc.identity,
+    visitId: doc.visitId ?? null,
+    name: doc.name,
+    baseRole: doc.baseRole,
+    speaking: doc.speaking,
+    handRaisedAt: doc.handRaisedAt ?? null,
+    media: { audio: doc.media.audio, video: doc.media.video, screen: doc.media.screen },
+    instanceId: doc.instanceId,
+    joinedAt: doc.joinedAt,
+  };
+}
+
+const freshSince = () => new Date(Date.now() - STALE_AFTER_SECONDS * 1000);
+const PRESENTER = { $or: [{ baseRole: { $in: ['host', 'moderator'] } }, { speaking: true }] };
+
+export class MongoLiveStore implements LiveStore {
+  constructor(private readonly models: LiveModels) {}
+
+  async join(request: LiveJoinRequest): Promise<LiveJoinResult> {
+    if (!(await this.mayEnter(request))) return this.refusalFor(request);
+    const now = new Date();
+    const connection = {
+      pid: request.id,
+      name: request.name,
+      baseRole: request.baseRole,
+      speaking: false,
+      handRaisedAt: null,
+      media: { audio: false, video: false, screen: false },
+      instanceId: request.instanceId,
+      joinedAt: now,
+      seenAt: now,
+    };
+    // A second page of the same identity takes over its document (and its seat) in one step.
+    const previous = await this.models.participants
+      .findOneAndUpdate({ roomId: request.roomId, identity: request.identity }, { $set: connection })
+      .lean<ParticipantDoc>();
+    let doc: ParticipantDoc | null;
+    if (previous) {
+      doc = { ...previous, ...connection };
+    } else {
+      const base = {
+        ...connection,
+        roomId: request.roomId,
+        identity: request.identity,
+        visitId: request.visitId,
+        userId: request.userId,
+      };
+      doc =
+        request.cap !== null && countsTowardCap(request.baseRole)
+          ? await this.takeSeat(base, request.cap)
+          : await this.insert(base);
+      if (!doc) return { ok: false, reason: 'full' };
+    }
+    // Without a transaction: a removal that ran between the check above and this write
+    // found nothing to end; look again now that the connection is visible to it.
+    if (!(await this.mayEnter(request))) {
+      await this.models.participants.deleteOne({ pid: request.id });
+      return this.refusalFor(request);
+    }
+    return { ok: true, participant: toParticipant(doc), replaced: previous ? toParticipant(previous) : null };
+  }
+
+  private async mayEnter(request: LiveJoinRequest): Promise<boolean> {
+    if (request.visitId) {
+      const visit = await this.models.visits
+        .findOne({ _id: request.visitId, roomId: request.roomId }, { status: 1 })
+        .lean<Pick<VisitDoc, 'status'>>();
+      return visit?.status === 'admitted';
+    }
+    return !(await this.isRemoved(request.roomId, request.identity));
+  }
+
+  private refusalFor(request: LiveJoinRequest): LiveJoinResult {
+    return { ok: false, reason: request.visitId ? 'not-admitted' : 'removed' };
+  }
+
+  private async insert(doc: Omit<ParticipantDoc, 'seat'> & { seat?: number }): Promise<ParticipantDoc> {
+    return (await this.models.participants.create(doc)).toObject<ParticipantDoc>();
+  }
+
+  /**
+   * Claims a free place 1..cap (a unique index keeps two connections off one place), after
+   * ending the room's stale connections, whose places would otherwise never come free.
+   */
+  private async takeSeat(doc: Omit<ParticipantDoc, 'seat'>, cap: number): Promise<ParticipantDoc | null> {
+    await this.models.participants.deleteMany({ roomId: doc.roomId, seenAt: { $lte: freshSince() } });
+    const taken = await this.models.participants
+      .find({ roomId: doc.roomId, seat: { $exists: true } }, { _id: 0, seat: 1 })
+      .lean<Pick<ParticipantDoc, 'seat'>[]>();
+    const used = new Set(taken.map((entry) => entry.seat));
+    const free: number[] = [];
+    for (let seat = 1; seat <= cap; seat++) if (!used.has(seat)) free.push(seat);
+    while (free.length > 0) {
+      const seat = free.splice(Math.floor(Math.random() * free.length), 1)[0]!;
+      try {
+        return await this.insert({ ...doc, seat });
+      } catch (error) {
+        if (!isDuplicateKey(error, 'seat')) throw error;
+      }
+    }
+    return null;
+  }
+
+  async find(participantId: string): Promise<LiveParticipant | null> {
+    const doc = await this.models.participants
+      .findOne({ pid: participantId, seenAt: { $gt: freshSince() } })
+      .lean<ParticipantDoc>();
+    return doc ? toParticipant(doc) : null;
+  }
+
+  async list(roomId: string): Promise<LiveParticipant[]> {
+    const docs = await this.models.participants
+      .find({ roomId, seenAt: { $gt: freshSince() } })
+      .sort({ joinedAt: 1, pid: 1 })
+      .lean<ParticipantDoc[]>();
+    return docs.map(toParticipant);
+  }
+
+  async countTowardCap(roomId: string, exceptIdentity?: string): Promise<number> {
+    return this.models.participants.countDocuments({
+      roomId,
+      baseRole: { $in: ['viewer', 'guest'] },
+      seenAt: { $gt: freshSince() },
+      ...(exceptIdentity ? { identity: { $ne: exceptIdentity } } : {}),
+    });
+  }
+
+  async update(participantId: string, change: ParticipantChange): Promise<LiveParticipant | null> {
+    const set: Record<string, unknown> = {};
+    const filter: Record<string, unknown> = { pid: participantId, seenAt: { $gt: freshSince() } };
+    if (change.speaking !== undefined) {
+      // Only viewers and guests are invited to speak; whoever stops speaking stops sending.
+      filter.baseRole = { $in: ['viewer', 'guest'] };
+      set.speaking = change.speaking;
+      if (!change.speaking) set.media = { audio: false, video: false, screen: false };
+    }
+    if (change.media) {
+      if (change.media.audio || change.media.video || change.media.screen) Object.assign(filter, PRESENTER);
+      set.media = change.media;
+    }
+    const update: Record<string, unknown> = { $set: set };
+    if (change.handRaised === false) set.handRaisedAt = null;
+    if (change.handRaised === true) {
+      // Keeps the time a hand first went up: the order hands are answered in.
+      const raised = await this.models.participants
+        .findOneAndUpdate(
+          { ...filter, handRaisedAt: null },
+          { $set: { ...set, handRaisedAt: new Date() } },
+          { new: true },
+        )
+        .lean<ParticipantDoc>();
+      if (raised) return toParticipant(raised);
+    }
+    const doc = await this.models.participants
+      .findOneAndUpdate(filter, update, { new: true })
+      .lean<ParticipantDoc>();
+    return doc ? toParticipant(doc) : null;
+  }
+
+  async leave(participantId: string): Promise<LiveParticipant | null> {
+    const doc = await this.models.participants
+      .findOneAndDelete({ pid: participantId })
+      .lean<ParticipantDoc>();
+    return doc ? toParticipant(doc) : null;
+  }
+
+  async remove(participantId: string, actor: Actor): Promise<LiveParticipant | null> {
+    const doc = await this.models.participants.findOne({ pid: participantId }).lean<ParticipantDoc>();
+    if (!doc) return null;
+    const now = new Date();
+    await recordAudit(this.models.audit, doc.roomId, actor, 'live.removed', {
+      identity: doc.identity,
+      name: doc.name,
+    });
+    if (doc.visitId) {
+      await this.models.visits.updateOne(
+        { _id: doc.visitId, status: 'admitted' },
+        { $set: { status: 'removed', removedAt: now, removedBy: actor.userId, removedByName: actor.name } },
+      );
+    } else {
+      await this.models.removals.updateOne(
+        { roomId: doc.roomId, identity: doc.identity },
+        { $set: { name: doc.name, removedBy: actor.userId, removedByName: actor.name, removedAt: now } },
+        { upsert: true },
+      );
+    }
+    // After the visit changed: a join that raced this removal either sees it, or is ended here.
+    return this.endIdentity(doc);
+  }
+
+  async sendToLobby(participantId: string, actor: Actor): Promise<LiveParticipant | null> {
+    const doc = await this.models.participants.findOne({ pid: participantId }).lean<ParticipantDoc>();
+    if (!doc?.visitId) return null;
+    const moved = await this.models.visits.updateOne(
+      { _id: doc.visitId, status: 'admitted' },
+      {
+        $set: {
+          status: 'waiting',
+          outcomeReason: null,
+          decidedAt: null,
+          decidedBy: null,
+          decidedByName: null,
+        },
+        // Its old lobby place may belong to someone else by now: it waits without one.
+        $unset: { seat: '' },
+      },
+    );
+    if (moved.modifiedCount === 0) return null;
+    await recordAudit(this.models.audit, doc.roomId, actor, 'live.sent-to-lobby', {
+      visitId: doc.visitId,
+      name: doc.name,
+    });
+    return this.endIdentity(doc);
+  }
+
+  private async endIdentity(doc: ParticipantDoc): Promise<LiveParticipant | null> {
+    const gone = await this.models.participants
+      .findOneAndDelete({ roomId: doc.roomId, identity: doc.identity })
+      .lean<ParticipantDoc>();
+    return gone ? toParticipant(gone) : null;
+  }
+
+  async listRemovedUsers(roomId: string) {
+    const docs = await this.models.removals.find({ roomId }).sort({ removedAt: -1 }).lean<RemovalDoc[]>();
+    return docs.map((doc) => ({ identity: doc.identity, name: doc.name, removedAt: doc.removedAt }));
+  }
+
+  async isRemoved(roomId: string, identity: string): Promise<boolean> {
+    return Boolean(await this.models.removals.exists({ roomId, identity }));
+  }
+
+  async allowBack(roomId: string, identity: string): Promise<boolean> {
+    const result = await this.models.removals.deleteOne({ roomId, identity });
+    return result.deletedCount > 0;
+  }
+
+  async endAll(roomId: string): Promise<LiveParticipant[]> {
+    return this.deleteAll({ roomId });
+  }
+
+  async touch(instanceId: string): Promise<void> {
+    await this.models.participants.updateMany({ instanceId }, { $set: { seenAt: new Date() } });
+  }
+
+  async sweepStale(): Promise<LiveParticipant[]> {
+    return this.deleteAll({ seenAt: { $lte: freshSince() } });
+  }
+
+  /** Deletes exactly the documents it reports: those it read, if still there. */
+  private async deleteAll(filter: Record<string, unknown>): Promise<LiveParticipant[]> {
+    const docs = await this.models.participants.find(filter).lean<ParticipantDoc[]>();
+    const ended: LiveParticipant[] = [];
+    for (const doc of docs) {
+      const gone = await this.models.participants.findOneAndDelete({ pid: doc.pid }).lean<ParticipantDoc>();
+      if (gone) ended.push(toParticipant(gone));
+    }
+    return ended;
+  }
+}
