@@ -35,7 +35,7 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
       user: 'student',
       placement: 'bio-101/live-session',
     });
-    await expect(student.locator('.role-badge').textContent()).resolves.toBe('Viewer');
+    await expect(student.locator('.who .role-badge').textContent()).resolves.toBe('Viewer');
     await student.locator('#room-menu-button').click();
     const items = await student.getByRole('menuitem').allTextContents();
     expect(items.map((item) => item.trim())).toEqual(['Open in new window']);

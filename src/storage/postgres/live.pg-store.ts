@@ -45,7 +45,20 @@ function toParticipant(row: ParticipantRow): LiveParticipant {
 const FRESH = `seen_at > now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
 const COUNTS_TOWARD_CAP = `base_role IN ('viewer', 'guest')`;
 
-/** Serializes joins to one room's live session, so the cap holds under concurrency. */
+/** Only viewers and guests are invited to speak (or stopped): live_participants_speaking. */
+const SPEAKING_CHANGE_ALLOWED = `$2::boolean IS NULL OR base_role IN ('viewer', 'guest')`;
+/**
+ * Media on only for whoever presents once the change applies (stopping to speak sends
+ * nothing): live_participants_presenters_only, checked before the row is written.
+ */
+const MEDIA_CHANGE_ALLOWED = `$2::boolean IS FALSE
+  OR NOT (coalesce($4, audio) OR coalesce($5, video) OR coalesce($6, screen))
+  OR coalesce($2, speaking) OR base_role IN ('host', 'moderator')`;
+
+/**
+ * Serializes joins to one room's live session, so the cap holds under concurrency; a
+ * user's removal takes it too, so that no join slips past it.
+ */
 async function lockRoomSession(db: SqlExecutor, roomId: string): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('live:' || $1))`, [roomId]);
 }
@@ -145,6 +158,10 @@ export class PgLiveStore implements LiveStore {
          video = CASE WHEN $2 = false THEN false ELSE coalesce($5, video) END,
          screen = CASE WHEN $2 = false THEN false ELSE coalesce($6, screen) END
        WHERE id = $1 AND ${FRESH}
+         -- A refused change changes nothing and answers null; the table's CHECK constraints
+         -- would turn it into an error, so the same rules come first here.
+         AND (${SPEAKING_CHANGE_ALLOWED})
+         AND (${MEDIA_CHANGE_ALLOWED})
        RETURNING *`,
       [
         participantId,
@@ -180,13 +197,16 @@ export class PgLiveStore implements LiveStore {
           [row.visit_id, actor.userId, actor.name],
         );
       } else {
+        // A user's join reads live_removals under this lock: it either sees this removal,
+        // or committed first and the connection it made is ended below.
+        await lockRoomSession(tx, row.room_id);
         await tx.query(
           `INSERT INTO live_removals (room_id, identity, name, removed_by, removed_by_name) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (room_id, identity) DO UPDATE SET removed_at = now(), removed_by = $4, removed_by_name = $5`,
           [row.room_id, row.identity, row.name, actor.userId, actor.name],
         );
       }
-      // After the visit's lock: a join racing this removal has committed, and its row goes too.
+      // After the visit's (or the room's) lock: a join racing this removal has committed, and its row goes too.
       const [gone] = await tx.query<ParticipantRow>(
         'DELETE FROM live_participants WHERE room_id = $1 AND identity = $2 RETURNING *',
         [row.room_id, row.identity],

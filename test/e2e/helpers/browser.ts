@@ -20,8 +20,21 @@ export function startE2eServer(env: Record<string, string> = {}): Promise<TestSe
   return startTestServer({ env: { ...E2E_ENV, ...env } });
 }
 
+/**
+ * Chromium's fake camera (a moving test pattern), fake microphone (a beep) and fake
+ * screen for the live session; peer connections on loopback; receive-only pages offering
+ * real host candidates instead of mDNS names; sound that plays without a click.
+ */
+export const FAKE_MEDIA_FLAGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
 /** Debian's Chromium, headless, with a fresh temporary profile for each launch. */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(options: { fakeMedia?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -32,6 +45,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(options.fakeMedia ? FAKE_MEDIA_FLAGS : []),
     ],
   });
 }
