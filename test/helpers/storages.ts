@@ -19,6 +19,11 @@ export const STORAGE_BACKENDS: StorageBackend[] = [
 
 export interface TestStorage {
   storage: Storage;
+  /**
+   * Test-only, on the raw database: moves these live participants' last sighting `seconds`
+   * into the past, as if their instance had stopped marking them as seen.
+   */
+  backdateLiveParticipants(participantIds: string[], seconds: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,14 @@ async function openTestMongo(): Promise<TestStorage> {
   });
   return {
     storage,
+    async backdateLiveParticipants(participantIds, seconds) {
+      await connection
+        .collection('live_participants')
+        .updateMany(
+          { pid: { $in: participantIds } },
+          { $set: { seenAt: new Date(Date.now() - seconds * 1000) } },
+        );
+    },
     async close() {
       // Each test file works in its own database and leaves nothing behind.
       await connection.dropDatabase().catch(() => undefined);
@@ -59,7 +72,16 @@ async function openTestMongo(): Promise<TestStorage> {
 export async function openTestStorage(backend: StorageBackend): Promise<TestStorage> {
   if (backend === 'mongodb') return openTestMongo();
   const database = await openTestDatabase(backend);
-  return { storage: postgresStorageOn(database.sql), close: () => database.close() };
+  return {
+    storage: postgresStorageOn(database.sql),
+    async backdateLiveParticipants(participantIds, seconds) {
+      await database.sql.query(
+        'UPDATE live_participants SET seen_at = now() - make_interval(secs => $2) WHERE id = ANY($1::text[])',
+        [participantIds, seconds],
+      );
+    },
+    close: () => database.close(),
+  };
 }
 
 /** A registration with guest access available (both modules on), for store-level tests. */

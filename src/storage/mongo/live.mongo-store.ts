@@ -7,7 +7,7 @@ import {
   type LiveStore,
   type ParticipantChange,
 } from '../../live/live.store';
-import { BASE_ROLES, countsTowardCap, type LiveParticipant } from '../../live/participant';
+import { BASE_ROLES, countsTowardCap, NO_MEDIA, type LiveParticipant } from '../../live/participant';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import type { VisitDoc } from './guest-visits.mongo-model';
@@ -129,27 +129,9 @@ export class MongoLiveStore implements LiveStore {
       joinedAt: now,
       seenAt: now,
     };
-    // A second page of the same identity takes over its document (and its seat) in one step.
-    const previous = await this.models.participants
-      .findOneAndUpdate({ roomId: request.roomId, identity: request.identity }, { $set: connection })
-      .lean<ParticipantDoc>();
-    let doc: ParticipantDoc | null;
-    if (previous) {
-      doc = { ...previous, ...connection };
-    } else {
-      const base = {
-        ...connection,
-        roomId: request.roomId,
-        identity: request.identity,
-        visitId: request.visitId,
-        userId: request.userId,
-      };
-      doc =
-        request.cap !== null && countsTowardCap(request.baseRole)
-          ? await this.takeSeat(base, request.cap)
-          : await this.insert(base);
-      if (!doc) return { ok: false, reason: 'full' };
-    }
+    const placed = await this.place(request, connection);
+    if (!placed) return { ok: false, reason: 'full' };
+    const { doc, previous } = placed;
     // Without a transaction: a removal that ran between the check above and this write
     // found nothing to end; look again now that the connection is visible to it.
     if (!(await this.mayEnter(request))) {
@@ -173,18 +155,64 @@ export class MongoLiveStore implements LiveStore {
     return { ok: false, reason: request.visitId ? 'not-admitted' : 'removed' };
   }
 
+  /**
+   * Records the connection. A second page of the same identity takes over its document in
+   * one step, and the cap place it holds with it; a connection that needs a place it does not
+   * hold (a new one, or a moderator's page coming back as a viewer's) claims a free one.
+   * Null: none is free, and an earlier connection of the identity stays as it was.
+   */
+  private async place(
+    request: LiveJoinRequest,
+    connection: Omit<ParticipantDoc, 'roomId' | 'identity' | 'visitId' | 'userId' | 'seat'>,
+  ): Promise<{ doc: ParticipantDoc; previous: ParticipantDoc | null } | null> {
+    const key = { roomId: request.roomId, identity: request.identity };
+    const counts = countsTowardCap(request.baseRole);
+    const cap = counts ? request.cap : null;
+    // Hosts and moderators hold no place: one a viewer's page held is freed by their taking over.
+    const takeOver = counts ? { $set: connection } : { $set: connection, $unset: { seat: '' } };
+    for (;;) {
+      try {
+        const previous = await this.models.participants
+          .findOneAndUpdate(cap === null ? key : { ...key, seat: { $lte: cap } }, takeOver)
+          .lean<ParticipantDoc>();
+        if (previous) return { doc: { ...previous, ...connection }, previous };
+        const base = { ...connection, ...key, visitId: request.visitId, userId: request.userId };
+        if (cap === null) return { doc: await this.insert(base), previous: null };
+        const existing = await this.models.participants.findOne(key).lean<ParticipantDoc>();
+        const doc = await this.claimSeat(request.roomId, cap, (seat) =>
+          existing
+            ? this.models.participants
+                .findOneAndUpdate({ pid: existing.pid }, { $set: { ...connection, seat } }, { new: true })
+                .lean<ParticipantDoc>()
+            : this.insert({ ...base, seat }),
+        );
+        if (doc === null) return null;
+        if (doc) return { doc, previous: existing };
+        // The identity's document changed meanwhile (another page of it, or a sweep): again.
+      } catch (error) {
+        // Another page of the identity recorded its connection first: take that one over.
+        if (!isDuplicateKey(error, 'identity')) throw error;
+      }
+    }
+  }
+
   private async insert(doc: Omit<ParticipantDoc, 'seat'> & { seat?: number }): Promise<ParticipantDoc> {
     return (await this.models.participants.create(doc)).toObject<ParticipantDoc>();
   }
 
   /**
-   * Claims a free place 1..cap (a unique index keeps two connections off one place), after
-   * ending the room's stale connections, whose places would otherwise never come free.
+   * Claims a free place 1..cap for `write` (a unique index keeps two connections off one
+   * place), after ending the room's stale connections, whose places would otherwise never
+   * come free. Null: every place is taken. Undefined: `write` found nothing to write to.
    */
-  private async takeSeat(doc: Omit<ParticipantDoc, 'seat'>, cap: number): Promise<ParticipantDoc | null> {
-    await this.models.participants.deleteMany({ roomId: doc.roomId, seenAt: { $lte: freshSince() } });
+  private async claimSeat(
+    roomId: string,
+    cap: number,
+    write: (seat: number) => Promise<ParticipantDoc | null>,
+  ): Promise<ParticipantDoc | null | undefined> {
+    await this.models.participants.deleteMany({ roomId, seenAt: { $lte: freshSince() } });
     const taken = await this.models.participants
-      .find({ roomId: doc.roomId, seat: { $exists: true } }, { _id: 0, seat: 1 })
+      .find({ roomId, seat: { $exists: true } }, { _id: 0, seat: 1 })
       .lean<Pick<ParticipantDoc, 'seat'>[]>();
     const used = new Set(taken.map((entry) => entry.seat));
     const free: number[] = [];
@@ -192,7 +220,7 @@ export class MongoLiveStore implements LiveStore {
     while (free.length > 0) {
       const seat = free.splice(Math.floor(Math.random() * free.length), 1)[0]!;
       try {
-        return await this.insert({ ...doc, seat });
+        return (await write(seat)) ?? undefined;
       } catch (error) {
         if (!isDuplicateKey(error, 'seat')) throw error;
       }
@@ -227,15 +255,20 @@ export class MongoLiveStore implements LiveStore {
   async update(participantId: string, change: ParticipantChange): Promise<LiveParticipant | null> {
     const set: Record<string, unknown> = {};
     const filter: Record<string, unknown> = { pid: participantId, seenAt: { $gt: freshSince() } };
+    // A refused change changes nothing and answers null, as no document matches the filter.
     if (change.speaking !== undefined) {
-      // Only viewers and guests are invited to speak; whoever stops speaking stops sending.
+      // Only viewers and guests are invited to speak (or stopped).
       filter.baseRole = { $in: ['viewer', 'guest'] };
       set.speaking = change.speaking;
-      if (!change.speaking) set.media = { audio: false, video: false, screen: false };
     }
-    if (change.media) {
-      if (change.media.audio || change.media.video || change.media.screen) Object.assign(filter, PRESENTER);
-      set.media = change.media;
+    if (change.speaking === false) {
+      // Whoever stops speaking stops sending, whatever media the change names.
+      set.media = { ...NO_MEDIA };
+    } else if (change.media) {
+      const { audio, video, screen } = change.media;
+      set.media = { audio, video, screen };
+      // Media on only for whoever presents once the change applies: a speaker just invited does.
+      if ((audio || video || screen) && change.speaking !== true) Object.assign(filter, PRESENTER);
     }
     const update: Record<string, unknown> = { $set: set };
     if (change.handRaised === false) set.handRaisedAt = null;

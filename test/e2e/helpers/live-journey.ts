@@ -198,11 +198,12 @@ export function describeLiveJourney({ engine, startServer, screenSuffix = '' }: 
       await guest.locator('#presenter-controls').waitFor({ state: 'hidden' });
       await host.waitForFunction(
         (id) =>
-          !(
-            window as unknown as { Guestlink: { live: { current: { peers(): { inbound: object } } } } }
-          ).Guestlink.live.current
-            .peers()
-            .inbound.hasOwnProperty(id),
+          !Object.hasOwn(
+            (
+              window as unknown as { Guestlink: { live: { current: { peers(): { inbound: object } } } } }
+            ).Guestlink.live.current.peers().inbound,
+            id,
+          ),
         guestId,
       );
     });
