@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The browser suite runs on its own afterwards (jest.e2e.config.js, npm run test:e2e).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  // The browser suites run on their own afterwards (npm run test:e2e, npm run test:janus).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/janus/'],
   transform: {
     // jose 6 ships ESM only; ts-jest compiles it to CommonJS with the rest.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],

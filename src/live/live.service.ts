@@ -181,8 +181,6 @@ export class LiveService {
     targetId: string,
     action: ModeratorAction,
   ): Promise<void> {
-    if (!canModerate(who.baseRole))
-      throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can manage participants.');
     const target = await this.inRoom(who.roomId, targetId);
     const refusal = actionRefusal(
       { participantId: actorParticipantId, baseRole: who.baseRole },

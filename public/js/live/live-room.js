@@ -308,6 +308,9 @@
     self: function () {
       return self;
     },
+    engine: function () {
+      return config && config.engine;
+    },
   };
   connection.open();
 })();

@@ -5,6 +5,7 @@ import { joinAsGuest } from './guestlink';
 import {
   DEAFENABLE_EVENT_SOURCE,
   deafen,
+  engineOf,
   lastFrameAt,
   mediaFlowing,
   participantId,
@@ -96,6 +97,7 @@ export function describeLiveJourney({ engine, startServer, screenSuffix = '' }: 
       roomId = (await host.locator('main.room').getAttribute('data-room-id'))!;
       ltik = (await host.locator('main.room').getAttribute('data-ltik'))!;
       hostId = await participantId(host);
+      expect(await engineOf(host)).toBe(engine);
       await host.locator('#stage-status-text', { hasText: 'Live session' }).waitFor();
       await host.getByText('The session hasn’t started yet.', { exact: false }).waitFor();
 

@@ -10,6 +10,7 @@ interface LiveWindow {
           outbound: Record<string, { pc: RTCPeerConnection }>;
         } | null;
         self(): { id: string; role: string } | null;
+        engine(): string | null;
       };
     };
   };
@@ -98,6 +99,11 @@ export function stageMain(page: Page): Promise<{ kind: string | null; frames: nu
       width: video.videoWidth,
     };
   });
+}
+
+/** The engine the page's live connection uses (builtin or janus). */
+export function engineOf(page: Page): Promise<string | null> {
+  return page.evaluate(() => (window as unknown as LiveWindow).Guestlink.live.current?.engine() ?? null);
 }
 
 /** The participant id of the page's live connection, once it is connected. */

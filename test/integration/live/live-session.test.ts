@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { SQL_BACKENDS } from '../../helpers/databases';
+import { createPostgresDatabase, SQL_BACKENDS, TEST_DATABASE_URL } from '../../helpers/databases';
 import { roomWithLink, type GuestLink } from '../../helpers/guests';
 import {
   admittedGuest,
@@ -448,3 +448,43 @@ describe.each(BACKENDS)('the built-in engine’s participant cap on %s', (backen
     expect(host.welcome.self.role).toBe('host');
   });
 });
+
+(TEST_DATABASE_URL ? describe : describe.skip)(
+  'the live session across two instances sharing PostgreSQL',
+  () => {
+    it('relays signals both ways and ends a removed guest’s stream on the other instance', async () => {
+      const database = await createPostgresDatabase();
+      const a = await startTestServer({ configuredStorage: true, env: { DATABASE_URL: database.url } });
+      const b = await startTestServer({ configuredStorage: true, env: { DATABASE_URL: database.url } });
+      const open: LiveClient[] = [];
+      try {
+        const room = await roomWithLink(b);
+        await room.api.put('/lobby', { enabled: false }).expect(200);
+        const host = await connectLaunched(b, room.host);
+        const guest = await connectGuest(
+          a,
+          await admittedGuest(a, room.link, room.host.roomId, async () => undefined, 'Across'),
+        );
+        open.push(host, guest);
+        await host.stream.next(
+          (event) => event.event === 'participant' && (event.data as { id: string }).id === guest.id,
+        );
+        const link = `${host.id}~${guest.id}`;
+        await host.signal(offer(link)).expect(204);
+        await signalOn(guest, link);
+        await guest.signal(answer(link)).expect(204);
+        await signalOn(host, link);
+
+        const removedAt = Date.now();
+        await host.post(`/participants/${guest.id}/remove`, { participant: host.id }).expect(204);
+        const departed = await guest.stream.next((event) => event.event === 'departed', 1000);
+        expect(departed.at - removedAt).toBeLessThan(1000);
+      } finally {
+        for (const client of open) client.close();
+        await a.close();
+        await b.close();
+        await database.drop();
+      }
+    });
+  },
+);

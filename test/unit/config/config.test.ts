@@ -161,4 +161,58 @@ describe('loadConfig', () => {
       'postgres://user:***@db:5432/guestlink',
     );
   });
+
+  describe('the live session', () => {
+    it('uses the built-in engine by default, with no ICE servers and a cap of 8', () => {
+      expect(loadConfig(testEnv({ DATA_DIR: '/tmp/guestlink-defaults' })).live).toEqual({
+        engine: 'builtin',
+        iceServers: [],
+        builtinCap: 8,
+        janusCap: null,
+        janus: null,
+      });
+    });
+
+    it('takes Janus with its URL and admin key, and STUN/TURN servers as JSON', () => {
+      const config = loadConfig(
+        testEnv({
+          ROOM_ENGINE: 'janus',
+          JANUS_URL: 'http://janus:8088/janus/',
+          JANUS_ADMIN_KEY: 'a-long-admin-key',
+          ICE_SERVERS:
+            '[{"urls":["stun:stun.example.edu:3478","turn:turn.example.edu:3478"],"username":"u","credential":"c"}]',
+        }),
+      );
+      expect(config.live.janus).toEqual({
+        url: 'http://janus:8088/janus',
+        adminKey: 'a-long-admin-key',
+        apiSecret: null,
+        maxPublishers: 16,
+      });
+      expect(config.live.iceServers[0]!.urls).toHaveLength(2);
+    });
+
+    it.each([
+      ['an unknown engine', { ROOM_ENGINE: 'zoom' }, 'ROOM_ENGINE: must be builtin or janus'],
+      [
+        'Janus without its URL',
+        { ROOM_ENGINE: 'janus', JANUS_ADMIN_KEY: 'a-long-admin-key' },
+        'JANUS_URL: is required',
+      ],
+      [
+        'Janus without an admin key',
+        { ROOM_ENGINE: 'janus', JANUS_URL: 'http://j:8088/janus' },
+        'JANUS_ADMIN_KEY: is required',
+      ],
+      ['ICE servers that are not JSON', { ICE_SERVERS: 'stun:x' }, 'ICE_SERVERS: must be a JSON array'],
+      ['an ICE server of another scheme', { ICE_SERVERS: '[{"urls":"http://x"}]' }, 'must start with stun:'],
+      [
+        'a cap of one',
+        { BUILTIN_MAX_PARTICIPANTS: '1' },
+        'BUILTIN_MAX_PARTICIPANTS: must be a whole number between 2 and 50',
+      ],
+    ])('refuses %s, naming the variable', (_name, env, expected) => {
+      expect(configError(env)).toContain(expected);
+    });
+  });
 });

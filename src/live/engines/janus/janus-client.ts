@@ -62,6 +62,8 @@ export class JanusClient {
   >();
   private readonly handles = new Map<number, HandleListener>();
   private closed = false;
+  /** Ends the long poll in flight when the client closes. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly url: string,
@@ -190,7 +192,7 @@ export class JanusClient {
       let events: JanusMessage[];
       try {
         const response = await fetch(`${this.url}/${session}?maxev=${EVENTS_PER_POLL}${secret}`, {
-          signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
+          signal: AbortSignal.any([AbortSignal.timeout(POLL_TIMEOUT_MS), this.stopping.signal]),
         });
         const body = (await response.json()) as JanusMessage | JanusMessage[];
         events = Array.isArray(body) ? body : [body];
@@ -231,6 +233,7 @@ export class JanusClient {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     const session = this.sessionId;
     this.sessionId = null;
     this.handles.clear();

@@ -1,0 +1,116 @@
+import {
+  actionRefusal,
+  allowedMedia,
+  canPublish,
+  liveRole,
+  NO_MEDIA,
+  viewFor,
+  type BaseRole,
+  type LiveParticipant,
+  type ModeratorAction,
+} from '../../../src/live/participant';
+
+let counter = 0;
+function participant(baseRole: BaseRole, overrides: Partial<LiveParticipant> = {}): LiveParticipant {
+  counter += 1;
+  return {
+    id: `participant-${String(counter).padStart(12, '0')}`,
+    roomId: 'room-1',
+    identity: `user:${counter}`,
+    visitId: baseRole === 'guest' ? `visit-${counter}` : null,
+    name: `${baseRole} ${counter}`,
+    baseRole,
+    speaking: false,
+    handRaisedAt: null,
+    media: { ...NO_MEDIA },
+    instanceId: 'instance',
+    joinedAt: new Date('2026-11-29T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('live roles', () => {
+  it('makes hosts, moderators and invited speakers presenters, and nobody else', () => {
+    expect(canPublish(participant('host'))).toBe(true);
+    expect(canPublish(participant('moderator'))).toBe(true);
+    expect(canPublish(participant('viewer'))).toBe(false);
+    expect(canPublish(participant('guest'))).toBe(false);
+    expect(canPublish(participant('guest', { speaking: true }))).toBe(true);
+    expect(liveRole(participant('viewer', { speaking: true }))).toBe('speaker');
+    // Speaking means nothing for those who present anyway.
+    expect(liveRole(participant('moderator', { speaking: true }))).toBe('moderator');
+  });
+
+  it('lets only presenters claim to send media', () => {
+    const sending = { audio: true, video: false, screen: false };
+    expect(allowedMedia(participant('guest'), sending)).toBe(false);
+    expect(allowedMedia(participant('guest'), NO_MEDIA)).toBe(true);
+    expect(allowedMedia(participant('guest', { speaking: true }), sending)).toBe(true);
+    expect(allowedMedia(participant('host'), sending)).toBe(true);
+  });
+});
+
+describe('moderators’ actions', () => {
+  const act = (actor: LiveParticipant, target: LiveParticipant, action: ModeratorAction) =>
+    actionRefusal({ participantId: actor.id, baseRole: actor.baseRole }, target, action)?.code ?? null;
+  const host = participant('host');
+  const moderator = participant('moderator');
+
+  it('are refused to viewers, guests and speakers', () => {
+    for (const actor of [
+      participant('viewer'),
+      participant('guest'),
+      participant('guest', { speaking: true }),
+    ])
+      expect(act(actor, participant('guest'), 'remove')).toBe('FORBIDDEN');
+  });
+
+  it('never reach the host, and reach moderators only from the host', () => {
+    expect(act(moderator, host, 'remove')).toBe('OUTRANKED');
+    expect(act(moderator, participant('moderator'), 'remove')).toBe('OUTRANKED');
+    expect(act(host, moderator, 'remove')).toBeNull();
+    expect(act(moderator, participant('moderator', { media: { ...NO_MEDIA, audio: true } }), 'mute')).toBe(
+      'OUTRANKED',
+    );
+    expect(act(host, host, 'remove')).toBe('NOT_ON_YOURSELF');
+  });
+
+  it('send only guests back to the lobby', () => {
+    expect(act(host, participant('guest'), 'lobby')).toBeNull();
+    expect(act(host, participant('viewer'), 'lobby')).toBe('NOT_A_GUEST');
+  });
+
+  it('invite viewers and guests to speak once, and stop only those speaking', () => {
+    expect(act(host, participant('viewer'), 'speak')).toBeNull();
+    expect(act(host, participant('guest', { speaking: true }), 'speak')).toBe('ALREADY_SPEAKING');
+    expect(act(host, moderator, 'speak')).toBe('ALREADY_PRESENTER');
+    expect(act(host, participant('guest'), 'unspeak')).toBe('NOT_SPEAKING');
+    expect(act(host, participant('guest', { speaking: true }), 'unspeak')).toBeNull();
+  });
+
+  it('mute only an open microphone and lower only a raised hand', () => {
+    expect(act(host, participant('guest', { speaking: true }), 'mute')).toBe('NOT_UNMUTED');
+    expect(
+      act(host, participant('guest', { speaking: true, media: { ...NO_MEDIA, audio: true } }), 'mute'),
+    ).toBeNull();
+    expect(act(host, participant('guest'), 'lower-hand')).toBe('HAND_NOT_RAISED');
+    expect(act(moderator, participant('guest', { handRaisedAt: new Date() }), 'lower-hand')).toBeNull();
+  });
+});
+
+describe('what a participant learns of the others', () => {
+  it('shows guests the presenters and themselves by name, everyone else only as a number', () => {
+    const guest = participant('guest');
+    const student = participant('viewer', { name: 'Sam Student', handRaisedAt: new Date() });
+    expect(viewFor(guest, student)).toMatchObject({
+      id: student.id,
+      name: '',
+      handRaised: false,
+      guest: false,
+    });
+    expect(viewFor(guest, participant('host', { name: 'Ada' })).name).toBe('Ada');
+    expect(viewFor(guest, participant('guest', { name: 'Speaker', speaking: true })).name).toBe('Speaker');
+    expect(viewFor(guest, guest).name).toBe(guest.name);
+    expect(viewFor(participant('viewer'), student).name).toBe('Sam Student');
+  });
+});
