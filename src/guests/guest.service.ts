@@ -55,11 +55,14 @@ export class GuestService {
     const hash = tokenHash(token);
     // Only a browser holding some guest pass can already be in this link's room.
     const entry = existingVisit ? await this.linkEntry(hash) : null;
+    let mustWait = false;
     if (entry && existingVisit) {
       const visitId = existingVisit(entry.roomId);
       const current = visitId ? await this.store.findVisit(visitId) : null;
       if (current && (current.visit.status === 'waiting' || current.visit.status === 'admitted'))
         return current.visit;
+      // A browser whose guest a moderator removed comes back only if a moderator admits it.
+      mustWait = current?.visit.status === 'removed';
     }
     const result = await this.store.join({
       tokenHash: hash,
@@ -67,6 +70,7 @@ export class GuestService {
       name: form.name,
       email: form.email,
       waitingCap: this.waitingCap,
+      mustWait,
     });
     if (!result.ok) {
       // The database said no: whatever this instance cached about the link is stale.

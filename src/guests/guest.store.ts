@@ -29,6 +29,8 @@ export interface JoinRequest {
   name: string;
   email: string;
   waitingCap: number;
+  /** Waits in the lobby even when it is off: the browser's guest was removed from the room. */
+  mustWait: boolean;
 }
 
 export interface GuestLogEntry {

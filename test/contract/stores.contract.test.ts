@@ -300,6 +300,7 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
         name: 'Grace',
         email: 'grace@example.org',
         waitingCap,
+        mustWait: false,
       });
     }
 

@@ -87,7 +87,7 @@ export class MongoGuestStore implements GuestStore {
     const problem = accessProblem(accessState(access), now);
     if (problem) return { ok: false, reason: problem };
     if (isExhausted(link)) return { ok: false, reason: 'link-invalid' };
-    const waits = room.lobbyEnabled;
+    const waits = room.lobbyEnabled || request.mustWait;
     const seats = waits ? await this.freeSeats(room._id, request.waitingCap) : [];
     if (waits && seats.length === 0) return { ok: false, reason: 'lobby-full' };
 
@@ -136,19 +136,23 @@ export class MongoGuestStore implements GuestStore {
       await uncount();
       return { ok: false, reason: 'lobby-full' };
     }
-    return { ok: true, visit: toVisit(waits ? await this.settleWithRoomNow(created) : created) };
+    return {
+      ok: true,
+      visit: toVisit(waits ? await this.settleWithRoomNow(created, request.mustWait) : created),
+    };
   }
 
   /**
    * Without a transaction, guest access or the lobby may have been turned off between the
    * room read above and this visit's insert, after the moderator's change had already
-   * decided every waiting visit it could see. Decide this one as that change would have.
+   * decided every waiting visit it could see. Decide this one as that change would have
+   * (a visit that must wait is let in only by a moderator).
    */
-  private async settleWithRoomNow(visit: VisitDoc): Promise<VisitDoc> {
+  private async settleWithRoomNow(visit: VisitDoc, mustWait: boolean): Promise<VisitDoc> {
     const room = await this.models.rooms.findById(visit.roomId).lean<RoomDoc>();
     const decision = !room?.guestAccessEnabled
       ? { status: 'denied', outcomeReason: 'guest-access-off' }
-      : !room.lobbyEnabled
+      : !room.lobbyEnabled && !mustWait
         ? { status: 'admitted', outcomeReason: 'lobby-off' }
         : null;
     if (!decision) return visit;

@@ -139,13 +139,14 @@ export class PgGuestStore implements GuestStore {
 
   private async joinBatch(requests: JoinRequest[]): Promise<JoinResult[]> {
     const rows = await this.sql.query<JoinRow>(
-      'SELECT * FROM guestlink_join_batch($1::text[], $2::text[], $3::text[], $4::text[], $5)',
+      'SELECT * FROM guestlink_join_batch($1::text[], $2::text[], $3::text[], $4::text[], $5, $6::boolean[])',
       [
         requests.map((request) => request.tokenHash),
         requests.map((request) => request.visitId),
         requests.map((request) => request.name),
         requests.map((request) => request.email),
         requests[0]!.waitingCap,
+        requests.map((request) => request.mustWait),
       ],
     );
     const byOrder = new Map(rows.map((row) => [row.ord, row]));

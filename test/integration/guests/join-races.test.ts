@@ -89,6 +89,7 @@ const actor = { userId: 'teacher', name: 'Ada' };
         name: `Guest ${index}`,
         email: `guest${index}@example.org`,
         waitingCap: cap,
+        mustWait: false,
       }),
     );
     // Moderators at work in both rooms while the class joins.
@@ -140,6 +141,7 @@ const actor = { userId: 'teacher', name: 'Ada' };
         name: 'Grace',
         email: 'grace@example.org',
         waitingCap: 100,
+        mustWait: false,
       });
       if (!result.ok) throw new TypeError(result.reason);
       return result.visit.id;

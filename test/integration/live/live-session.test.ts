@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { createPostgresDatabase, SQL_BACKENDS, TEST_DATABASE_URL } from '../../helpers/databases';
-import { roomWithLink, type GuestLink } from '../../helpers/guests';
+import { joinAs, roomWithLink, type GuestLink } from '../../helpers/guests';
 import {
   admittedGuest,
   connectGuest,
@@ -15,7 +15,7 @@ import {
   type AdmittedGuest,
   type LiveClient,
 } from '../../helpers/live';
-import { sandboxLaunch, type Launch } from '../../helpers/lti-launch';
+import { hiddenField, sandboxLaunch, type Launch } from '../../helpers/lti-launch';
 import { mongoUrlFor, TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
@@ -282,6 +282,30 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     // The browser asks again through the link: a new visit, in the lobby.
     const entry = await visitor.agent.get(link.path).expect(200);
     expect(entry.text).toContain('name="email"');
+  });
+
+  it('lets a removed guest’s browser back only through the lobby, even with the lobby off', async () => {
+    await api.put('/lobby', { enabled: false }).expect(200);
+    try {
+      const visitor = await newGuest('Second Chance');
+      const guest = await connect(visitor);
+      await host.live.post(`/participants/${guest.id}/remove`, { participant: host.live.id }).expect(204);
+      await guest.stream.closed();
+      const entry = await visitor.agent.get(link.path).expect(200);
+      const again = await visitor.agent
+        .post(link.path)
+        .type('form')
+        .send({ _csrf: hiddenField(entry.text, '_csrf'), name: 'Second Chance', email: 'second@example.org' })
+        .expect(303);
+      expect(again.headers.location).toBe(`/guest/rooms/${host.launch.roomId}/waiting`);
+      const waiting = (await api.get('/lobby').expect(200)).body.waiting as Array<{ name: string }>;
+      expect(waiting.map((entryView) => entryView.name)).toContain('Second Chance');
+      // Anyone else still goes straight in.
+      const other = await joinAs(server, link.path, { name: 'Fresh Browser', email: 'fresh@example.org' });
+      expect(other.response.headers.location).toBe(`/guest/rooms/${host.launch.roomId}`);
+    } finally {
+      await api.put('/lobby', { enabled: true }).expect(200);
+    }
   });
 
   it('removes a launched user until a moderator lets them back in', async () => {
