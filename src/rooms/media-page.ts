@@ -65,8 +65,10 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
     });
   }
+  const liveStage = !room.mediaUrl && room.roomType === 'room' && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
     menu.push({ id: 'room-settings', label: 'Room settings', href: roomHref(room.id, ltik, '/settings') });
+    if (liveStage) menu.push({ id: 'end-live', label: 'End the live session for everyone' });
   }
   menu.push({
     id: 'open-new-window',
@@ -90,7 +92,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     locale: access.launch.locale ?? 'en-US',
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,
-    liveStage: !room.mediaUrl && room.roomType === 'room' && !features.removedFromStage,
+    liveStage,
     live: {
       events: `${roomApi(room.id)}/live/events?ltik=${encodeURIComponent(ltik)}`,
       api: `${roomApi(room.id)}/live`,

@@ -196,6 +196,31 @@
       disconnect('You left the live session.', { rejoin: true });
     });
 
+  // "End the live session for everyone" in the three-dots menu (hosts and moderators).
+  var endItem = document.querySelector('[data-menu-action="end-live"]');
+  var endDialog = document.getElementById('end-dialog');
+  if (endItem && endDialog) {
+    endItem.addEventListener('click', function () {
+      endDialog.showModal();
+    });
+    endDialog.querySelectorAll('[data-close]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        endDialog.close();
+      });
+    });
+    document.getElementById('end-confirm').addEventListener('click', function () {
+      endDialog.close();
+      connection.post('/end', {}).then(
+        function (result) {
+          announce(result.ended === 1 ? '1 person left the stage' : result.ended + ' people left the stage');
+        },
+        function (failure) {
+          announce(live.messageOf(failure));
+        },
+      );
+    });
+  }
+
   rejoin.addEventListener('click', function () {
     showNotice('');
     stage.message('Connecting to the live session…');

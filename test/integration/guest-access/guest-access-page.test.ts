@@ -40,7 +40,12 @@ describe('the media page’s guest access items', () => {
 
   it('gives hosts the three-dots menu item and both windows with the article’s wording', async () => {
     const host = await sandboxLaunch(server, { user: 'instructor' });
-    expect(menuItems(host.html)).toEqual(['Manage guest access', 'Room settings', 'Open in new window']);
+    expect(menuItems(host.html)).toEqual([
+      'Manage guest access',
+      'Room settings',
+      'End the live session for everyone',
+      'Open in new window',
+    ]);
     for (const text of WINDOW_TEXTS) expect(host.html).toContain(text);
     expect(host.html).toContain('role="switch"');
     expect(host.html).toContain('/static/js/guest-access.js');

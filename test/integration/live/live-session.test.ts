@@ -382,6 +382,26 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     }
   });
 
+  it('ends the session for everyone when a moderator says so, and lets them join again', async () => {
+    const visitor = await newGuest('Until The End');
+    const guest = await connect(visitor);
+    expect((await viewer.live.post('/end').expect(403)).body.error.code).toBe('FORBIDDEN');
+    expect((await guest.post('/end').expect(403)).body.error.code).toBe('FORBIDDEN');
+    const ended = await moderator.live.post('/end').expect(200);
+    expect(ended.body.ended).toBeGreaterThanOrEqual(4);
+    for (const client of [guest, viewer.live, host.live, moderator.live])
+      expect((await client.stream.next((event) => event.event === 'departed', 1000)).data).toEqual({
+        reason: 'ended',
+        by: 'Tim Berners-Lee',
+      });
+    const back = await connect(visitor);
+    expect(back.welcome.self.name).toBe('Until The End');
+    host = { launch: host.launch, live: await connectLaunched(server, host.launch) };
+    moderator = { launch: moderator.launch, live: await connectLaunched(server, moderator.launch) };
+    viewer = { launch: viewer.launch, live: await connectLaunched(server, viewer.launch) };
+    open.push(host.live, moderator.live, viewer.live);
+  });
+
   it('answers bad requests with a 4xx naming the problem', async () => {
     const guest = await connect(await newGuest('Careless Guest'));
     const post = guest.post;
