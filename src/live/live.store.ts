@@ -33,7 +33,8 @@ export interface LiveStore {
   /**
    * In one atomic step: refuses a guest whose visit is not admitted and a user a moderator
    * removed, replaces the identity's earlier connection, applies the cap (counting only
-   * participants seen recently) and records the participant.
+   * participants seen recently) and records the participant. A refused join ends nothing:
+   * the earlier connection stays.
    */
   join(request: LiveJoinRequest): Promise<LiveJoinResult>;
   /** The participant, if connected and seen recently. */
@@ -43,8 +44,10 @@ export interface LiveStore {
   /** How many participants count toward the room's cap now, leaving out one identity's own connection. */
   countTowardCap(roomId: string, exceptIdentity?: string): Promise<number>;
   /**
-   * Applies a change. Media can only be set where the participant may present, and stopping
-   * someone speaking clears their media too. Null: no such participant.
+   * Applies a change. Only viewers and guests can be invited to speak (or stopped), media
+   * can only be set where the participant may present once the change applies, and stopping
+   * someone speaking clears their media too. Null: no such participant, or a change these
+   * rules refuse (which changes nothing, and is never an error).
    */
   update(participantId: string, change: ParticipantChange): Promise<LiveParticipant | null>;
   /** Ends a connection; null when it had already ended. */
