@@ -11,37 +11,7 @@
     var announcer = document.getElementById('announcer');
 
     function request(method, path, body) {
-      var options = {
-        method: method,
-        headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
-      };
-      if (body !== undefined) {
-        options.headers['Content-Type'] = 'application/json';
-        options.body = JSON.stringify(body);
-      }
-      return fetch(base + path, options).then(
-        function (response) {
-          if (response.status === 204) return null;
-          return response.json().then(
-            function (json) {
-              if (!response.ok) throw { status: response.status, error: json.error || {} };
-              return json;
-            },
-            function () {
-              throw {
-                status: response.status,
-                error: { message: 'Guestlink did not answer as expected. Try again.' },
-              };
-            },
-          );
-        },
-        function () {
-          throw {
-            status: 0,
-            error: { message: 'Guestlink cannot be reached. Check your connection and try again.' },
-          };
-        },
-      );
+      return window.Guestlink.fetchJson(method, base + path, { Authorization: 'Bearer ' + ltik }, body);
     }
 
     function messageOf(failure) {

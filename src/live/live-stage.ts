@@ -20,6 +20,7 @@ export interface StageLocals {
 
 /** The stage's scripts, in load order (public/js/live/). */
 export const LIVE_SCRIPTS = [
+  '/static/js/json-api.js',
   '/static/js/live/live-connection.js',
   '/static/js/live/live-peers.js',
   '/static/js/live/live-media.js',

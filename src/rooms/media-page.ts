@@ -36,6 +36,8 @@ export interface MediaPage {
   /** Where the stage's script connects. */
   live: StageLocals;
   removedFromStage: boolean;
+  /** The page's scripts, in load order, each once. */
+  scripts: string[];
 }
 
 export interface MediaPageFeatures {
@@ -76,6 +78,14 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     href: roomHref(room.id, ltik),
     newWindow: true,
   });
+  const guestAccessWindow = manage.state === 'enabled';
+  const scripts = [
+    '/static/js/menu.js',
+    ...(liveStage ? LIVE_SCRIPTS : []),
+    ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
+    ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),
+    ...(features.lobby ? ['/static/js/lobby.js'] : []),
+  ];
   return {
     roomId: room.id,
     ltik,
@@ -88,7 +98,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       ? { kind: 'video', mediaUrl: room.mediaUrl }
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
     menu,
-    guestAccessWindow: manage.state === 'enabled',
+    guestAccessWindow,
     locale: access.launch.locale ?? 'en-US',
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,
@@ -101,6 +111,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       reloadHref: roomHref(room.id, ltik),
       scripts: LIVE_SCRIPTS,
     },
+    scripts: [...new Set(scripts)],
     removedFromStage: Boolean(features.removedFromStage),
   };
 }

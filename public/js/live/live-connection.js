@@ -13,46 +13,18 @@
     var retryTimer = null;
 
     function headers() {
-      var result = { Accept: 'application/json', 'Content-Type': 'application/json' };
+      var result = {};
       if (stage.dataset.auth) result.Authorization = 'Bearer ' + stage.dataset.auth;
       if (stage.dataset.csrf) result['X-CSRF-Token'] = stage.dataset.csrf;
       return result;
     }
 
     function post(path, body) {
-      return fetch(stage.dataset.api + path, {
-        method: 'POST',
-        headers: headers(),
-        credentials: 'same-origin',
-        body: JSON.stringify(body || {}),
-      }).then(
-        function (response) {
-          if (response.status === 204) return null;
-          return response.json().then(
-            function (json) {
-              if (!response.ok) throw { status: response.status, error: json.error || {} };
-              return json;
-            },
-            function () {
-              throw { status: response.status, error: { message: 'Guestlink did not answer as expected.' } };
-            },
-          );
-        },
-        function () {
-          throw { status: 0, error: { message: 'Guestlink cannot be reached. Check your connection.' } };
-        },
-      );
+      return window.Guestlink.fetchJson('POST', stage.dataset.api + path, headers(), body || {});
     }
 
     function get(path) {
-      return fetch(stage.dataset.api + path, { headers: headers(), credentials: 'same-origin' }).then(
-        function (response) {
-          return response.json().then(function (json) {
-            if (!response.ok) throw { status: response.status, error: json.error || {} };
-            return json;
-          });
-        },
-      );
+      return window.Guestlink.fetchJson('GET', stage.dataset.api + path, headers());
     }
 
     var EVENTS = ['welcome', 'participant', 'participant-left', 'signal', 'muted', 'departed'];
