@@ -67,7 +67,15 @@ export function createApp(deps: AppDependencies): Express {
     linkEntries,
   );
   const lobby = new LobbyService(storage.guests, storage.lobbyEvents, logger);
-  const live = new LiveService(storage.live, liveHub, engine, storage.lobbyEvents, deps.instanceId, logger);
+  const live = new LiveService(
+    storage.live,
+    liveHub,
+    engine,
+    storage.lobbyEvents,
+    deps.instanceId,
+    logger,
+    config.live,
+  );
   const pages = roomPages(rooms, guestAccess, live);
 
   const app = express();

@@ -18,6 +18,8 @@ export interface JanusConfig {
 export interface LiveConfig {
   engine: EngineName;
   iceServers: IceServer[];
+  /** A TURN server sharing a secret with Guestlink (coturn's use-auth-secret): credentials per page. */
+  turn: { urls: string[]; secret: string } | null;
   /** Participants per room with the built-in engine (hosts and moderators aside). */
   builtinCap: number;
   /** Participants per room with Janus; null: no cap but the server's. */
@@ -64,6 +66,14 @@ export const liveEnvShape = {
     })
     .pipe(iceServers)
     .optional(),
+  TURN_URLS: z
+    .string()
+    .transform((value) => value.split(',').map((url) => url.trim()))
+    .pipe(
+      z.array(z.string().regex(/^turns?:[^\s]+$/, 'each TURN URL must start with turn: or turns:')).min(1),
+    )
+    .optional(),
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters long').optional(),
   BUILTIN_MAX_PARTICIPANTS: whole(2, 50).default(DEFAULT_BUILTIN_CAP),
   JANUS_URL: z
     .string()
@@ -88,10 +98,15 @@ export function liveConfigFrom(vars: LiveEnv): LiveConfig | string[] {
         'JANUS_ADMIN_KEY: is required with ROOM_ENGINE=janus (the admin_key of janus.plugin.videoroom.jcfg)',
       );
   }
+  if (Boolean(vars.TURN_URLS) !== Boolean(vars.TURN_SECRET))
+    problems.push(
+      'TURN_URLS and TURN_SECRET: set both (the TURN server and its static-auth-secret), or neither',
+    );
   if (problems.length > 0) return problems;
   return {
     engine: vars.ROOM_ENGINE,
     iceServers: vars.ICE_SERVERS ?? [],
+    turn: vars.TURN_URLS && vars.TURN_SECRET ? { urls: vars.TURN_URLS, secret: vars.TURN_SECRET } : null,
     builtinCap: vars.BUILTIN_MAX_PARTICIPANTS,
     janusCap: vars.JANUS_MAX_PARTICIPANTS ?? null,
     janus:

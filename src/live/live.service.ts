@@ -11,6 +11,8 @@ import {
   RemovedFromSessionError,
   RoomFullError,
 } from './live-errors';
+import { iceServersFor } from './ice-servers';
+import type { LiveConfig } from './live-config';
 import type { LiveHub } from './live-hub';
 import type { LiveJoinRefusal, LiveStore } from './live.store';
 import {
@@ -51,6 +53,7 @@ export class LiveService {
     private readonly lobbyEvents: LobbyEventChannel,
     private readonly instanceId: string,
     private readonly logger: Logger,
+    private readonly iceConfig: Pick<LiveConfig, 'iceServers' | 'turn'>,
   ) {}
 
   private joinRefusal(reason: LiveJoinRefusal): Error {
@@ -101,7 +104,7 @@ export class LiveService {
       this.hub.ready(participant.id, 'welcome', {
         self: viewFor(participant, participant),
         participants: everyone.map((other) => viewFor(participant, other)),
-        config: this.engine.clientConfig(),
+        config: { ...this.engine.clientConfig(), iceServers: iceServersFor(this.iceConfig, participant.id) },
         canModerate: canModerate(participant.baseRole),
       });
       await this.engine.join(participant);

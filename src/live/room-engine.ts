@@ -11,7 +11,7 @@ export interface IceServer {
   credential?: string;
 }
 
-/** What a participant's page needs to know to connect its media. */
+/** What a participant's page needs to know of the engine to connect its media. */
 export interface EngineClientConfig {
   engine: EngineName;
   /**
@@ -19,7 +19,6 @@ export interface EngineClientConfig {
    * sfu: a presenter sends once, to the media server, which forwards to everyone.
    */
   topology: 'mesh' | 'sfu';
-  iceServers: IceServer[];
 }
 
 /** What an engine may ask of the live session around it. */

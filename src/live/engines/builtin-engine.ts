@@ -1,10 +1,9 @@
 import type { LiveParticipant } from '../participant';
-import type { EngineClientConfig, EngineContext, IceServer, RoomEngine } from '../room-engine';
+import type { EngineClientConfig, EngineContext, RoomEngine } from '../room-engine';
 import type { Link, RelayedSignal } from '../signal';
 
 export interface BuiltinEngineOptions {
   participantCap: number;
-  iceServers: IceServer[];
 }
 
 /**
@@ -27,7 +26,7 @@ export class BuiltinEngine implements RoomEngine {
   }
 
   clientConfig(): EngineClientConfig {
-    return { engine: 'builtin', topology: 'mesh', iceServers: this.options.iceServers };
+    return { engine: 'builtin', topology: 'mesh' };
   }
 
   async ensureSession(): Promise<void> {}

@@ -12,5 +12,5 @@ export function createRoomEngine(
   logger: Logger,
 ): RoomEngine {
   if (config.janus) return new JanusEngine(config.janus, config, context, secret, logger);
-  return new BuiltinEngine({ participantCap: config.builtinCap, iceServers: config.iceServers }, context);
+  return new BuiltinEngine({ participantCap: config.builtinCap }, context);
 }

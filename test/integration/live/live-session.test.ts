@@ -532,3 +532,26 @@ describe.each(BACKENDS)('the built-in engine’s participant cap on %s', (backen
     });
   },
 );
+
+describe('TURN credentials for pages', () => {
+  it('gives each page a TURN credential of its own, with ICE_SERVERS before it', async () => {
+    const server = await startTestServer({
+      env: {
+        ICE_SERVERS: '[{"urls":"stun:stun.example.edu:3478"}]',
+        TURN_URLS: 'turn:turn.example.edu:3478',
+        TURN_SECRET: 'a-long-turn-secret',
+      },
+    });
+    try {
+      const { live } = await launchAndConnect(server);
+      const servers = (live.welcome.config as unknown as { iceServers: Array<Record<string, unknown>> })
+        .iceServers;
+      expect(servers[0]).toEqual({ urls: 'stun:stun.example.edu:3478' });
+      expect(servers[1]).toMatchObject({ urls: ['turn:turn.example.edu:3478'] });
+      expect(String(servers[1]!.username)).toMatch(new RegExp(`^\\d+:${live.id}$`));
+      live.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

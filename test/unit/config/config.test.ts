@@ -167,13 +167,14 @@ describe('loadConfig', () => {
       expect(loadConfig(testEnv({ DATA_DIR: '/tmp/guestlink-defaults' })).live).toEqual({
         engine: 'builtin',
         iceServers: [],
+        turn: null,
         builtinCap: 8,
         janusCap: null,
         janus: null,
       });
     });
 
-    it('takes Janus with its URL and admin key, and STUN/TURN servers as JSON', () => {
+    it('takes Janus with its URL and admin key, STUN/TURN servers as JSON, and a TURN secret', () => {
       const config = loadConfig(
         testEnv({
           ROOM_ENGINE: 'janus',
@@ -190,6 +191,16 @@ describe('loadConfig', () => {
         maxPublishers: 16,
       });
       expect(config.live.iceServers[0]!.urls).toHaveLength(2);
+      const turn = loadConfig(
+        testEnv({
+          TURN_URLS: 'turn:turn.example.edu:3478, turns:turn.example.edu:5349',
+          TURN_SECRET: 'a-long-turn-secret',
+        }),
+      ).live.turn;
+      expect(turn).toEqual({
+        urls: ['turn:turn.example.edu:3478', 'turns:turn.example.edu:5349'],
+        secret: 'a-long-turn-secret',
+      });
     });
 
     it.each([
@@ -206,6 +217,16 @@ describe('loadConfig', () => {
       ],
       ['ICE servers that are not JSON', { ICE_SERVERS: 'stun:x' }, 'ICE_SERVERS: must be a JSON array'],
       ['an ICE server of another scheme', { ICE_SERVERS: '[{"urls":"http://x"}]' }, 'must start with stun:'],
+      [
+        'a TURN secret without TURN URLs',
+        { TURN_SECRET: 'a-long-turn-secret' },
+        'TURN_URLS and TURN_SECRET: set both',
+      ],
+      [
+        'a TURN URL of another scheme',
+        { TURN_URLS: 'stun:x', TURN_SECRET: 'a-long-turn-secret' },
+        'must start with turn:',
+      ],
       [
         'a cap of one',
         { BUILTIN_MAX_PARTICIPANTS: '1' },

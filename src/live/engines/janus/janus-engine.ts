@@ -80,7 +80,7 @@ export class JanusEngine implements RoomEngine {
   }
 
   clientConfig(): EngineClientConfig {
-    return { engine: 'janus', topology: 'sfu', iceServers: this.liveConfig.iceServers };
+    return { engine: 'janus', topology: 'sfu' };
   }
 
   /** A handle for the plugin's synchronous requests (create, allowed, moderate…). */
