@@ -22,24 +22,29 @@
       return publisher + '~' + receiver;
     }
 
-    // Everything sent on one link goes out in order: an offer before its candidates.
-    function sendOn(entry, signal) {
-      entry.chain = entry.chain.then(function () {
+    // A link's own candidates go out once its offer or answer has: each on its own request, in
+    // parallel, as ICE needs them fast. What comes from the other end is applied in order
+    // (`remote`): a description before its candidates.
+    function sendCandidate(entry, candidate) {
+      entry.described.then(function () {
         if (entry.closed) return null;
-        return options.send(signal).catch(function (failure) {
-          if (!entry.closed) options.onError(failure);
-        });
+        return options
+          .send({ type: 'candidate', link: entry.link, candidate: candidate })
+          .catch(function (failure) {
+            if (!entry.closed) options.onError(failure);
+          });
       });
-      return entry.chain;
+    }
+
+    function fail(entry) {
+      return function (failure) {
+        if (!entry.closed) options.onError(failure);
+      };
     }
 
     function watch(entry, onFailed) {
       entry.pc.onicecandidate = function (event) {
-        sendOn(entry, {
-          type: 'candidate',
-          link: entry.link,
-          candidate: event.candidate ? event.candidate.toJSON() : null,
-        });
+        sendCandidate(entry, event.candidate ? event.candidate.toJSON() : null);
       };
       entry.pc.onconnectionstatechange = function () {
         if (entry.pc.connectionState === 'failed' && !entry.closed) onFailed();
@@ -59,10 +64,8 @@
 
     function negotiate(entry) {
       var pc = entry.pc;
-      entry.chain = entry.chain
-        .then(function () {
-          return pc.createOffer();
-        })
+      entry.described = pc
+        .createOffer()
         .then(function (offer) {
           return pc.setLocalDescription(offer);
         })
@@ -80,9 +83,7 @@
             tracks: tracks,
           });
         })
-        .catch(function (failure) {
-          if (!entry.closed) options.onError(failure);
-        });
+        .catch(fail(entry));
     }
 
     /** A link from this page to one receiver (or the media server). */
@@ -93,7 +94,8 @@
         pc: pc,
         link: linkName(options.selfId(), to),
         transceivers: {},
-        chain: Promise.resolve(),
+        remote: Promise.resolve(),
+        described: null,
         closed: false,
       };
       KINDS.forEach(function (kind) {
@@ -123,7 +125,17 @@
 
     function openInbound(publisher, link) {
       var pc = new RTCPeerConnection({ iceServers: options.iceServers });
-      var entry = { pc: pc, link: link, tracks: {}, chain: Promise.resolve(), closed: false };
+      var entry = {
+        pc: pc,
+        link: link,
+        tracks: {},
+        remote: Promise.resolve(),
+        described: null,
+        closed: false,
+      };
+      entry.described = new Promise(function (resolve) {
+        entry.markDescribed = resolve;
+      });
       pc.ontrack = function (event) {
         var kind = entry.tracks[event.transceiver.mid];
         if (kind) options.onTrack(publisher, kind, event.track);
@@ -152,7 +164,7 @@
       }
       entry = entry || openInbound(publisher, signal.link);
       var pc = entry.pc;
-      entry.chain = entry.chain
+      var answered = entry.remote
         .then(function () {
           Object.keys(signal.tracks || {}).forEach(function (mid) {
             entry.tracks[mid] = signal.tracks[mid];
@@ -164,19 +176,26 @@
         })
         .then(function (answer) {
           return pc.setLocalDescription(answer);
-        })
+        });
+      entry.remote = answered.catch(fail(entry));
+      var sent = answered
         .then(function () {
           if (entry.closed) return null;
           return options.send({ type: 'answer', link: entry.link, sdp: pc.localDescription.sdp });
         })
-        .catch(function (failure) {
-          if (!entry.closed) options.onError(failure);
-        });
+        .catch(fail(entry));
+      // The first answer releases the candidates gathered meanwhile; later ones follow it.
+      if (entry.markDescribed) {
+        sent.then(entry.markDescribed);
+        entry.markDescribed = null;
+      } else {
+        entry.described = sent;
+      }
     }
 
     function addCandidate(entry, candidate) {
       if (!entry || !candidate) return;
-      entry.chain = entry.chain.then(function () {
+      entry.remote = entry.remote.then(function () {
         if (entry.closed) return null;
         return entry.pc.addIceCandidate(candidate).catch(function () {});
       });
@@ -195,9 +214,9 @@
       var entry = outbound[ends[1]];
       if (!entry) return;
       if (signal.type === 'answer') {
-        entry.chain = entry.chain.then(function () {
+        entry.remote = entry.remote.then(function () {
           if (entry.closed) return null;
-          return entry.pc.setRemoteDescription({ type: 'answer', sdp: signal.sdp }).catch(options.onError);
+          return entry.pc.setRemoteDescription({ type: 'answer', sdp: signal.sdp }).catch(fail(entry));
         });
       } else if (signal.type === 'candidate') {
         addCandidate(entry, signal.candidate);
