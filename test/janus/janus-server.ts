@@ -13,6 +13,8 @@ export interface JanusServer {
   adminKey: string;
   log: string;
   stop(): Promise<void>;
+  /** Leaves it running without holding this process open. */
+  detach(): void;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -28,10 +30,9 @@ async function answers(url: string): Promise<boolean> {
  * Starts Debian's Janus the way the Docker image does (docker/janus/entrypoint.sh on the
  * repository's config/janus), with ICE on the test namespace's veth (test/janus/run.sh).
  */
-export async function startJanus(): Promise<JanusServer> {
+export async function startJanus(adminKey = randomBytes(24).toString('hex')): Promise<JanusServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-janus-'));
   const log = path.join(dir, 'janus.log');
-  const adminKey = randomBytes(24).toString('hex');
   const url = 'http://127.0.0.1:8088/janus';
   const child: ChildProcess = spawn(
     'sh',
@@ -61,6 +62,7 @@ export async function startJanus(): Promise<JanusServer> {
     url,
     adminKey,
     log,
+    detach: () => child.unref(),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

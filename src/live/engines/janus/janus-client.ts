@@ -194,6 +194,11 @@ export class JanusClient {
         const response = await fetch(`${this.url}/${session}?maxev=${EVENTS_PER_POLL}${secret}`, {
           signal: AbortSignal.any([AbortSignal.timeout(POLL_TIMEOUT_MS), this.stopping.signal]),
         });
+        // Janus answers a poll of a session it does not know (it restarted) with an empty 404.
+        if (response.status === 404) {
+          if (this.sessionId === session) this.sessionGone();
+          return;
+        }
         const body = (await response.json()) as JanusMessage | JanusMessage[];
         events = Array.isArray(body) ? body : [body];
       } catch (error) {
