@@ -74,6 +74,9 @@ export async function startChild(
     stdio: ['ignore', out, out, 'ipc'],
   });
   fs.closeSync(out);
+  child.once('exit', (code, signal) => {
+    fs.appendFileSync(logFile, `\n[bench] ${name} exited (code ${code}, signal ${signal})\n`);
+  });
   await waitForHttp(`${url}${readyPath}`, child, logFile);
   return {
     name,
@@ -252,4 +255,71 @@ export function openGuestStream(
     request.on('error', reject);
   });
   return { opened, close: () => request.destroy() };
+}
+
+/** One measured figure, as the table and latest.json show it. */
+export interface Row {
+  backend: string;
+  metric: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
+
+/** utime + stime of a process (all its threads) in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** A process and all its descendants now (e.g. a browser and its renderers). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** CPU seconds of a process tree (processes that ended meanwhile are not counted). */
+export function treeCpuSeconds(root: number): number {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** CPU use of a process (or its tree) over a window: % of one core, and the seconds used. */
+export async function cpuOver(
+  pid: number,
+  seconds: number,
+  tree = false,
+): Promise<{ percent: number; cpuSeconds: number }> {
+  const read = () => (tree ? treeCpuSeconds(pid) : cpuSeconds(pid));
+  const before = read();
+  const start = performance.now();
+  await sleep(seconds * 1000);
+  const used = read() - before;
+  const elapsed = (performance.now() - start) / 1000;
+  return { percent: Math.round((used / elapsed) * 1000) / 10, cpuSeconds: Math.round(used * 100) / 100 };
 }

@@ -18,7 +18,9 @@ import {
   startChild,
   type Child,
   type Launch,
+  type Row,
 } from './lib';
+import { LIVE, runLive } from './live';
 
 /**
  * npm run bench: the guest surge, admission latency and launch cost, against the built
@@ -32,18 +34,9 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 10);
 const GUESTS = Number(env.BENCH_GUESTS ?? 1000);
 const LIMIT = Number(env.BENCH_LIMIT ?? 50);
 const CPU_PROF_DIR = env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : null;
-const ONLY = env.BENCH_ONLY; // "pglite" or "postgres"
+const ONLY = env.BENCH_ONLY; // "pglite", "postgres" or "live"
 const REPEAT = Math.max(1, Number(env.BENCH_REPEAT ?? 3));
 
-interface Row {
-  backend: string;
-  metric: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  target?: string;
-  met?: boolean;
-}
 const rows: Row[] = [];
 const notes: string[] = [];
 const failures: string[] = [];
@@ -532,8 +525,8 @@ async function main() {
   console.log(
     `Guestlink bench: ${DURATION} s × ${CONNECTIONS} connections per load, ${GUESTS} waiting guests, limited link N=${LIMIT}, ${os.cpus().length} cores, node ${process.version}`,
   );
-  if (ONLY !== 'postgres') await runBackend('pglite', null);
-  if (ONLY !== 'pglite') {
+  if (ONLY !== 'postgres' && ONLY !== 'live') await runBackend('pglite', null);
+  if (ONLY !== 'pglite' && ONLY !== 'live') {
     const database = await postgresDatabase();
     if (database) {
       try {
@@ -542,6 +535,20 @@ async function main() {
         await database.drop();
       }
     } else notes.push('postgres skipped: server not reachable');
+  }
+  // The live session (bench/live.ts): BENCH_LIVE=off skips it.
+  if (ONLY === undefined || ONLY === 'live') {
+    await runLive(
+      {
+        record,
+        check: (ok, message) => {
+          check(ok, message);
+          return ok;
+        },
+        note: (text) => notes.push(text),
+      },
+      rows,
+    );
   }
   printTable();
   for (const note of notes) console.log(`note: ${note}`);
@@ -553,6 +560,7 @@ async function main() {
       repeat: REPEAT,
       guests: GUESTS,
       limit: LIMIT,
+      live: LIVE,
       cores: os.cpus().length,
       node: process.version,
     },
