@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROOM_ENGINES, type EngineName, type IceServer } from './room-engine';
 
 /** How many people one room holds with the built-in engine unless told otherwise (bench/README.md). */
-export const DEFAULT_BUILTIN_CAP = 8;
+export const DEFAULT_BUILTIN_CAP = 4;
 
 export interface JanusConfig {
   /** The Janus HTTP API, e.g. http://127.0.0.1:8088/janus: only Guestlink talks to it. */

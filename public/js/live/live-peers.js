@@ -89,7 +89,7 @@
     /** A link from this page to one receiver (or the media server). */
     function openOutbound(to) {
       if (outbound[to]) return outbound[to];
-      var pc = new RTCPeerConnection({ iceServers: options.iceServers });
+      var pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
       var entry = {
         pc: pc,
         link: linkName(options.selfId(), to),
@@ -124,7 +124,7 @@
     }
 
     function openInbound(publisher, link) {
-      var pc = new RTCPeerConnection({ iceServers: options.iceServers });
+      var pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
       var entry = {
         pc: pc,
         link: link,

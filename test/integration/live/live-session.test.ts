@@ -77,7 +77,8 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    server = await serverOn(backend);
+    // Many guests of these tests stay connected at once: more than the default cap.
+    server = await serverOn(backend, { BUILTIN_MAX_PARTICIPANTS: '50' });
     const room = await roomWithLink(server);
     link = room.link;
     api = room.api;

@@ -163,12 +163,12 @@ describe('loadConfig', () => {
   });
 
   describe('the live session', () => {
-    it('uses the built-in engine by default, with no ICE servers and a cap of 8', () => {
+    it('uses the built-in engine by default, with no ICE servers and a cap of 4', () => {
       expect(loadConfig(testEnv({ DATA_DIR: '/tmp/guestlink-defaults' })).live).toEqual({
         engine: 'builtin',
         iceServers: [],
         turn: null,
-        builtinCap: 8,
+        builtinCap: 4,
         janusCap: null,
         janus: null,
       });
