@@ -114,6 +114,8 @@ async function janusLoad(janus: Janus): Promise<JanusLoad> {
 /**
  * `count` guests join in batches of five and wait in the lobby; the host admits them one at a
  * time, each admission waiting for that guest's first frame. Admission → first frame for each.
+ * With `stay` false each guest leaves once measured, so the guests' browser decodes one stream
+ * at a time: the path's own latency, without this 2-core machine's browsers decoding 20 streams.
  */
 async function admitGuests(
   report: Report,
@@ -122,6 +124,7 @@ async function admitGuests(
   linkUrl: string,
   guests: GuestPage[],
   count: number,
+  stay = true,
 ): Promise<Array<{ sent: number; times: FirstFrame }>> {
   const measured: Array<{ sent: number; times: FirstFrame }> = [];
   const admitted = async (guest: GuestPage, sent: number) => {
@@ -134,8 +137,12 @@ async function admitGuests(
   for (let joined = 0; joined < count;) {
     const batch: GuestPage[] = [];
     for (; batch.length < BATCH && joined < count; joined++) {
-      const guest = await joinInBrowser(guestBrowser.browser, linkUrl, `Guest ${guests.length + 1}`);
-      guests.push(guest);
+      const guest = await joinInBrowser(
+        guestBrowser.browser,
+        linkUrl,
+        `Guest ${stay ? guests.length + 1 : `alone ${joined + 1}`}`,
+      );
+      if (stay) guests.push(guest);
       batch.push(guest);
     }
     const visits = [];
@@ -144,6 +151,7 @@ async function admitGuests(
       const sent = Date.now();
       await api(launch)('POST', `/lobby/${visits[n]}/admit`);
       await admitted(guest, sent);
+      if (!stay) await guest.close();
     }
   }
   report.check(measured.length === count, `janus: ${measured.length} of ${count} guests decoded frames`);
@@ -181,8 +189,10 @@ async function janusBrowsers(report: Report, janus: Janus, janusEnv: Record<stri
       ((publisherAfter.rtpBytes - publisherBefore.rtpBytes) * 8) / 1000 / CPU_WINDOW,
     );
 
+    const alone = await admitGuests(report, guestBrowser, presenter.launch, linkUrl, guests, GUESTS, false);
+    recordFirstFrames(report, 'janus', `${GUESTS} guests, one at a time, each leaving once measured`, alone);
     const one = await admitGuests(report, guestBrowser, presenter.launch, linkUrl, guests, GUESTS);
-    recordFirstFrames(report, 'janus', `${GUESTS} guests, one at a time`, one);
+    recordFirstFrames(report, 'janus', `${GUESTS} guests, one at a time, all staying`, one);
     await sleep(3000);
     const framesBefore = await Promise.all(guests.map((guest) => framesDecoded(guest.page)));
     const sentBefore = await outboundSnapshot(presenter.page);
