@@ -44,10 +44,50 @@
     var open = {};
     var pendingRemoval = null;
 
+    var removedBox = document.getElementById('removed-users');
+    var removedList = document.getElementById('removed-list');
+
+    /** Launched users a moderator removed, each with "Let back in" (moderators only). */
+    function loadRemoved() {
+      if (!options.canModerate()) return;
+      options.removed().then(
+        function (result) {
+          removedList.textContent = '';
+          result.removed.forEach(function (entry) {
+            var item = el('li', 'participant');
+            item.appendChild(el('strong', null, entry.name));
+            var back = el('button', 'button button-small', 'Let back in');
+            back.type = 'button';
+            back.setAttribute('aria-label', 'Let back in ' + entry.name);
+            back.addEventListener('click', function () {
+              options.allowBack(entry.identity).then(
+                function () {
+                  options.announce(entry.name + ' can join the session again');
+                  loadRemoved();
+                },
+                function (failure) {
+                  showError(live.messageOf(failure));
+                },
+              );
+            });
+            item.appendChild(back);
+            removedList.appendChild(item);
+          });
+          removedBox.hidden = result.removed.length === 0;
+        },
+        function (failure) {
+          showError(live.messageOf(failure));
+        },
+      );
+    }
+
     toggle.addEventListener('click', function () {
       panel.hidden = !panel.hidden;
       toggle.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
-      if (!panel.hidden) panel.scrollIntoView({ block: 'nearest' });
+      if (!panel.hidden) {
+        loadRemoved();
+        panel.scrollIntoView({ block: 'nearest' });
+      }
     });
 
     function showError(message) {
@@ -79,7 +119,16 @@
     removeConfirm.addEventListener('click', function () {
       var view = pendingRemoval;
       removeDialog.close();
-      if (view) act(view, 'remove', view.name + ' was removed from the session');
+      if (view)
+        options.act(view.id, 'remove').then(
+          function () {
+            options.announce(view.name + ' was removed from the session');
+            loadRemoved();
+          },
+          function (failure) {
+            showError(live.messageOf(failure));
+          },
+        );
     });
 
     function confirmRemoval(view) {
@@ -133,7 +182,7 @@
       }
       if (presenter(view)) {
         box.appendChild(
-          el('span', view.media.audio ? 'state-on' : 'state-off', view.media.audio ? 'Mic on' : 'Muted'),
+          el('span', view.media.audio ? 'state-on' : 'state-off', view.media.audio ? 'Mic on' : 'Mic off'),
         );
         if (view.media.video) box.appendChild(el('span', 'state-on', 'Camera on'));
         if (view.media.screen) box.appendChild(el('span', 'state-on', 'Sharing screen'));

@@ -65,6 +65,12 @@
         participant: self && self.id,
       });
     },
+    removed: function () {
+      return connection.get('/removed');
+    },
+    allowBack: function (identity) {
+      return connection.post('/removed/allow', { identity: identity });
+    },
     announce: announce,
   });
 
