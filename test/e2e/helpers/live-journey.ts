@@ -6,6 +6,7 @@ import {
   DEAFENABLE_EVENT_SOURCE,
   deafen,
   engineOf,
+  inboundStats,
   lastFrameAt,
   mediaFlowing,
   participantId,
@@ -194,6 +195,15 @@ export function describeLiveJourney({ engine, startServer, screenSuffix = '' }: 
       await guest.getByRole('button', { name: 'Microphone' }).click();
       await waitForMedia(host, { publisher: guestId, timeoutMs: 3000 });
       expect(await mediaFlowing(host, guestId)).toBe(true);
+
+      // Muted by the host: the guest's microphone goes off and no more sound reaches the host.
+      const muting = await participantActions('Grace Guest');
+      await muting.getByRole('button', { name: 'Mute Grace Guest' }).click();
+      await guest.locator('#toggle-mic[aria-pressed="false"]').waitFor();
+      await host.waitForTimeout(500);
+      const heard = (await inboundStats(host, guestId)).audioBytes;
+      await host.waitForTimeout(800);
+      expect((await inboundStats(host, guestId)).audioBytes).toBe(heard);
 
       const again = await participantActions('Grace Guest');
       await again.getByRole('button', { name: 'Stop speaking Grace Guest' }).click();
