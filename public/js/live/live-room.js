@@ -298,6 +298,8 @@
       syncLinks();
     },
     signal: function (signal) {
+      // An offer from someone who no longer presents (it crossed their stopping) opens nothing.
+      if (signal.type === 'offer' && !isPresenter(participants.get(signal.from))) return;
       if (peers) peers.receive(signal);
     },
     muted: function (data) {

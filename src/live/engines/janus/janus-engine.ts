@@ -314,7 +314,9 @@ export class JanusEngine implements RoomEngine {
   }
 
   private onSubscriberEvent(subscription: Subscription, event: JanusMessage): void {
-    // Janus offers again when the publisher renegotiates or its streams stop.
+    // Janus offers again when the publisher renegotiates or its streams stop; a subscription
+    // already ended here (the feed went away) has nothing left to offer.
+    if (this.subscriptions.get(linkId(subscription.feed, subscription.subscriber)) !== subscription) return;
     if (event.janus === 'event' && event.jsep?.type === 'offer') {
       this.offer(subscription, event).catch((error: unknown) => {
         this.logger.warn({ err: error, roomId: subscription.roomId }, 'Relaying a Janus offer failed');
@@ -356,12 +358,13 @@ export class JanusEngine implements RoomEngine {
   async changed(participant: LiveParticipant): Promise<void> {
     const local = this.context.localParticipants(participant.roomId).some((p) => p.id === participant.id);
     if (!canPublish(participant)) {
+      // Subscriptions end first: a feed that stops while they last makes Janus offer them again.
+      this.feeds.get(participant.roomId)?.delete(participant.id);
+      await this.unsubscribe((subscription) => subscription.feed === participant.id);
       if (local) {
         await this.unpublish(participant.id);
         await this.allow(participant, false);
       }
-      this.feeds.get(participant.roomId)?.delete(participant.id);
-      await this.unsubscribe((subscription) => subscription.feed === participant.id);
       return;
     }
     if (!local) return;
