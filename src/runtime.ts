@@ -140,7 +140,8 @@ export async function startRuntime(
     // Keeps this instance's live participants current, and ends those of instances gone.
     const heartbeat = setInterval(() => {
       storage.live
-        .touch(instanceId)
+        .touch(liveHub.localIds())
+        .then((gone) => liveHub.reconcile(gone))
         .then(() => storage.live.sweepStale())
         .then((lost) => lost.forEach((participant) => liveHub.departed(participant, 'lost')))
         .catch((error: unknown) => logger.warn({ err: error }, 'Live session heartbeat failed'));

@@ -6,6 +6,7 @@ export interface EventStream {
   send(event: string, data: unknown): void;
   close(): void;
   onClose(handler: () => void): void;
+  readonly closed: boolean;
 }
 
 /** Opens a server-sent event stream; comments every 25 s keep proxies from closing it. */
@@ -26,9 +27,12 @@ export function openEventStream(req: Request, res: Response): EventStream {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    for (const handler of handlers) handler();
+    for (const handler of handlers.splice(0)) handler();
   };
   req.on('close', finish);
+  res.on('close', finish);
+  // The client may have gone while the request was being prepared: its 'close' has fired already.
+  if (req.destroyed || res.destroyed) finish();
   return {
     send(event, data) {
       if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -37,8 +41,13 @@ export function openEventStream(req: Request, res: Response): EventStream {
       finish();
       res.end();
     },
+    /** Runs `handler` when the stream ends, or at once if it already has. */
     onClose(handler) {
-      handlers.push(handler);
+      if (closed) handler();
+      else handlers.push(handler);
+    },
+    get closed() {
+      return closed;
     },
   };
 }

@@ -77,6 +77,26 @@ export class LiveHub {
     return [...(this.rooms.get(roomId) ?? [])].map((id) => this.connections.get(id)!.participant);
   }
 
+  localIds(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  /**
+   * Ends local connections whose participant no longer exists (its departure was ended
+   * elsewhere and the event about it lost): the page is told to reconnect, and is refused
+   * there if it was removed.
+   */
+  reconcile(goneIds: string[]): void {
+    for (const id of goneIds) {
+      const connection = this.connections.get(id);
+      if (!connection) continue;
+      this.forget(id);
+      connection.stream.send('departed', { reason: 'lost' });
+      connection.stream.close();
+      this.engineCall('departed', connection.participant);
+    }
+  }
+
   localRoomIds(): string[] {
     return [...this.rooms.keys()];
   }

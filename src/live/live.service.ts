@@ -97,6 +97,8 @@ export class LiveService {
     const stream = open();
     this.hub.add(participant, stream);
     stream.onClose(() => void this.disconnected(participant.id));
+    // The page went away while it was being connected: disconnected() has ended it.
+    if (stream.closed) return;
     if (replaced) this.hub.departed(replaced, 'replaced');
     this.hub.joined(participant);
     try {
@@ -120,7 +122,7 @@ export class LiveService {
       const left = await this.store.leave(participantId);
       if (left) this.hub.departed(left, 'left');
     } catch (error) {
-      // The heartbeat stops with the stream: the sweep ends it within a minute instead.
+      // No instance touches it any more: the sweep ends it within a minute instead.
       this.logger.warn({ err: error }, 'Recording a live departure failed');
     }
   }

@@ -65,8 +65,12 @@ export interface LiveStore {
   allowBack(roomId: string, identity: string): Promise<boolean>;
   /** Ends every connection of the room. */
   endAll(roomId: string): Promise<LiveParticipant[]>;
-  /** Marks every participant this instance holds as seen now. */
-  touch(instanceId: string): Promise<void>;
+  /**
+   * Marks these participants (the connections an instance holds) as seen now; answers those of
+   * them that no longer exist (ended meanwhile, perhaps without their instance hearing of it).
+   * Only connections that really are held are touched: an orphaned row ages out and is swept.
+   */
+  touch(participantIds: string[]): Promise<string[]>;
   /** Ends connections not seen for a while (their instance went away); returns them. */
   sweepStale(): Promise<LiveParticipant[]>;
 }

@@ -370,8 +370,17 @@ export class MongoLiveStore implements LiveStore {
     return this.deleteAll({ roomId });
   }
 
-  async touch(instanceId: string): Promise<void> {
-    await this.models.participants.updateMany({ instanceId }, { $set: { seenAt: new Date() } });
+  async touch(participantIds: string[]): Promise<string[]> {
+    if (participantIds.length === 0) return [];
+    await this.models.participants.updateMany(
+      { pid: { $in: participantIds } },
+      { $set: { seenAt: new Date() } },
+    );
+    const found = await this.models.participants
+      .find({ pid: { $in: participantIds } }, { _id: 0, pid: 1 })
+      .lean<Array<{ pid: string }>>();
+    const existing = new Set(found.map((doc) => doc.pid));
+    return participantIds.filter((id) => !existing.has(id));
   }
 
   async sweepStale(): Promise<LiveParticipant[]> {

@@ -272,8 +272,14 @@ export class PgLiveStore implements LiveStore {
     return rows.map(toParticipant);
   }
 
-  async touch(instanceId: string): Promise<void> {
-    await this.sql.query('UPDATE live_participants SET seen_at = now() WHERE instance_id = $1', [instanceId]);
+  async touch(participantIds: string[]): Promise<string[]> {
+    if (participantIds.length === 0) return [];
+    const rows = await this.sql.query<{ id: string }>(
+      'UPDATE live_participants SET seen_at = now() WHERE id = ANY($1::text[]) RETURNING id',
+      [participantIds],
+    );
+    const found = new Set(rows.map((row) => row.id));
+    return participantIds.filter((id) => !found.has(id));
   }
 
   async sweepStale(): Promise<LiveParticipant[]> {

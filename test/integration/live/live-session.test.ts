@@ -556,3 +556,34 @@ describe('TURN credentials for pages', () => {
     }
   });
 });
+
+(TEST_DATABASE_URL ? describe : describe.skip)('a page that leaves while it is being connected', () => {
+  it('leaves no participant behind', async () => {
+    const server = await startTestServer({ backend: 'postgres' });
+    try {
+      const room = await roomWithLink(server);
+      await room.api.put('/lobby', { enabled: false }).expect(200);
+      const guests = await Promise.all(
+        Array.from({ length: 3 }, (_, index) =>
+          admittedGuest(server, room.link, room.host.roomId, async () => undefined, `Hasty ${index}`),
+        ),
+      );
+      // Hold the room's join lock, so the connections wait in the middle of joining…
+      const held = server.sql.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('live:' || $1))`, [room.host.roomId]);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const streams = guests.map((guest) => openGuest(server, guest));
+      // …and have their pages go away meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      for (const stream of streams) stream.close();
+      await held;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await server.runtime.storage.live.list(room.host.roomId)).toEqual([]);
+      expect(server.runtime.liveHub.connectionCount).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
