@@ -197,7 +197,8 @@ export function guestRouter(
   router.post('/guest/rooms/:roomId/leave', formBody, csrf.verify, async (req, res) => {
     const roomId = String(req.params.roomId);
     const context = await guests.leave(roomId, sessions.visitId(req, roomId));
-    sessions.clear(res, roomId);
+    // Leaving forgets the browser's pass, except after a removal: asking again must still wait.
+    if (!context.visit.mustWait) sessions.clear(res, roomId);
     renderLeft(res, context);
   });
 

@@ -61,8 +61,9 @@ export class GuestService {
       const current = visitId ? await this.store.findVisit(visitId) : null;
       if (current && (current.visit.status === 'waiting' || current.visit.status === 'admitted'))
         return current.visit;
-      // A browser whose guest a moderator removed comes back only if a moderator admits it.
-      mustWait = current?.visit.status === 'removed';
+      // A browser whose guest a moderator removed comes back only if a moderator admits it,
+      // however often it asks again (leaving the lobby or being denied sheds nothing).
+      mustWait = current?.visit.status === 'removed' || current?.visit.mustWait === true;
     }
     const result = await this.store.join({
       tokenHash: hash,

@@ -23,6 +23,8 @@ export interface GuestVisit {
   /** A moderator took the guest out of the live session (status removed). */
   removedAt: Date | null;
   removedByName: string | null;
+  /** Came after a removal: this browser waits for a moderator whatever the lobby setting. */
+  mustWait: boolean;
 }
 
 export const GUEST_NAME_MAX = 80;

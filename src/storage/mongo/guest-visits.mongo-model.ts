@@ -38,6 +38,7 @@ const visitSchema = new Schema<VisitDoc>(
     removedAt: nullableDate,
     removedBy: nullableString,
     removedByName: nullableString,
+    mustWait: { type: Boolean, default: false },
     seat: { type: Number },
     decisionBatch: { type: String },
   },
@@ -77,6 +78,7 @@ export function toVisit(doc: VisitDoc): GuestVisit {
     leftAt: doc.leftAt ?? null,
     removedAt: doc.removedAt ?? null,
     removedByName: doc.removedByName ?? null,
+    mustWait: doc.mustWait ?? false,
   };
 }
 

@@ -121,6 +121,7 @@ export class MongoGuestStore implements GuestStore {
       leftAt: null,
       removedAt: null,
       removedByName: null,
+      mustWait: request.mustWait,
     };
     let created: VisitDoc | null;
     try {

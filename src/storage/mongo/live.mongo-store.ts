@@ -306,7 +306,7 @@ export class MongoLiveStore implements LiveStore {
     });
     if (doc.visitId) {
       await this.models.visits.updateOne(
-        { _id: doc.visitId, status: 'admitted' },
+        { _id: doc.visitId, status: { $in: ['admitted', 'left'] } },
         { $set: { status: 'removed', removedAt: now, removedBy: actor.userId, removedByName: actor.name } },
       );
     } else {

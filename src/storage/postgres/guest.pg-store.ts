@@ -28,6 +28,7 @@ interface VisitRow {
   left_at: Date | null;
   removed_at?: Date | null;
   removed_by_name?: string | null;
+  must_wait?: boolean;
 }
 
 function toVisit(row: VisitRow): GuestVisit {
@@ -46,6 +47,7 @@ function toVisit(row: VisitRow): GuestVisit {
     leftAt: row.left_at,
     removedAt: row.removed_at ?? null,
     removedByName: row.removed_by_name ?? null,
+    mustWait: row.must_wait ?? false,
   };
 }
 

@@ -193,7 +193,7 @@ export class PgLiveStore implements LiveStore {
       if (row.visit_id) {
         await tx.query(
           `UPDATE guest_visits SET status = 'removed', removed_at = now(), removed_by = $2, removed_by_name = $3
-           WHERE id = $1 AND status = 'admitted'`,
+           WHERE id = $1 AND status IN ('admitted', 'left')`,
           [row.visit_id, actor.userId, actor.name],
         );
       } else {

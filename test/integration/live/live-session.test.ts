@@ -301,6 +301,31 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
       expect(again.headers.location).toBe(`/guest/rooms/${host.launch.roomId}/waiting`);
       const waiting = (await api.get('/lobby').expect(200)).body.waiting as Array<{ name: string }>;
       expect(waiting.map((entryView) => entryView.name)).toContain('Second Chance');
+      // Leaving the lobby and asking again, or being denied and asking again, sheds nothing.
+      const rejoin = async () => {
+        const page = await visitor.agent.get(link.path).expect(200);
+        return visitor.agent
+          .post(link.path)
+          .type('form')
+          .send({
+            _csrf: hiddenField(page.text, '_csrf'),
+            name: 'Second Chance',
+            email: 'second@example.org',
+          })
+          .expect(303);
+      };
+      const waitingPage = await visitor.agent.get(`/guest/rooms/${host.launch.roomId}/waiting`).expect(200);
+      await visitor.agent
+        .post(`/guest/rooms/${host.launch.roomId}/leave`)
+        .type('form')
+        .send({ _csrf: hiddenField(waitingPage.text, '_csrf') })
+        .expect(200);
+      expect((await rejoin()).headers.location).toBe(`/guest/rooms/${host.launch.roomId}/waiting`);
+      const [askedAgain] = (
+        (await api.get('/lobby').expect(200)).body.waiting as Array<{ id: string; name: string }>
+      ).filter((entryView) => entryView.name === 'Second Chance');
+      await api.post(`/lobby/${askedAgain!.id}/deny`).expect(200);
+      expect((await rejoin()).headers.location).toBe(`/guest/rooms/${host.launch.roomId}/waiting`);
       // Anyone else still goes straight in.
       const other = await joinAs(server, link.path, { name: 'Fresh Browser', email: 'fresh@example.org' });
       expect(other.response.headers.location).toBe(`/guest/rooms/${host.launch.roomId}`);

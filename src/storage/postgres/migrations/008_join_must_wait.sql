@@ -1,7 +1,9 @@
 -- A browser whose guest was removed from the room (007) may ask to come in again through
 -- the link, but only through the lobby, even when the room's lobby is off: a moderator has to
--- admit them again. Each join of a batch now says whether it must wait (p_must_wait); the
--- rest of guestlink_join_batch is 006's, unchanged.
+-- admit them again. Each join of a batch now says whether it must wait (p_must_wait), and the
+-- visit keeps it (must_wait), so that leaving the lobby and asking again, or being denied,
+-- does not shed it. The rest of guestlink_join_batch is 006's, unchanged.
+ALTER TABLE guest_visits ADD COLUMN must_wait BOOLEAN NOT NULL DEFAULT false;
 
 CREATE OR REPLACE FUNCTION guestlink_join_batch(
   p_token_hashes TEXT[],
@@ -44,6 +46,7 @@ DECLARE
   v_ids TEXT[] := '{}'; v_rooms TEXT[] := '{}'; v_links TEXT[] := '{}'; v_link_names TEXT[] := '{}';
   v_names TEXT[] := '{}'; v_emails TEXT[] := '{}'; v_statuses TEXT[] := '{}';
   v_times TIMESTAMPTZ[] := '{}';
+  v_must_waits BOOLEAN[] := '{}';
 BEGIN
   SELECT coalesce(array_agg(locked.id), '{}') INTO l_id
   FROM (
@@ -107,6 +110,7 @@ BEGIN
       v_ids := v_ids || id; v_rooms := v_rooms || room_id; v_links := v_links || link_id;
       v_link_names := v_link_names || link_name; v_names := v_names || name;
       v_emails := v_emails || email; v_statuses := v_statuses || status; v_times := v_times || joined_at;
+      v_must_waits := v_must_waits || coalesce(p_must_wait[i], false);
     END IF;
     RETURN NEXT;
   END LOOP;
@@ -115,11 +119,11 @@ BEGIN
   FROM unnest(l_id, l_joined) AS c(link_id, joined)
   WHERE l.id = c.link_id AND c.joined > 0;
 
-  INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status, created_at, decided_at)
+  INSERT INTO guest_visits (id, room_id, link_id, link_name, name, email, status, created_at, decided_at, must_wait)
   SELECT v.id, v.room_id, v.link_id, v.link_name, v.name, v.email, v.status, v.at,
-         CASE WHEN v.status = 'admitted' THEN v.at END
-  FROM unnest(v_ids, v_rooms, v_links, v_link_names, v_names, v_emails, v_statuses, v_times)
-    AS v(id, room_id, link_id, link_name, name, email, status, at);
+         CASE WHEN v.status = 'admitted' THEN v.at END, v.must_wait
+  FROM unnest(v_ids, v_rooms, v_links, v_link_names, v_names, v_emails, v_statuses, v_times, v_must_waits)
+    AS v(id, room_id, link_id, link_name, name, email, status, at, must_wait);
 END
 $$;
 
