@@ -186,6 +186,7 @@ export class LiveService {
     targetId: string,
     action: ModeratorAction,
   ): Promise<void> {
+    await this.requireModerator(who);
     const target = await this.inRoom(who.roomId, targetId);
     const refusal = actionRefusal(
       { participantId: actorParticipantId, baseRole: who.baseRole },
@@ -233,8 +234,7 @@ export class LiveService {
 
   /** Ends the session for everyone in the room (hosts and moderators). */
   async end(who: LiveIdentity): Promise<{ ended: number }> {
-    if (!canModerate(who.baseRole))
-      throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can end the session.');
+    await this.requireModerator(who);
     const ended = await this.store.endAll(who.roomId);
     await this.hub.publish({ roomId: who.roomId, type: 'ended', by: who.name });
     await this.engine.end(who.roomId);
@@ -242,13 +242,30 @@ export class LiveService {
   }
 
   async removedUsers(who: LiveIdentity) {
-    if (!canModerate(who.baseRole)) throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can see this.');
+    await this.requireModerator(who);
     return this.store.listRemovedUsers(who.roomId);
   }
 
   async allowBack(who: LiveIdentity, identity: string): Promise<void> {
-    if (!canModerate(who.baseRole)) throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can do that.');
+    await this.requireModerator(who);
+    const removed = (await this.store.listRemovedUsers(who.roomId)).find(
+      (entry) => entry.identity === identity,
+    );
+    if (!removed) throw refuse(404, 'NOT_REMOVED', 'That person is not removed from this session.');
+    if (removed.baseRole !== 'viewer' && who.baseRole !== 'host')
+      throw refuse(403, 'OUTRANKED', 'Only the host can let a moderator back in.');
     if (!(await this.store.allowBack(who.roomId, identity)))
       throw refuse(404, 'NOT_REMOVED', 'That person is not removed from this session.');
+  }
+
+  /**
+   * Moderation is for hosts and moderators on the stage's side: one the host removed keeps
+   * their launch role but none of its powers here until let back in.
+   */
+  private async requireModerator(who: LiveIdentity): Promise<void> {
+    if (!canModerate(who.baseRole))
+      throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can manage participants.');
+    if (await this.store.isRemoved(who.roomId, who.identity))
+      throw refuse(403, 'REMOVED', 'A moderator removed you from this live session.');
   }
 }

@@ -29,6 +29,15 @@ export interface ParticipantChange {
 /** Why a participant is no longer in the room, as their page and the others learn it. */
 export type DepartureReason = 'left' | 'removed' | 'lobby' | 'replaced' | 'ended' | 'lost';
 
+/** A launched user kept off a room's stage by a moderator. */
+export interface RemovedUser {
+  identity: string;
+  name: string;
+  /** Their role when removed: only the host lets a moderator back. */
+  baseRole: BaseRole;
+  removedAt: Date;
+}
+
 export interface LiveStore {
   /**
    * In one atomic step: refuses a guest whose visit is not admitted and a user a moderator
@@ -60,7 +69,7 @@ export interface LiveStore {
   /** Ends an admitted guest's connection and puts their visit back in the lobby. */
   sendToLobby(participantId: string, actor: Actor): Promise<LiveParticipant | null>;
   /** Launched users a moderator removed from the room's live session. */
-  listRemovedUsers(roomId: string): Promise<Array<{ identity: string; name: string; removedAt: Date }>>;
+  listRemovedUsers(roomId: string): Promise<RemovedUser[]>;
   isRemoved(roomId: string, identity: string): Promise<boolean>;
   allowBack(roomId: string, identity: string): Promise<boolean>;
   /** Ends every connection of the room. */

@@ -84,16 +84,15 @@ const refuse = (status: 403 | 409, code: string, message: string): ActionRefusal
 });
 
 /**
- * Whether `actor` may do `action` to `target` now. The host outranks moderators; nobody acts
- * on themselves here (raising and lowering one's own hand has its own route).
+ * Whether `actor`, a host or moderator (live.service.ts checks that), may do `action` to
+ * `target` now. The host outranks moderators; nobody acts on themselves here (raising and
+ * lowering one's own hand has its own route).
  */
 export function actionRefusal(
   actor: { participantId: string | null; baseRole: BaseRole },
   target: LiveParticipant,
   action: ModeratorAction,
 ): ActionRefusal | null {
-  if (!canModerate(actor.baseRole))
-    return refuse(403, 'FORBIDDEN', 'Only hosts and moderators can manage participants.');
   if (actor.participantId === target.id)
     return refuse(409, 'NOT_ON_YOURSELF', 'Use your own controls for that.');
   const outranked =

@@ -28,6 +28,7 @@ interface RemovalDoc {
   roomId: string;
   identity: string;
   name: string;
+  baseRole: LiveParticipant['baseRole'];
   removedBy: string;
   removedByName: string | null;
   removedAt: Date;
@@ -70,6 +71,7 @@ const removalSchema = new Schema<RemovalDoc>(
     roomId: { type: String, required: true },
     identity: { type: String, required: true },
     name: { type: String, required: true },
+    baseRole: { type: String, required: true, enum: BASE_ROLES },
     removedBy: { type: String, required: true },
     removedByName: { type: String, default: null },
     removedAt: { type: Date, required: true },
@@ -312,7 +314,15 @@ export class MongoLiveStore implements LiveStore {
     } else {
       await this.models.removals.updateOne(
         { roomId: doc.roomId, identity: doc.identity },
-        { $set: { name: doc.name, removedBy: actor.userId, removedByName: actor.name, removedAt: now } },
+        {
+          $set: {
+            name: doc.name,
+            baseRole: doc.baseRole,
+            removedBy: actor.userId,
+            removedByName: actor.name,
+            removedAt: now,
+          },
+        },
         { upsert: true },
       );
     }
@@ -354,7 +364,12 @@ export class MongoLiveStore implements LiveStore {
 
   async listRemovedUsers(roomId: string) {
     const docs = await this.models.removals.find({ roomId }).sort({ removedAt: -1 }).lean<RemovalDoc[]>();
-    return docs.map((doc) => ({ identity: doc.identity, name: doc.name, removedAt: doc.removedAt }));
+    return docs.map((doc) => ({
+      identity: doc.identity,
+      name: doc.name,
+      baseRole: doc.baseRole,
+      removedAt: doc.removedAt,
+    }));
   }
 
   async isRemoved(roomId: string, identity: string): Promise<boolean> {

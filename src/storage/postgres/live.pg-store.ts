@@ -201,9 +201,10 @@ export class PgLiveStore implements LiveStore {
         // or committed first and the connection it made is ended below.
         await lockRoomSession(tx, row.room_id);
         await tx.query(
-          `INSERT INTO live_removals (room_id, identity, name, removed_by, removed_by_name) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (room_id, identity) DO UPDATE SET removed_at = now(), removed_by = $4, removed_by_name = $5`,
-          [row.room_id, row.identity, row.name, actor.userId, actor.name],
+          `INSERT INTO live_removals (room_id, identity, name, base_role, removed_by, removed_by_name)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (room_id, identity) DO UPDATE SET removed_at = now(), removed_by = $5, removed_by_name = $6`,
+          [row.room_id, row.identity, row.name, row.base_role, actor.userId, actor.name],
         );
       }
       // After the visit's (or the room's) lock: a join racing this removal has committed, and its row goes too.
@@ -241,11 +242,21 @@ export class PgLiveStore implements LiveStore {
   }
 
   async listRemovedUsers(roomId: string) {
-    const rows = await this.sql.query<{ identity: string; name: string; removed_at: Date }>(
-      'SELECT identity, name, removed_at FROM live_removals WHERE room_id = $1 ORDER BY removed_at DESC',
+    const rows = await this.sql.query<{
+      identity: string;
+      name: string;
+      base_role: LiveParticipant['baseRole'];
+      removed_at: Date;
+    }>(
+      'SELECT identity, name, base_role, removed_at FROM live_removals WHERE room_id = $1 ORDER BY removed_at DESC',
       [roomId],
     );
-    return rows.map((row) => ({ identity: row.identity, name: row.name, removedAt: row.removed_at }));
+    return rows.map((row) => ({
+      identity: row.identity,
+      name: row.name,
+      baseRole: row.base_role,
+      removedAt: row.removed_at,
+    }));
   }
 
   async isRemoved(roomId: string, identity: string, db: SqlExecutor = this.sql): Promise<boolean> {

@@ -6,6 +6,7 @@ import {
   connectGuest,
   connectLaunched,
   launchAndConnect,
+  launchedPost,
   noSignalOn,
   openGuest,
   openLaunched,
@@ -362,6 +363,37 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     await host.live.post('/removed/allow', { identity: list.body.removed[0].identity }).expect(204);
     viewer = { launch: student.launch, live: await connectLaunched(server, student.launch) };
     open.push(viewer.live);
+  });
+
+  it('takes a removed moderator’s powers away, and only the host lets them back', async () => {
+    const assistant = moderator;
+    await host.live
+      .post(`/participants/${assistant.live.id}/remove`, { participant: host.live.id })
+      .expect(204);
+    await assistant.live.stream.next((event) => event.event === 'departed', 1000);
+    const asRemoved = launchedPost(assistant.launch);
+    expect(
+      (await asRemoved('/removed/allow', { identity: 'user:whoever' }).expect(403)).body.error.code,
+    ).toBe('REMOVED');
+    expect((await asRemoved('/end').expect(403)).body.error.code).toBe('REMOVED');
+    expect((await asRemoved(`/participants/${viewer.live.id}/remove`).expect(403)).body.error.code).toBe(
+      'REMOVED',
+    );
+    const identity = (
+      await host.launch.agent
+        .get(`/api/rooms/${host.launch.roomId}/live/removed`)
+        .set('Authorization', `Bearer ${host.launch.ltik}`)
+        .expect(200)
+    ).body.removed.find((entry: { name: string }) => entry.name === 'Tim Berners-Lee').identity;
+    // Another moderator cannot undo the host's removal of a moderator.
+    const second = await launchAndConnect(server, { user: 'co-instructor' });
+    open.push(second.live);
+    expect((await second.live.post('/removed/allow', { identity }).expect(403)).body.error.code).toBe(
+      'OUTRANKED',
+    );
+    await host.live.post('/removed/allow', { identity }).expect(204);
+    moderator = { launch: assistant.launch, live: await connectLaunched(server, assistant.launch) };
+    open.push(moderator.live);
   });
 
   it('sends an admitted guest back to the lobby', async () => {

@@ -56,15 +56,6 @@ describe('moderators’ actions', () => {
   const host = participant('host');
   const moderator = participant('moderator');
 
-  it('are refused to viewers, guests and speakers', () => {
-    for (const actor of [
-      participant('viewer'),
-      participant('guest'),
-      participant('guest', { speaking: true }),
-    ])
-      expect(act(actor, participant('guest'), 'remove')).toBe('FORBIDDEN');
-  });
-
   it('never reach the host, and reach moderators only from the host', () => {
     expect(act(moderator, host, 'remove')).toBe('OUTRANKED');
     expect(act(moderator, participant('moderator'), 'remove')).toBe('OUTRANKED');

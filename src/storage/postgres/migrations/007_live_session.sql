@@ -37,6 +37,8 @@ CREATE TABLE live_removals (
   room_id         TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
   identity        TEXT NOT NULL,
   name            TEXT NOT NULL,
+  -- Who they were: only the host lets a removed moderator back.
+  base_role       TEXT NOT NULL CHECK (base_role IN ('host', 'moderator', 'viewer')),
   removed_by      TEXT,
   removed_by_name TEXT,
   removed_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
