@@ -1,7 +1,8 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { hasForbiddenCharacters } from '../text';
 import { parseJsonBody } from '../http/json-body';
 import { openEventStream } from '../http/sse';
 import { TooManyRequestsError } from '../guests/guest-protection';
@@ -29,23 +30,37 @@ const mediaBody = z
   .strict();
 const handBody = z.object({ participant: participantId, raised: z.boolean() }).strict();
 const actionBody = z.object({ participant: participantId.nullable().optional() }).strict();
-const allowBackBody = z.object({ identity: z.string().min(1).max(300) }).strict();
+const allowBackBody = z
+  .object({
+    identity: z
+      .string()
+      .min(1)
+      .max(300)
+      .refine((value) => !hasForbiddenCharacters(value), 'identity must not contain control characters.'),
+  })
+  .strict();
 
 /** The body parser of these routes: an SDP offer is about 10 kB, JSON-escaped a little more. */
 export const liveJson = express.json({ limit: '64kb' });
 
+/** Who is asking, resolved once per request by `resolve` below. */
+function identityOf(res: Response): LiveIdentity {
+  return res.locals.liveIdentity as LiveIdentity;
+}
+
+/**
+ * Per person (their launch or guest pass, resolved before): a client cannot pick its own
+ * bucket, and requests refused as unauthenticated never get one.
+ */
 function limiter(perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    // Per connection where the body names one, else per address.
-    keyGenerator: (req) => {
-      const participant = (req.body as { participant?: unknown } | undefined)?.participant;
-      return typeof participant === 'string'
-        ? `participant:${participant}`
-        : `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`;
+    keyGenerator: (_req, res) => {
+      const who = identityOf(res as Response);
+      return `${who.roomId}:${who.identity}`;
     },
     handler: (_req, _res, next) => next(new TooManyRequestsError(60)),
   });
@@ -58,34 +73,43 @@ function limiter(perMinute: number): RequestHandler {
  */
 export function liveRouter(live: LiveService, identify: IdentityResolver): Router {
   const router = express.Router({ mergeParams: true });
+  const resolve =
+    (purpose: 'connect' | 'post'): RequestHandler =>
+    async (req, res, next) => {
+      res.locals.liveIdentity = await identify(req, res, purpose);
+      next();
+    };
+  // Each connect replaces the page's connection and is announced to the room: a page
+  // reconnects a few times a minute at most; a loop of them is abuse.
+  const connects = limiter(20);
   // A page's link setup sends a burst of candidates; a minute of anything beyond is abuse.
   const signals = limiter(1200);
   const actions = limiter(240);
+  const post: RequestHandler[] = [liveJson, resolve('post')];
 
-  router.get('/events', async (req, res) => {
-    const who = await identify(req, res, 'connect');
-    await live.connect(who, () => openEventStream(req, res));
+  router.get('/events', resolve('connect'), connects, async (req, res) => {
+    await live.connect(identityOf(res), () => openEventStream(req, res));
   });
 
-  router.post('/signal', liveJson, signals, async (req, res) => {
+  router.post('/signal', ...post, signals, async (req, res) => {
     const body = parseJsonBody(signalBody, req);
-    await live.signal(await identify(req, res, 'post'), body.participant, body.signal);
+    await live.signal(identityOf(res), body.participant, body.signal);
     res.status(204).end();
   });
 
-  router.post('/media', liveJson, actions, async (req, res) => {
+  router.post('/media', ...post, actions, async (req, res) => {
     const { participant, ...media } = parseJsonBody(mediaBody, req);
-    await live.setMedia(await identify(req, res, 'post'), participant, media);
+    await live.setMedia(identityOf(res), participant, media);
     res.status(204).end();
   });
 
-  router.post('/hand', liveJson, actions, async (req, res) => {
+  router.post('/hand', ...post, actions, async (req, res) => {
     const body = parseJsonBody(handBody, req);
-    await live.setHand(await identify(req, res, 'post'), body.participant, body.raised);
+    await live.setHand(identityOf(res), body.participant, body.raised);
     res.status(204).end();
   });
 
-  router.post('/participants/:targetId/:action', liveJson, actions, async (req, res) => {
+  router.post('/participants/:targetId/:action', ...post, actions, async (req, res) => {
     const action = String(req.params.action);
     if (!(MODERATOR_ACTIONS as readonly string[]).includes(action)) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: `There is no action “${action}”.` } });
@@ -94,29 +118,24 @@ export function liveRouter(live: LiveService, identify: IdentityResolver): Route
     const target = participantId.safeParse(req.params.targetId);
     if (!target.success) throw new ValidationError('That is not a participant of this room.', 'targetId');
     const body = parseJsonBody(actionBody, req);
-    await live.act(
-      await identify(req, res, 'post'),
-      body.participant ?? null,
-      target.data,
-      action as ModeratorAction,
-    );
+    await live.act(identityOf(res), body.participant ?? null, target.data, action as ModeratorAction);
     res.status(204).end();
   });
 
-  router.post('/end', liveJson, actions, async (req, res) => {
-    res.json(await live.end(await identify(req, res, 'post')));
+  router.post('/end', ...post, actions, async (_req, res) => {
+    res.json(await live.end(identityOf(res)));
   });
 
-  router.get('/removed', async (req, res) => {
-    const removed = await live.removedUsers(await identify(req, res, 'post'));
+  router.get('/removed', resolve('post'), actions, async (_req, res) => {
+    const removed = await live.removedUsers(identityOf(res));
     res.json({
       removed: removed.map((entry) => ({ ...entry, removedAt: entry.removedAt.toISOString() })),
     });
   });
 
-  router.post('/removed/allow', liveJson, actions, async (req, res) => {
+  router.post('/removed/allow', ...post, actions, async (req, res) => {
     const { identity } = parseJsonBody(allowBackBody, req);
-    await live.allowBack(await identify(req, res, 'post'), identity);
+    await live.allowBack(identityOf(res), identity);
     res.status(204).end();
   });
 

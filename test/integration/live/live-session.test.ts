@@ -5,6 +5,7 @@ import {
   admittedGuest,
   connectGuest,
   connectLaunched,
+  guestPost,
   launchAndConnect,
   launchedPost,
   noSignalOn,
@@ -458,6 +459,32 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     moderator = { launch: moderator.launch, live: await connectLaunched(server, moderator.launch) };
     viewer = { launch: viewer.launch, live: await connectLaunched(server, viewer.launch) };
     open.push(host.live, moderator.live, viewer.live);
+  });
+
+  it('limits each person’s reconnects and posts, whatever participant ids they send', async () => {
+    const visitor = await newGuest('Restless');
+    let refused: ReturnType<typeof openGuest> | null = null;
+    for (let attempt = 0; attempt < 25 && !refused; attempt++) {
+      const stream = openGuest(server, visitor);
+      await Promise.race([
+        stream.next((event) => event.event === 'welcome').catch(() => undefined),
+        stream.closed(),
+      ]);
+      if (stream.status() === 429) refused = stream;
+      stream.close();
+    }
+    expect(refused?.refusal()?.error.code).toBe('TOO_MANY_REQUESTS');
+    // Made-up participant ids share the sender's one bucket.
+    const statuses = new Set<number>();
+    for (let attempt = 0; attempt < 245; attempt++) {
+      const response = await guestPost(visitor)('/hand', {
+        participant: `made-up-id-${String(attempt).padStart(8, '0')}`,
+        raised: true,
+      });
+      statuses.add(response.status);
+      if (response.status === 429) break;
+    }
+    expect([...statuses]).toEqual([409, 429]);
   });
 
   it('answers bad requests with a 4xx naming the problem', async () => {
