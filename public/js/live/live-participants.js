@@ -262,9 +262,13 @@
       hands.insertBefore(icon('hand'), hands.firstChild);
       hands.setAttribute('aria-label', raised === 1 ? '1 hand raised' : raised + ' hands raised');
       if (focusKey) {
-        var again = list.querySelector(
-          '[data-participant="' + focusKey[0] + '"] [aria-label="' + focusKey[1] + '"]',
-        );
+        // Names are people's own and may hold quotes: no selector is built from them.
+        var focusedRow = list.querySelector('[data-participant="' + CSS.escape(focusKey[0]) + '"]');
+        var again =
+          focusedRow &&
+          Array.prototype.find.call(focusedRow.querySelectorAll('button'), function (button) {
+            return button.getAttribute('aria-label') === focusKey[1];
+          });
         if (again) again.focus();
       }
     }

@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { AppError } from '../../errors';
 import type { EventChannel, EventGuard } from '../../events/event-channel';
 import type { SqlClient } from './sql-client';
 
@@ -7,10 +8,19 @@ const NOTIFY_LIMIT = 7900;
 /** Marks a payload sent deflated: browsers' SDP offers (about 10 kB) shrink to a fifth. */
 const DEFLATED = 'z:';
 
+/** A message no instance could be told of: browsers' SDP deflates far below the limit. */
+export class EventTooLargeError extends AppError {
+  constructor() {
+    super(413, 'TOO_LARGE', 'This message is too large to relay. Reload the page and try again.');
+  }
+}
+
 function encode(event: unknown): string {
   const json = JSON.stringify(event);
   if (Buffer.byteLength(json) <= NOTIFY_LIMIT) return json;
-  return DEFLATED + deflateRawSync(json).toString('base64');
+  const deflated = DEFLATED + deflateRawSync(json).toString('base64');
+  if (deflated.length > NOTIFY_LIMIT) throw new EventTooLargeError();
+  return deflated;
 }
 
 function decode(payload: string): unknown {

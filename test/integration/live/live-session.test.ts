@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createPostgresDatabase, SQL_BACKENDS, TEST_DATABASE_URL } from '../../helpers/databases';
 import { joinAs, roomWithLink, type GuestLink } from '../../helpers/guests';
@@ -526,6 +527,15 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     expect(forged.body.error.code).toBe('CSRF_FAILED');
     const text = await post('/hand').set('Content-Type', 'text/plain').send('raised');
     expect(text.status).toBe(400);
+    const noise = Array.from({ length: 150 }, () => `a=x-noise:${randomBytes(96).toString('base64')}`).join(
+      '\r\n',
+    );
+    const bloated = await host.live.signal({
+      ...offer(`${host.live.id}~${guest.id}`),
+      sdp: `${sdp('sendonly')}${noise}\r\n`,
+    });
+    // Too large to tell another instance of (PostgreSQL's NOTIFY); MongoDB has room for it.
+    expect(bloated.status).toBe(backend === 'mongodb' ? 204 : 413);
   });
 });
 
