@@ -100,7 +100,7 @@ export async function startRuntime(
     );
     await lobbyHub.start();
     const instanceId = randomUUID();
-    const liveHub = new LiveHub(storage.liveEvents, logger);
+    const liveHub = new LiveHub(storage.liveEvents, logger, instanceId);
     const engine = createRoomEngine(
       config.live,
       {

@@ -1,7 +1,7 @@
 import { hasRoomId, type EventChannel } from '../events/event-channel';
 import type { DepartureReason } from './live.store';
 import type { LiveParticipant } from './participant';
-import type { RelayedSignal } from './signal';
+import type { Link, RelayedSignal } from './signal';
 
 /** The PostgreSQL channel (and MongoDB topic) live events travel on. */
 export const LIVE_CHANNEL = 'guestlink_live';
@@ -24,11 +24,32 @@ export type LiveEvent =
   | { roomId: string; type: 'signal'; to: string; from: string; signal: RelayedSignal }
   | { roomId: string; type: 'muted'; to: string; by: string }
   | { roomId: string; type: 'ended'; by: string }
-  | { roomId: string; type: 'engine'; data: unknown };
+  | { roomId: string; type: 'engine'; data: unknown }
+  /** A page's signal posted to another instance than the one holding its media (Janus handles). */
+  | {
+      roomId: string;
+      type: 'relay';
+      instanceId: string;
+      from: WireParticipant;
+      link: Link;
+      signal: RelayedSignal;
+    }
+  /** What the media server refused of a relayed signal, for the page that sent it. */
+  | { roomId: string; type: 'refused'; to: string; code: string; message: string };
 
 export type LiveEventChannel = EventChannel<LiveEvent>;
 
-const TYPES = new Set(['joined', 'changed', 'departed', 'signal', 'muted', 'ended', 'engine']);
+const TYPES = new Set([
+  'joined',
+  'changed',
+  'departed',
+  'signal',
+  'muted',
+  'ended',
+  'engine',
+  'relay',
+  'refused',
+]);
 
 export function isLiveEvent(value: unknown): value is LiveEvent {
   return hasRoomId(value) && TYPES.has(String((value as { type?: unknown }).type));

@@ -27,6 +27,8 @@ export class LiveHub {
   constructor(
     private readonly channel: LiveEventChannel,
     private readonly logger: Logger,
+    /** This instance, among those sharing the channel. */
+    private readonly instanceId: string,
   ) {}
 
   async start(engine: RoomEngine): Promise<void> {
@@ -179,12 +181,37 @@ export class LiveHub {
       case 'engine':
         this.engine?.receive(event.roomId, event.data);
         return;
+      case 'relay':
+        if (event.instanceId === this.instanceId) this.relayed(event);
+        return;
+      case 'refused': {
+        const connection = this.connections.get(event.to);
+        if (connection) this.send(connection, 'refused', { code: event.code, message: event.message });
+        return;
+      }
     }
   }
 
   private engineCall(method: 'changed' | 'departed', participant: LiveParticipant): void {
     this.engine?.[method](participant).catch((error: unknown) => {
       this.logger.warn({ err: error, roomId: participant.roomId }, `The room engine failed on ${method}`);
+    });
+  }
+
+  /** A signal of one of this instance's participants, posted to another instance. */
+  private relayed(event: Extract<LiveEvent, { type: 'relay' }>): void {
+    const from = fromWire(event.from);
+    this.engine?.signal(from, event.link, event.signal).catch((error: unknown) => {
+      const refusal = error as { status?: unknown; code?: unknown; message?: unknown };
+      const known = typeof refusal.status === 'number' && refusal.status < 500;
+      if (!known) this.logger.warn({ err: error, roomId: event.roomId }, 'A relayed signal failed');
+      this.announce({
+        roomId: event.roomId,
+        type: 'refused',
+        to: from.id,
+        code: known ? String(refusal.code) : 'MEDIA_SERVER_FAILED',
+        message: known ? String(refusal.message) : 'The media server could not take this. Try again.',
+      });
     });
   }
 

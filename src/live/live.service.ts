@@ -13,6 +13,7 @@ import {
 } from './live-errors';
 import { iceServersFor } from './ice-servers';
 import type { LiveConfig } from './live-config';
+import { toWire } from './live-events';
 import type { LiveHub } from './live-hub';
 import type { LiveJoinRefusal, LiveStore } from './live.store';
 import {
@@ -158,6 +159,19 @@ export class LiveService {
       );
       if (other.id === link.publisher && !canPublish(other))
         throw refuse(409, 'NOT_PRESENTING', 'That participant no longer presents.');
+    }
+    // With a media server, a page's handles live on the instance holding its stream: a post
+    // that reached another instance (no sticky load balancing) is handed over to that one.
+    if (sfu && sender.instanceId !== this.instanceId) {
+      await this.hub.publish({
+        roomId: who.roomId,
+        type: 'relay',
+        instanceId: sender.instanceId,
+        from: toWire(sender),
+        link,
+        signal,
+      });
+      return;
     }
     await this.engine.signal(sender, link, signal);
   }

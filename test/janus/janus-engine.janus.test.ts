@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { JanusKeys } from '../../src/live/engines/janus/janus-room-keys';
 import { TEST_APP_SECRET } from '../helpers/constants';
 import { roomWithLink } from '../helpers/guests';
@@ -90,5 +91,32 @@ describe('Janus’s own enforcement of the room’s roles', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(list).toEqual([hostToken]);
+  });
+
+  it('hands a signal posted to another instance to the one holding the page’s media', async () => {
+    const b = await startTestServer({ sql: server.sql, env: janusEnv() });
+    try {
+      const room = await roomWithLink(server);
+      const host = await connectLaunched(server, room.host);
+      open.push(host);
+      const cookie = room.host.agent.jar
+        .getCookies({ domain: new URL(server.url).hostname, path: '/', secure: false, script: false })
+        .toString();
+      // Not a browser's offer: the instance holding the page's media takes it to Janus, which
+      // refuses it, and that instance tells the page.
+      await request(b.url)
+        .post(`/api/rooms/${room.host.roomId}/live/signal`)
+        .set('Authorization', `Bearer ${room.host.ltik}`)
+        .set('Cookie', cookie)
+        .send({
+          participant: host.id,
+          signal: { type: 'offer', link: `${host.id}~sfu`, sdp: sdp('sendonly'), tracks: TRACKS },
+        })
+        .expect(204);
+      const refused = await host.stream.next((event) => event.event === 'refused', 5000);
+      expect(refused.data).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    } finally {
+      await b.close();
+    }
   });
 });

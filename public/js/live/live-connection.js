@@ -27,7 +27,7 @@
       return window.Guestlink.fetchJson('GET', stage.dataset.api + path, headers());
     }
 
-    var EVENTS = ['welcome', 'participant', 'participant-left', 'signal', 'muted', 'departed'];
+    var EVENTS = ['welcome', 'participant', 'participant-left', 'signal', 'muted', 'departed', 'refused'];
 
     function open() {
       if (stopped) return;

@@ -123,6 +123,16 @@
     );
   }
 
+  /** The server (or the media server) would not take what this page sent. */
+  function refusedByServer(code, message) {
+    if (code === 'TOO_MANY_PRESENTERS' || code === 'RECEIVE_ONLY') {
+      stopSending();
+      reportMedia();
+      showNotice(message);
+    }
+    announce(message);
+  }
+
   function stopSending() {
     media.stopAll();
     sending = { audio: false, camera: false, screen: false };
@@ -263,7 +273,7 @@
           if (config.topology === 'sfu') connection.reopen();
         },
         onError: function (failure) {
-          if (failure && failure.error) announce(live.messageOf(failure));
+          if (failure && failure.error) refusedByServer(failure.error.code, live.messageOf(failure));
         },
         wantsLink: function (to) {
           return to === 'sfu' || Boolean(participants.get(to));
@@ -301,6 +311,9 @@
       // An offer from someone who no longer presents (it crossed their stopping) opens nothing.
       if (signal.type === 'offer' && !isPresenter(participants.get(signal.from))) return;
       if (peers) peers.receive(signal);
+    },
+    refused: function (data) {
+      refusedByServer(data.code, data.message);
     },
     muted: function (data) {
       media.stop('audio');
