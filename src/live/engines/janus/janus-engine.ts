@@ -142,6 +142,14 @@ export class JanusEngine implements RoomEngine {
     }
   }
 
+  /**
+   * The participant as this instance holds it now, if it still does: every step below awaits
+   * Janus, and a page may leave (or stop presenting) meanwhile.
+   */
+  private present(participant: LiveParticipant): LiveParticipant | undefined {
+    return this.context.localParticipants(participant.roomId).find((local) => local.id === participant.id);
+  }
+
   private async allow(participant: LiveParticipant, allowed: boolean): Promise<void> {
     if (this.allowed.has(participant.id) === allowed) return;
     const keys = this.keys.forRoom(participant.roomId);
@@ -156,6 +164,8 @@ export class JanusEngine implements RoomEngine {
     );
     if (allowed) this.allowed.add(participant.id);
     else this.allowed.delete(participant.id);
+    // Gone while its token was being listed: take the token off again.
+    if (allowed && !this.present(participant)) await this.allow(participant, false);
   }
 
   async join(participant: LiveParticipant): Promise<void> {
@@ -234,6 +244,14 @@ export class JanusEngine implements RoomEngine {
         { type: 'offer', sdp, trickle: true },
       );
       if (!answer.jsep) throw new JanusRequestError(0, 'no answer to the offer');
+      // Left, or stopped presenting, while Janus set the feed up: it goes again at once.
+      const now = this.present(participant);
+      if (!now || !canPublish(now))
+        throw new LiveRefusedError({
+          status: 409,
+          code: 'NOT_PRESENTING',
+          message: 'You no longer present.',
+        });
       await this.context.deliver(participant.roomId, participant.id, participant.id, {
         type: 'answer',
         link: linkId(participant.id, 'sfu'),
@@ -241,6 +259,8 @@ export class JanusEngine implements RoomEngine {
       });
     } catch (error) {
       await this.unpublish(participant.id);
+      const now = this.present(participant);
+      if (!now || !canPublish(now)) await this.allow(participant, false).catch(() => undefined);
       if (error instanceof JanusRequestError && error.janusCode === UNAUTHORIZED)
         throw new LiveRefusedError({
           status: 403,
@@ -284,7 +304,8 @@ export class JanusEngine implements RoomEngine {
   /** One subscriber handle per (participant, live feed): Janus's offer goes to the page. */
   private async subscribe(participant: LiveParticipant, feed: string): Promise<void> {
     const id = linkId(feed, participant.id);
-    if (this.subscriptions.has(id)) return;
+    // A page that left while its subscriptions were being listed gets none.
+    if (this.subscriptions.has(id) || !this.present(participant)) return;
     const keys = this.keys.forRoom(participant.roomId);
     const subscription: Subscription = {
       handle: 0,
