@@ -141,7 +141,11 @@ export class LiveHub {
       case 'changed': {
         const participant = fromWire(event.participant);
         const own = this.connections.get(participant.id);
-        if (own) own.participant = participant;
+        if (own) {
+          // Announcements can overtake each other: an older state never replaces a newer one.
+          if (participant.version < own.participant.version) return;
+          own.participant = participant;
+        }
         for (const connection of this.everyoneIn(event.roomId))
           this.send(connection, 'participant', viewFor(connection.participant, participant));
         if (event.type === 'changed') this.engineCall('changed', participant);

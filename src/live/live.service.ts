@@ -216,12 +216,18 @@ export class LiveService {
             ? await this.store.remove(targetId, who.actor)
             : await this.store.sendToLobby(targetId, who.actor);
         if (!gone) throw new ParticipantGoneError();
-        this.hub.departed(gone, action === 'remove' ? 'removed' : 'lobby');
+        // Awaited: the moderator's answer comes once every instance can end the connection.
+        await this.hub.publish({
+          roomId: who.roomId,
+          type: 'departed',
+          participant: toWire(gone),
+          reason: action === 'remove' ? 'removed' : 'lobby',
+        });
         if (gone.visitId) publishLobbyChange(this.lobbyEvents, this.logger, who.roomId, [gone.visitId]);
         return;
       }
       case 'mute': {
-        const updated = await this.change(targetId, { media: { ...target.media, audio: false } });
+        const updated = await this.change(targetId, { media: { audio: false } });
         await this.hub.publish({ roomId: who.roomId, type: 'muted', to: targetId, by: who.name });
         await this.engine.mute(updated);
         return;

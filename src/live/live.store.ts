@@ -23,7 +23,8 @@ export type LiveJoinResult =
 export interface ParticipantChange {
   speaking?: boolean;
   handRaised?: boolean;
-  media?: MediaState;
+  /** The media named change; the others stay as they are (a mute touches the microphone only). */
+  media?: Partial<MediaState>;
 }
 
 /** Why a participant is no longer in the room, as their page and the others learn it. */

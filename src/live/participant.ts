@@ -36,6 +36,8 @@ export interface LiveParticipant {
   /** The instance of the tool that holds this participant's event stream. */
   instanceId: string;
   joinedAt: Date;
+  /** Grows with every change: events that arrive out of order are told apart by it. */
+  version: number;
 }
 
 export function identityOfUser(userId: string): string {
@@ -141,6 +143,7 @@ export interface ParticipantView {
   handRaised: boolean;
   media: MediaState;
   joinedAt: string;
+  version: number;
 }
 
 export function participantView(participant: LiveParticipant): ParticipantView {
@@ -152,6 +155,7 @@ export function participantView(participant: LiveParticipant): ParticipantView {
     handRaised: participant.handRaisedAt !== null,
     media: { ...participant.media },
     joinedAt: participant.joinedAt.toISOString(),
+    version: participant.version,
   };
 }
 

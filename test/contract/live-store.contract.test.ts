@@ -412,6 +412,19 @@ describe.each(STORAGE_BACKENDS)('live store contract on %s', (backend) => {
       const later = await storage.live.update(viewer.id, { handRaised: true });
       expect(later!.handRaisedAt!.getTime()).toBeGreaterThan(raised!.handRaisedAt!.getTime());
     });
+
+    it('counts every change, and changes only the media a change names', async () => {
+      const roomId = await newRoom();
+      const host = await joined(asUser(roomId, 'teacher', 'host'));
+      expect(host.version).toBe(1);
+      const sending = await storage.live.update(host.id, {
+        media: { audio: true, video: true, screen: false },
+      });
+      expect(sending!.version).toBe(2);
+      // A moderator's mute: the microphone only, whatever the camera did meanwhile.
+      const muted = await storage.live.update(host.id, { media: { audio: false } });
+      expect(muted).toMatchObject({ version: 3, media: { audio: false, video: true, screen: false } });
+    });
   });
 
   describe('moderation', () => {

@@ -281,8 +281,10 @@
         });
         render();
       },
+      /** Takes a participant's newer state; answers false for an older one that arrived late. */
       upsert: function (view) {
         var before = everyone[view.id];
+        if (before && view.version < before.version) return false;
         everyone[view.id] = view;
         if (
           options.canModerate() &&
@@ -292,6 +294,7 @@
         )
           options.announce(view.name + ' raised a hand');
         render();
+        return true;
       },
       remove: function (id) {
         delete everyone[id];

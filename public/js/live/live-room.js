@@ -291,7 +291,7 @@
     },
     participant: function (view) {
       var before = participants.get(view.id);
-      participants.upsert(view);
+      if (!participants.upsert(view)) return;
       if (self && view.id === self.id) {
         var previous = self;
         self = view;

@@ -53,6 +53,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     instanceId: { type: String, required: true },
     joinedAt: { type: Date, required: true },
     seenAt: { type: Date, required: true },
+    version: { type: Number, default: 1 },
     seat: { type: Number },
   },
   { versionKey: false },
@@ -108,6 +109,7 @@ function toParticipant(doc: ParticipantDoc): LiveParticipant {
     media: { audio: doc.media.audio, video: doc.media.video, screen: doc.media.screen },
     instanceId: doc.instanceId,
     joinedAt: doc.joinedAt,
+    version: doc.version ?? 1,
   };
 }
 
@@ -130,6 +132,7 @@ export class MongoLiveStore implements LiveStore {
       instanceId: request.instanceId,
       joinedAt: now,
       seenAt: now,
+      version: 1,
     };
     const placed = await this.place(request, connection);
     if (!placed) return { ok: false, reason: 'full' };
@@ -267,19 +270,20 @@ export class MongoLiveStore implements LiveStore {
       // Whoever stops speaking stops sending, whatever media the change names.
       set.media = { ...NO_MEDIA };
     } else if (change.media) {
-      const { audio, video, screen } = change.media;
-      set.media = { audio, video, screen };
+      // Only the media the change names: a mute touches the microphone, not the camera.
+      for (const [kind, on] of Object.entries(change.media)) if (on !== undefined) set[`media.${kind}`] = on;
       // Media on only for whoever presents once the change applies: a speaker just invited does.
-      if ((audio || video || screen) && change.speaking !== true) Object.assign(filter, PRESENTER);
+      if (Object.values(change.media).some(Boolean) && change.speaking !== true)
+        Object.assign(filter, PRESENTER);
     }
-    const update: Record<string, unknown> = { $set: set };
+    const update: Record<string, unknown> = { $set: set, $inc: { version: 1 } };
     if (change.handRaised === false) set.handRaisedAt = null;
     if (change.handRaised === true) {
       // Keeps the time a hand first went up: the order hands are answered in.
       const raised = await this.models.participants
         .findOneAndUpdate(
           { ...filter, handRaisedAt: null },
-          { $set: { ...set, handRaisedAt: new Date() } },
+          { $set: { ...set, handRaisedAt: new Date() }, $inc: { version: 1 } },
           { new: true },
         )
         .lean<ParticipantDoc>();

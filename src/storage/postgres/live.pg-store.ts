@@ -24,6 +24,7 @@ interface ParticipantRow {
   screen: boolean;
   instance_id: string;
   joined_at: Date;
+  version: number;
 }
 
 function toParticipant(row: ParticipantRow): LiveParticipant {
@@ -39,6 +40,7 @@ function toParticipant(row: ParticipantRow): LiveParticipant {
     media: { audio: row.audio, video: row.video, screen: row.screen },
     instanceId: row.instance_id,
     joinedAt: row.joined_at,
+    version: Number(row.version),
   };
 }
 
@@ -156,7 +158,8 @@ export class PgLiveStore implements LiveStore {
          -- Whoever stops speaking stops sending.
          audio = CASE WHEN $2 = false THEN false ELSE coalesce($4, audio) END,
          video = CASE WHEN $2 = false THEN false ELSE coalesce($5, video) END,
-         screen = CASE WHEN $2 = false THEN false ELSE coalesce($6, screen) END
+         screen = CASE WHEN $2 = false THEN false ELSE coalesce($6, screen) END,
+         version = version + 1
        WHERE id = $1 AND ${FRESH}
          -- A refused change changes nothing and answers null; the table's CHECK constraints
          -- would turn it into an error, so the same rules come first here.

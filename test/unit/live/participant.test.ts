@@ -25,6 +25,7 @@ function participant(baseRole: BaseRole, overrides: Partial<LiveParticipant> = {
     media: { ...NO_MEDIA },
     instanceId: 'instance',
     joinedAt: new Date('2026-11-29T10:00:00Z'),
+    version: 1,
     ...overrides,
   };
 }

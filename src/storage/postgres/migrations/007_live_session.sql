@@ -21,6 +21,8 @@ CREATE TABLE live_participants (
   instance_id    TEXT NOT NULL,
   joined_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
   seen_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+  -- Grows with every change, so that events arriving out of order can be told apart.
+  version        BIGINT NOT NULL DEFAULT 1,
   UNIQUE (room_id, identity),
   CONSTRAINT live_participants_speaking CHECK (NOT speaking OR base_role IN ('viewer', 'guest')),
   CONSTRAINT live_participants_presenters_only CHECK (
