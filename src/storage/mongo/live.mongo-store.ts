@@ -207,15 +207,19 @@ export class MongoLiveStore implements LiveStore {
 
   /**
    * Claims a free place 1..cap for `write` (a unique index keeps two connections off one
-   * place), after ending the room's stale connections, whose places would otherwise never
-   * come free. Null: every place is taken. Undefined: `write` found nothing to write to.
+   * place), after freeing the places of the room's stale connections, which would otherwise
+   * never come free. Null: every place is taken. Undefined: `write` found nothing to write to.
    */
   private async claimSeat(
     roomId: string,
     cap: number,
     write: (seat: number) => Promise<ParticipantDoc | null>,
   ): Promise<ParticipantDoc | null | undefined> {
-    await this.models.participants.deleteMany({ roomId, seenAt: { $lte: freshSince() } });
+    // Stale connections give their places up; the sweep ends them (and announces it).
+    await this.models.participants.updateMany(
+      { roomId, seenAt: { $lte: freshSince() }, seat: { $exists: true } },
+      { $unset: { seat: '' } },
+    );
     const taken = await this.models.participants
       .find({ roomId, seat: { $exists: true } }, { _id: 0, seat: 1 })
       .lean<Pick<ParticipantDoc, 'seat'>[]>();
