@@ -10,7 +10,8 @@ import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
 import type { GuestService } from './guest.service';
 import type { GuestStore, VisitContext } from './guest.store';
-import { guestIdentity, hasLiveSession } from '../live/live-identity';
+import { guestIdentity, hasLiveSession, identityOfGuest } from '../live/live-identity';
+import type { Room } from '../rooms/room';
 import { liveRouter } from '../live/live.routes';
 import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
@@ -178,8 +179,13 @@ export function guestRouter(
     const context = await visitFor(req);
     if (context.visit.status === 'waiting') return res.redirect(303, waitingPath(context.visit.roomId));
     if (context.visit.status === 'left') return renderLeft(res, context);
-    const onStage = hasLiveSession({ roomType: 'room', mediaUrl: context.mediaUrl });
-    if (onStage) await live.pageProblem(await identify(req, res, 'connect'));
+    const onStage = hasLiveSession({
+      roomType: context.roomType as Room['roomType'],
+      mediaUrl: context.mediaUrl,
+    });
+    // The visit was just read and checked: the stage's own check needs no second read.
+    if (onStage)
+      await live.pageProblem(identityOfGuest(context.visit.roomId, context.visit.id, context.visit.name));
     const csrfToken = csrf.token(req, res);
     res.render('guests/room', {
       roomId: context.visit.roomId,

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { GuestProblemError } from '../guests/guest-pages';
 import type { GuestSessions } from '../guests/guest-session';
-import type { GuestStore } from '../guests/guest.store';
+import type { GuestStore, VisitContext } from '../guests/guest.store';
 import { endedVisitProblem } from '../guests/guest';
 import { launchFrom } from '../lti/claims';
 import type { Room } from '../rooms/room';
@@ -39,6 +39,26 @@ export function launchedIdentity(rooms: RoomService): IdentityResolver {
   };
 }
 
+/** A guest in the room their visit is for; their name once the visit has been read. */
+export function identityOfGuest(roomId: string, visitId: string, name = ''): LiveIdentity {
+  return {
+    roomId,
+    identity: identityOfVisit(visitId),
+    visitId,
+    userId: null,
+    name,
+    baseRole: 'guest',
+    actor: { userId: `guest:${visitId}`, name: name || null },
+  };
+}
+
+/** Whether the guest of this (already checked) visit may connect to its room's stage now. */
+export function admittedToStage(context: VisitContext): void {
+  if (context.visit.status !== 'admitted') throw new NotAdmittedError();
+  if (!hasLiveSession({ roomType: context.roomType as Room['roomType'], mediaUrl: context.mediaUrl }))
+    throw new NoLiveSessionError();
+}
+
 /**
  * A guest, by the pass their browser holds for this room. Connecting also requires the visit
  * to be admitted now; whether the link or guest access still is does not matter once inside
@@ -49,27 +69,12 @@ export function guestIdentity(sessions: GuestSessions, guests: GuestStore): Iden
     const roomId = String(req.params.roomId);
     const visitId = sessions.visitId(req, roomId);
     if (!visitId) throw new GuestProblemError('not-in-session');
-    const identity = {
-      roomId,
-      identity: identityOfVisit(visitId),
-      visitId,
-      userId: null,
-      name: '',
-      baseRole: 'guest' as const,
-      actor: { userId: `guest:${visitId}`, name: null },
-    };
-    if (purpose === 'post') return identity;
+    if (purpose === 'post') return identityOfGuest(roomId, visitId);
     const context = await guests.findVisit(visitId);
     if (!context || context.visit.roomId !== roomId) throw new GuestProblemError('not-in-session');
     const ended = endedVisitProblem(context.visit);
     if (ended) throw new GuestProblemError(ended);
-    if (context.visit.status !== 'admitted') throw new NotAdmittedError();
-    if (!hasLiveSession({ roomType: context.roomType as Room['roomType'], mediaUrl: context.mediaUrl }))
-      throw new NoLiveSessionError();
-    return {
-      ...identity,
-      name: context.visit.name,
-      actor: { userId: `guest:${visitId}`, name: context.visit.name },
-    };
+    admittedToStage(context);
+    return identityOfGuest(roomId, visitId, context.visit.name);
   };
 }

@@ -1,6 +1,7 @@
 import { atLeast } from '../lti/roles';
 import type { RoomRole } from '../platforms/platform';
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
+import { hasLiveSession } from '../live/live-identity';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import type { RoomAccess } from './room.service';
 
@@ -67,7 +68,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
     });
   }
-  const liveStage = !room.mediaUrl && room.roomType === 'room' && !features.removedFromStage;
+  const liveStage = hasLiveSession(room) && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
     menu.push({ id: 'room-settings', label: 'Room settings', href: roomHref(room.id, ltik, '/settings') });
     if (liveStage) menu.push({ id: 'end-live', label: 'End the live session for everyone' });
