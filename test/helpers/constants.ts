@@ -2,7 +2,8 @@
 export const TEST_APP_SECRET = 'guestlink-test-secret-0123456789abcdefghijklmnop';
 export const PGLITE_SNAPSHOT_ENV = 'GUESTLINK_TEST_PGLITE_SNAPSHOT';
 export const PG_TEMPLATE_ENV = 'GUESTLINK_TEST_PG_TEMPLATE';
-export const PG_TEMPLATE_DATABASE = 'guestlink_test_template';
+/** Per run, so two runs on one server (CI and a developer, or parallel worktrees) never drop each other's. */
+export const PG_TEMPLATE_DATABASE = `guestlink_test_template_${process.pid}`;
 
 export function testEnv(
   overrides: Record<string, string | undefined> = {},

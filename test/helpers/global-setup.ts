@@ -53,10 +53,32 @@ async function pgliteSnapshot(): Promise<string> {
   return file;
 }
 
+/** Templates of runs whose process is gone (killed before their teardown). */
+async function dropStaleTemplates(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'guestlink\\_test\\_template\\_%'",
+  );
+  for (const { datname } of rows) {
+    const pid = Number(datname.slice('guestlink_test_template_'.length));
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid))
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function postgresTemplate(url: string): Promise<string> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
+    await dropStaleTemplates(admin);
     await admin.query(`DROP DATABASE IF EXISTS ${PG_TEMPLATE_DATABASE} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DATABASE}`);
   } finally {
