@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasForbiddenCharacters } from '../text';
 
-/** product.md §5: the limits of the Create new link window. */
+/** docs/product.md §5: the limits of the Create new link window. */
 export const MAX_LINKS_PER_ROOM = 3;
 /** The places a room's live links occupy; stores hold each in at most one live link. */
 export const LINK_SLOTS: readonly number[] = Array.from(

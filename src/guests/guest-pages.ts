@@ -10,7 +10,7 @@ interface ProblemPage {
   headers?: Record<string, string>;
 }
 
-/** product.md §9: one friendly page, with its HTTP status, for each reason a guest cannot get in. */
+/** docs/product.md §9: one friendly page, with its HTTP status, for each reason a guest cannot get in. */
 const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
   'unknown-link': {
     status: 404,

@@ -81,7 +81,7 @@ export interface AccessState {
 
 export type AccessProblem = Extract<GuestProblem, 'link-invalid' | 'guest-access-off' | 'room-unavailable'>;
 
-/** product.md §8: what a page load re-checks for a guest already holding a visit. */
+/** docs/product.md §8: what a page load re-checks for a guest already holding a visit. */
 export function accessProblem(state: AccessState, now: Date): AccessProblem | null {
   if (!state.roomAvailable) return 'room-unavailable';
   if (!state.modulesEnabled || !state.guestAccessEnabled || !state.roomSupportsGuests)

@@ -62,7 +62,7 @@ export function admittedToStage(context: VisitContext): void {
 /**
  * A guest, by the pass their browser holds for this room. Connecting also requires the visit
  * to be admitted now; whether the link or guest access still is does not matter once inside
- * (product.md §5: guests already in the room stay until they refresh or leave).
+ * (docs/product.md §5: guests already in the room stay until they refresh or leave).
  */
 export function guestIdentity(sessions: GuestSessions, guests: GuestStore): IdentityResolver {
   return async (req: Request, _res, purpose) => {

@@ -1,5 +1,5 @@
 /**
- * The live session's people and what each may do (product.md §12). Pure rules: the
+ * The live session's people and what each may do (docs/product.md §12). Pure rules: the
  * service applies them on every request, the stores keep them under concurrency.
  */
 

@@ -1,7 +1,7 @@
 import { ROOM_ROLES, type RoomRole } from '../platforms/platform';
 
 /**
- * Maps LTI launch roles to room roles (product.md §1). Roles arrive as LTI 1.3 URIs,
+ * Maps LTI launch roles to room roles (docs/product.md §1). Roles arrive as LTI 1.3 URIs,
  * LTI 1.1 URNs or short names; all are reduced to one canonical key such as
  * `membership#instructor` or `system/person#administrator` before lookup.
  */

@@ -21,7 +21,7 @@ describe('canonicalRole', () => {
   });
 });
 
-describe('roleFromLaunch with the default map (product.md §1)', () => {
+describe('roleFromLaunch with the default map (docs/product.md §1)', () => {
   it.each<[string, unknown, string]>([
     [
       'Instructor + system Administrator (Blackboard admin teaching a course)',
