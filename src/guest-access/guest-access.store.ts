@@ -1,4 +1,5 @@
-import type { Actor, GuestLink } from './guest-link';
+import type { GuestLink } from './guest-link';
+import type { Actor } from '../rooms/room-role';
 
 export interface NewGuestLink {
   id: string;

@@ -29,11 +29,6 @@ export interface GuestLink {
   createdAt: Date;
 }
 
-export interface Actor {
-  userId: string;
-  name: string | null;
-}
-
 /** Case- and space-insensitive: "Guest Speakers" and "guest speakers " are the same name in a room. */
 export function linkNameKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();

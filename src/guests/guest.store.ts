@@ -1,5 +1,5 @@
-import type { Actor } from '../guest-access/guest-link';
 import type { AccessState, GuestVisit } from './guest';
+import type { Actor } from '../rooms/room-role';
 
 /** A link as its entry page needs it, with everything that decides whether it still admits. */
 export interface LinkEntry extends AccessState {

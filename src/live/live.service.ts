@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../guest-access/guest-link';
 import type { EventStream } from '../http/sse';
 import { publishLobbyChange, type LobbyEventChannel } from '../lobby/lobby-events';
 import type { Logger } from '../logger';
@@ -30,6 +29,7 @@ import {
 } from './participant';
 import type { RoomEngine } from './room-engine';
 import { parseLink, SFU_END, signalRefusal, type ClientSignal } from './signal';
+import type { Actor } from '../rooms/room-role';
 
 /** Who is asking, as their launch or guest pass says, checked for this request. */
 export interface LiveIdentity {

@@ -1,5 +1,5 @@
-import type { Actor } from '../guest-access/guest-link';
 import type { BaseRole, LiveParticipant, MediaState } from './participant';
+import type { Actor } from '../rooms/room-role';
 
 export interface LiveJoinRequest {
   id: string;

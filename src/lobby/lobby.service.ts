@@ -3,9 +3,9 @@ import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-acc
 import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
-import { atLeast } from '../lti/roles';
 import { actorOf, type RoomAccess } from '../rooms/room.service';
 import { publishLobbyChange, type LobbyEventChannel } from './lobby-events';
+import { atLeast } from '../rooms/room-role';
 
 export interface WaitingGuestView {
   id: string;

@@ -9,7 +9,7 @@ import { launchFrom, ltikFrom } from './claims';
 import { DeepLinkingUnsupportedError, signDeepLinkingResponse } from './deep-linking';
 import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
 import { LTI_ROUTES } from './provider';
-import { atLeast } from './roles';
+import { atLeast } from '../rooms/room-role';
 
 /** Paths that only a launched user may reach; anything else falls through to the 404 page. */
 const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;

@@ -1,4 +1,4 @@
-import { ROOM_ROLES, type RoomRole } from '../platforms/platform';
+import { higherRole, type RoomRole } from '../rooms/room-role';
 
 /**
  * Maps LTI launch roles to room roles (docs/product.md §1). Roles arrive as LTI 1.3 URIs,
@@ -45,14 +45,6 @@ export const DEFAULT_ROLE_MAP: Readonly<Record<string, RoomRole>> = Object.freez
   'system/person#administrator': 'moderator',
 });
 
-export function rank(role: RoomRole): number {
-  return ROOM_ROLES.indexOf(role);
-}
-
-export function higherRole(a: RoomRole, b: RoomRole): RoomRole {
-  return rank(a) >= rank(b) ? a : b;
-}
-
 /** The platform's role map over the defaults; its keys may use any accepted role spelling. */
 export function buildRoleMap(overrides: Record<string, RoomRole> | undefined): Record<string, RoomRole> {
   const map: Record<string, RoomRole> = { ...DEFAULT_ROLE_MAP };
@@ -70,8 +62,4 @@ export function roleFromLaunch(launchRoles: unknown, roleMap: Record<string, Roo
     if (mapped) result = higherRole(result, mapped);
   }
   return result;
-}
-
-export function atLeast(role: RoomRole, minimum: RoomRole): boolean {
-  return rank(role) >= rank(minimum);
 }

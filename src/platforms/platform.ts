@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-
-export const ROOM_ROLES = ['viewer', 'moderator', 'host'] as const;
-export type RoomRole = (typeof ROOM_ROLES)[number];
+import { ROOM_ROLES } from '../rooms/room-role';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -1,12 +1,14 @@
 import { ForbiddenError, NotFoundError } from '../errors';
-import type { Actor } from '../guest-access/guest-link';
 import type { LaunchContext } from '../lti/claims';
 import { DeploymentNotRegisteredError, LaunchRefusedError } from '../lti/lti-errors';
-import { atLeast, buildRoleMap, higherRole, roleFromLaunch } from '../lti/roles';
-import type { Platform, RoomRole } from '../platforms/platform';
+import { buildRoleMap, roleFromLaunch } from '../lti/roles';
+import type { Platform } from '../platforms/platform';
 import { PlatformRegistry } from '../platforms/platform-registry';
 import { mediaUrlFromCustom, roomTitleFrom, roomTypeFromCustom, type Room } from './room';
 import type { RoomStore } from './room.store';
+import type { RoomRole } from './room-role';
+import { atLeast, higherRole } from './room-role';
+import type { Actor } from './room-role';
 
 /** A launched user's standing in one room, checked for every request. */
 export interface RoomAccess {

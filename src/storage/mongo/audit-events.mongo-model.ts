@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import type { Actor } from '../../guest-access/guest-link';
+import type { Actor } from '../../rooms/room-role';
 
 export interface AuditDoc {
   _id: Types.ObjectId;

@@ -5,17 +5,12 @@ import type {
   GuestAccessStore,
   NewGuestLink,
 } from '../../guest-access/guest-access.store';
-import {
-  LINK_SLOTS,
-  MAX_LINKS_PER_ROOM,
-  expiryFor,
-  type Actor,
-  type GuestLink,
-} from '../../guest-access/guest-link';
+import { LINK_SLOTS, MAX_LINKS_PER_ROOM, expiryFor, type GuestLink } from '../../guest-access/guest-link';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import { turnAwayWaiting, type VisitDoc } from './guest-visits.mongo-model';
 import type { RoomDoc } from './room.mongo-store';
+import type { Actor } from '../../rooms/room-role';
 
 /** A link as stored: the domain link under `_id`, plus what only the store needs. */
 export interface LinkDoc extends Omit<GuestLink, 'id'> {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Actor } from '../../guest-access/guest-link';
 import type { GuestVisit } from '../../guests/guest';
+import type { Actor } from '../../rooms/room-role';
 
 /** A visit as stored: the domain visit under `_id`, plus what only the store needs. */
 export interface VisitDoc extends Omit<GuestVisit, 'id'> {

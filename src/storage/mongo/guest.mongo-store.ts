@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import type { Actor } from '../../guest-access/guest-link';
 import { accessProblem, type AccessState, type GuestVisit } from '../../guests/guest';
 import type {
   GuestLogEntry,
@@ -17,6 +16,7 @@ import { isDuplicateKey } from './connection';
 import { admitWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
+import type { Actor } from '../../rooms/room-role';
 
 export interface GuestModels {
   platforms: Model<PlatformDoc>;

@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Actor } from '../../guest-access/guest-link';
 import {
   STALE_AFTER_SECONDS,
   type LiveJoinRequest,
@@ -11,6 +10,7 @@ import { BASE_ROLES, countsTowardCap, NO_MEDIA, type LiveParticipant } from '../
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import type { VisitDoc } from './guest-visits.mongo-model';
+import type { Actor } from '../../rooms/room-role';
 
 /**
  * A connected page. `pid` is the participant's id; the document itself stays when the

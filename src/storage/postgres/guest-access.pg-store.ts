@@ -1,4 +1,4 @@
-import type { Actor, GuestLink } from '../../guest-access/guest-link';
+import type { GuestLink } from '../../guest-access/guest-link';
 import { LINK_SLOTS, MAX_LINKS_PER_ROOM } from '../../guest-access/guest-link';
 import type {
   CreateLinkResult,
@@ -7,6 +7,7 @@ import type {
   NewGuestLink,
 } from '../../guest-access/guest-access.store';
 import type { SqlClient, SqlExecutor } from './sql-client';
+import type { Actor } from '../../rooms/room-role';
 
 export interface GuestLinkRow {
   id: string;

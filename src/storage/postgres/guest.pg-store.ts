@@ -1,4 +1,3 @@
-import type { Actor } from '../../guest-access/guest-link';
 import type { GuestVisit } from '../../guests/guest';
 import type {
   GuestLogEntry,
@@ -12,6 +11,7 @@ import type {
 import { CallBatcher } from './call-batcher';
 import { lockLobby, recordAudit } from './guest-access.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
+import type { Actor } from '../../rooms/room-role';
 
 interface VisitRow {
   id: string;

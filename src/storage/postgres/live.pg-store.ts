@@ -1,4 +1,3 @@
-import type { Actor } from '../../guest-access/guest-link';
 import {
   STALE_AFTER_SECONDS,
   type LiveJoinRequest,
@@ -9,6 +8,7 @@ import {
 import type { LiveParticipant } from '../../live/participant';
 import { recordAudit } from './guest-access.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
+import type { Actor } from '../../rooms/room-role';
 
 interface ParticipantRow {
   id: string;
