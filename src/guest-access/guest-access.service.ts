@@ -22,7 +22,7 @@ import {
 } from './guest-link';
 import { GuestLinkTokens } from './guest-link-token';
 import type { LinkEntryCache } from '../guests/link-entry-cache';
-import { lobbyEvent, type LobbyEventChannel } from '../lobby/lobby-events';
+import { roomEvent, type RoomEventChannel } from '../rooms/room-events';
 
 export interface GuestLinkView {
   id: string;
@@ -59,7 +59,7 @@ export class GuestAccessService {
     private readonly store: GuestAccessStore,
     private readonly tokens: GuestLinkTokens,
     /** Tells waiting guests when access is turned off or their link deleted. */
-    private readonly events: LobbyEventChannel,
+    private readonly events: RoomEventChannel,
     /** Entry pages cached on this instance; other instances drop theirs on the event. */
     private readonly linkEntries: LinkEntryCache,
     private readonly now: () => Date = () => new Date(),
@@ -103,7 +103,7 @@ export class GuestAccessService {
     const result = await this.store.setEnabled(access.room.id, enabled, actorOf(access));
     if (!result) throw new NotFoundError('This room no longer exists.');
     this.linkEntries.forgetRoom(access.room.id);
-    if (result.changed) await this.events.publish(lobbyEvent(access.room.id));
+    if (result.changed) await this.events.publish(roomEvent(access.room.id));
     return this.currentView(access.room.id);
   }
 
@@ -141,7 +141,7 @@ export class GuestAccessService {
     const deleted = await this.store.deleteLink(access.room.id, linkId, actorOf(access));
     if (!deleted) throw new NotFoundError('This guest link does not exist or was already deleted.');
     this.linkEntries.forgetRoom(access.room.id);
-    await this.events.publish(lobbyEvent(access.room.id));
+    await this.events.publish(roomEvent(access.room.id));
   }
 
   /** The read-only guest access groups the settings page lists, one per live link. */

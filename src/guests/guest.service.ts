@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isWellFormedToken, tokenHash } from '../guest-access/guest-link-token';
-import type { LobbyEventChannel } from '../lobby/lobby-events';
-import { publishLobbyChange } from '../lobby/lobby-events';
+import type { RoomEventChannel } from '../rooms/room-events';
+import { publishRoomChange } from '../rooms/room-events';
 import type { Logger } from '../logger';
 import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
 import { GuestProblemError } from './guest-pages';
@@ -17,7 +17,7 @@ export interface EntryPage {
 export class GuestService {
   constructor(
     private readonly store: GuestStore,
-    private readonly events: LobbyEventChannel,
+    private readonly events: RoomEventChannel,
     private readonly logger: Logger,
     private readonly waitingCap: number,
     private readonly entries: LinkEntryCache,
@@ -105,6 +105,6 @@ export class GuestService {
   }
 
   private publish(roomId: string, visitIds: string[]): void {
-    publishLobbyChange(this.events, this.logger, roomId, visitIds);
+    publishRoomChange(this.events, this.logger, roomId, visitIds);
   }
 }

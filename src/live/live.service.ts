@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventStream } from '../http/sse';
-import { publishLobbyChange, type LobbyEventChannel } from '../lobby/lobby-events';
+import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import type { Logger } from '../logger';
 import {
   LiveRefusedError,
@@ -51,7 +51,7 @@ export class LiveService {
     private readonly store: LiveStore,
     private readonly hub: LiveHub,
     private readonly engine: RoomEngine,
-    private readonly lobbyEvents: LobbyEventChannel,
+    private readonly lobbyEvents: RoomEventChannel,
     private readonly instanceId: string,
     private readonly logger: Logger,
     private readonly iceConfig: Pick<LiveConfig, 'iceServers' | 'turn'>,
@@ -223,7 +223,7 @@ export class LiveService {
           participant: toWire(gone),
           reason: action === 'remove' ? 'removed' : 'lobby',
         });
-        if (gone.visitId) publishLobbyChange(this.lobbyEvents, this.logger, who.roomId, [gone.visitId]);
+        if (gone.visitId) publishRoomChange(this.lobbyEvents, this.logger, who.roomId, [gone.visitId]);
         return;
       }
       case 'mute': {

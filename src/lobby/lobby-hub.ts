@@ -1,7 +1,7 @@
 import type { GuestVisit } from '../guests/guest';
 import type { GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
-import type { LobbyEvent, LobbyEventChannel } from './lobby-events';
+import type { RoomEvent, RoomEventChannel } from '../rooms/room-events';
 
 type VisitWatcher = (status: GuestVisit['status'] | 'gone') => void;
 type RoomWatcher = () => void;
@@ -28,7 +28,7 @@ export class LobbyHub {
   private unsubscribe: (() => Promise<void>) | null = null;
 
   constructor(
-    private readonly events: LobbyEventChannel,
+    private readonly events: RoomEventChannel,
     private readonly store: GuestStore,
     private readonly logger: Logger,
     /** Told of every event, from any instance: caches of room state drop that room. */
@@ -85,7 +85,7 @@ export class LobbyHub {
     if (room.visits.size === 0 && room.moderators.size === 0 && !room.timer) this.rooms.delete(roomId);
   }
 
-  private receive(event: LobbyEvent): void {
+  private receive(event: RoomEvent): void {
     this.onRoomChanged(event.roomId);
     const room = this.rooms.get(event.roomId);
     if (!room) return;

@@ -4,7 +4,7 @@ import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../rooms/room.service';
-import { publishLobbyChange, type LobbyEventChannel } from './lobby-events';
+import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { atLeast } from '../rooms/room-role';
 
 export interface WaitingGuestView {
@@ -31,7 +31,7 @@ export class NotWaitingError extends ConflictError {
 export class LobbyService {
   constructor(
     private readonly store: GuestStore,
-    private readonly events: LobbyEventChannel,
+    private readonly events: RoomEventChannel,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -97,6 +97,6 @@ export class LobbyService {
   }
 
   private publish(roomId: string, visitIds: string[]): void {
-    publishLobbyChange(this.events, this.logger, roomId, visitIds);
+    publishRoomChange(this.events, this.logger, roomId, visitIds);
   }
 }

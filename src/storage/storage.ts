@@ -2,7 +2,7 @@ import type { GuestAccessStore } from '../guest-access/guest-access.store';
 import type { GuestStore } from '../guests/guest.store';
 import type { LiveEventChannel } from '../live/live-events';
 import type { LiveStore } from '../live/live.store';
-import type { LobbyEventChannel } from '../lobby/lobby-events';
+import type { RoomEventChannel } from '../rooms/room-events';
 import type { LoginStateStore } from '../lti/login-state.store';
 import type { PlatformStore } from '../platforms/platform.store';
 import type { RoomStore } from '../rooms/room.store';
@@ -22,7 +22,7 @@ export interface Storage {
   readonly guestAccess: GuestAccessStore;
   readonly guests: GuestStore;
   /** Lobby changes, delivered to every instance sharing this database. */
-  readonly lobbyEvents: LobbyEventChannel;
+  readonly lobbyEvents: RoomEventChannel;
   /** Who is connected to each room's live session. */
   readonly live: LiveStore;
   /** Live presence and signalling, delivered to every instance sharing this database. */

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model, type mongo } from 'mongoose';
 import type { EventChannel, EventGuard } from '../../events/event-channel';
-import type { LobbyEvent } from '../../lobby/lobby-events';
+import type { RoomEvent } from '../../rooms/room-events';
 import type { Logger } from '../../logger';
 
 /**
@@ -46,7 +46,7 @@ eventSchema.index({ at: 1 }, { expireAfterSeconds: 60 });
 export type EventModel = Model<EventDoc>;
 
 export function eventModel(connection: Connection): EventModel {
-  return connection.model<EventDoc>('LobbyEvent', eventSchema, COLLECTION);
+  return connection.model<EventDoc>('RoomEvent', eventSchema, COLLECTION);
 }
 
 /** How one channel's events are written to and read from the shared collection. */
@@ -57,7 +57,7 @@ export interface MongoEventCodec<Event> {
   fromDoc(doc: Pick<EventDoc, 'roomId' | 'visitIds' | 'data'>): Event | null;
 }
 
-export const lobbyEventCodec: MongoEventCodec<LobbyEvent> = {
+export const lobbyEventCodec: MongoEventCodec<RoomEvent> = {
   topic: null,
   toDoc: (event) => ({ roomId: event.roomId, ...(event.visitIds ? { visitIds: event.visitIds } : {}) }),
   fromDoc: (doc) => {

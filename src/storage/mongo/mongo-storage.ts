@@ -6,7 +6,7 @@ import { openMongoConnection } from './connection';
 import { MongoGuestAccessStore, linkModel } from './guest-access.mongo-store';
 import { visitModel } from './guest-visits.mongo-model';
 import { MongoGuestStore } from './guest.mongo-store';
-import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
+import { ThrottledRoomEvents } from '../../rooms/throttled-room-events';
 import { isLiveEvent, LIVE_CHANNEL } from '../../live/live-events';
 import { MongoEventChannel, eventModel, jsonEventCodec, lobbyEventCodec } from './event-channel.mongo';
 import { MongoLiveStore, liveParticipantModel, liveRemovalModel } from './live.mongo-store';
@@ -44,7 +44,7 @@ export async function mongoStorageOn(
   // within the rules, and the TTL indexes what expires login states and lobby events.
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   const lobbyChannel = new MongoEventChannel(connection, models.events, options.logger, lobbyEventCodec);
-  const lobbyEvents = new ThrottledLobbyEvents(lobbyChannel);
+  const lobbyEvents = new ThrottledRoomEvents(lobbyChannel);
   const liveEvents = new MongoEventChannel(
     connection,
     models.events,

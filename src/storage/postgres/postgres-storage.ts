@@ -7,8 +7,8 @@ import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
 import { hasRoomId } from '../../events/event-channel';
 import { isLiveEvent, LIVE_CHANNEL, type LiveEvent } from '../../live/live-events';
-import { LOBBY_CHANNEL, type LobbyEvent } from '../../lobby/lobby-events';
-import { ThrottledLobbyEvents } from '../../lobby/throttled-lobby-events';
+import { ROOM_EVENTS_CHANNEL, type RoomEvent } from '../../rooms/room-events';
+import { ThrottledRoomEvents } from '../../rooms/throttled-room-events';
 import { PgEventChannel } from './event-channel.pg';
 import { PgLiveStore } from './live.pg-store';
 import { LtijsSqlPlugin } from './ltijs-sql-plugin';
@@ -65,7 +65,9 @@ async function connect(
 
 /** Builds every store on one SQL client. Exposed so tests can share a client they opened. */
 export function postgresStorageOn(sql: SqlClient): Storage {
-  const lobbyEvents = new ThrottledLobbyEvents(new PgEventChannel<LobbyEvent>(sql, LOBBY_CHANNEL, hasRoomId));
+  const lobbyEvents = new ThrottledRoomEvents(
+    new PgEventChannel<RoomEvent>(sql, ROOM_EVENTS_CHANNEL, hasRoomId),
+  );
   return {
     backend: sql.kind,
     platforms: new PgPlatformStore(sql),

@@ -1,6 +1,6 @@
 import { hasRoomId } from '../../../src/events/event-channel';
-import { LOBBY_CHANNEL, type LobbyEvent } from '../../../src/lobby/lobby-events';
-import { ThrottledLobbyEvents } from '../../../src/lobby/throttled-lobby-events';
+import { ROOM_EVENTS_CHANNEL, type RoomEvent } from '../../../src/rooms/room-events';
+import { ThrottledRoomEvents } from '../../../src/rooms/throttled-room-events';
 import { PgEventChannel } from '../../../src/storage/postgres/event-channel.pg';
 import { openTestDatabase, type TestDatabase } from '../../helpers/databases';
 
@@ -15,14 +15,14 @@ const until = async (condition: () => boolean, timeoutMs = 2000) => {
 /** The throttle in front of the real LISTEN/NOTIFY channel (PGlite). */
 describe('lobby events during a surge', () => {
   let database: TestDatabase;
-  let events: ThrottledLobbyEvents;
-  const received: Array<LobbyEvent & { at: number }> = [];
+  let events: ThrottledRoomEvents;
+  const received: Array<RoomEvent & { at: number }> = [];
   let unsubscribe: () => Promise<void>;
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
-    events = new ThrottledLobbyEvents(
-      new PgEventChannel<LobbyEvent>(database.sql, LOBBY_CHANNEL, hasRoomId),
+    events = new ThrottledRoomEvents(
+      new PgEventChannel<RoomEvent>(database.sql, ROOM_EVENTS_CHANNEL, hasRoomId),
       WINDOW_MS,
     );
     unsubscribe = await events.subscribe((event) => received.push({ ...event, at: Date.now() }));

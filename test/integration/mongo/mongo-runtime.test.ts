@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
-import type { LobbyEvent } from '../../../src/lobby/lobby-events';
+import type { RoomEvent } from '../../../src/rooms/room-events';
 import { sandboxLaunch } from '../../helpers/lti-launch';
 import { mongoUrlFor, TEST_MONGODB_URI } from '../../helpers/storages';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
@@ -42,7 +42,7 @@ if (TEST_MONGODB_URI)
     });
 
     it('delivers lobby events to subscribers', async () => {
-      const received: LobbyEvent[] = [];
+      const received: RoomEvent[] = [];
       const unsubscribe = await server.runtime.storage.lobbyEvents.subscribe((event) => received.push(event));
       try {
         await server.runtime.storage.lobbyEvents.publish({ roomId: 'room-x', visitIds: ['v1'] });

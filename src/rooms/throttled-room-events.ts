@@ -1,7 +1,7 @@
-import { lobbyEvent, type LobbyEvent, type LobbyEventChannel } from './lobby-events';
+import { roomEvent, type RoomEvent, type RoomEventChannel } from './room-events';
 
 /** How long a room's burst of events is gathered into one before it is sent. */
-export const LOBBY_EVENT_WINDOW_MS = 25;
+export const ROOM_EVENT_WINDOW_MS = 25;
 
 interface Waiter {
   resolve(): void;
@@ -10,33 +10,33 @@ interface Waiter {
 
 interface RoomWindow {
   timer: NodeJS.Timeout;
-  pending: LobbyEvent | null;
+  pending: RoomEvent | null;
   waiters: Waiter[];
 }
 
-function merge(pending: LobbyEvent | null, event: LobbyEvent): LobbyEvent {
+function merge(pending: RoomEvent | null, event: RoomEvent): RoomEvent {
   if (!pending) return event;
-  if (!pending.visitIds || !event.visitIds) return lobbyEvent(event.roomId);
-  return lobbyEvent(event.roomId, [...new Set([...pending.visitIds, ...event.visitIds])]);
+  if (!pending.visitIds || !event.visitIds) return roomEvent(event.roomId);
+  return roomEvent(event.roomId, [...new Set([...pending.visitIds, ...event.visitIds])]);
 }
 
 /**
- * When a class joins at once, every join is a lobby event for the same room, and each
+ * When a class joins at once, every join is a room event for the same room, and each
  * one sent on its own costs a database round trip here and a wake-up on every instance.
  * A room's first event goes out at once; those that follow within the window are merged
  * into one event sent when it ends (at most one per window per room), so a lone change
  * loses no time and a surge costs a few events a second.
  */
-export class ThrottledLobbyEvents implements LobbyEventChannel {
+export class ThrottledRoomEvents implements RoomEventChannel {
   private readonly windows = new Map<string, RoomWindow>();
   private readonly sending = new Set<Promise<void>>();
 
   constructor(
-    private readonly channel: LobbyEventChannel,
-    private readonly windowMs = LOBBY_EVENT_WINDOW_MS,
+    private readonly channel: RoomEventChannel,
+    private readonly windowMs = ROOM_EVENT_WINDOW_MS,
   ) {}
 
-  publish(event: LobbyEvent): Promise<void> {
+  publish(event: RoomEvent): Promise<void> {
     const open = this.windows.get(event.roomId);
     if (open) {
       open.pending = merge(open.pending, event);
@@ -46,7 +46,7 @@ export class ThrottledLobbyEvents implements LobbyEventChannel {
     return this.send(event);
   }
 
-  subscribe(handler: (event: LobbyEvent) => void): Promise<() => Promise<void>> {
+  subscribe(handler: (event: RoomEvent) => void): Promise<() => Promise<void>> {
     return this.channel.subscribe(handler);
   }
 
@@ -57,7 +57,7 @@ export class ThrottledLobbyEvents implements LobbyEventChannel {
     await Promise.allSettled([...this.sending]);
   }
 
-  private send(event: LobbyEvent): Promise<void> {
+  private send(event: RoomEvent): Promise<void> {
     const sent = this.channel.publish(event);
     this.sending.add(sent);
     const forget = () => this.sending.delete(sent);
