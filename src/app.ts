@@ -17,7 +17,8 @@ import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-
 import { GuestLinkTokens } from './guest-access/guest-link-token';
 import { guestRouter } from './guests/guest.routes';
 import { GuestService } from './guests/guest.service';
-import type { LinkEntryCache } from './guests/link-entry-cache';
+import type { LinkEntry } from './guests/guest.store';
+import type { LinkEntryCache } from './guest-access/link-entry-cache';
 import { launchedIdentity } from './live/live-identity';
 import type { LiveHub } from './live/live-hub';
 import { liveJson, liveRouter } from './live/live.routes';
@@ -41,7 +42,7 @@ export interface AppDependencies {
   /** This instance's lobby streams, already listening to the event channel. */
   lobbyHub: LobbyHub;
   /** Entry-page link states, dropped by the hub on every event for their room. */
-  linkEntries: LinkEntryCache;
+  linkEntries: LinkEntryCache<LinkEntry>;
   /** This instance's live session streams, already listening to the event channel. */
   liveHub: LiveHub;
   /** What carries the live session's media (ROOM_ENGINE). */

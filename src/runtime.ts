@@ -11,7 +11,8 @@ import { launchGuard, loginGuard } from './lti/launch-guards';
 import { ltijsOutageAs503 } from './lti/ltijs-outage';
 import { createLtiProvider, syncLtijsPlatforms } from './lti/provider';
 import { toPlatform, type Platform } from './platforms/platform';
-import { LinkEntryCache } from './guests/link-entry-cache';
+import { LinkEntryCache } from './guest-access/link-entry-cache';
+import type { LinkEntry } from './guests/guest.store';
 import { createRoomEngine } from './live/engines/create-engine';
 import { LiveHub } from './live/live-hub';
 import { HEARTBEAT_SECONDS } from './live/live.store';
@@ -94,7 +95,7 @@ export async function startRuntime(
     });
     await syncLtijsPlatforms(lti, platforms);
 
-    const linkEntries = new LinkEntryCache();
+    const linkEntries = new LinkEntryCache<LinkEntry>();
     const lobbyHub = new LobbyHub(storage.lobbyEvents, storage.guests, logger, (roomId) =>
       linkEntries.forgetRoom(roomId),
     );

@@ -21,7 +21,7 @@ import {
   type LinkStatus,
 } from './guest-link';
 import { GuestLinkTokens } from './guest-link-token';
-import type { LinkEntryCache } from '../guests/link-entry-cache';
+import type { LinkEntryCache } from './link-entry-cache';
 import { roomEvent, type RoomEventChannel } from '../rooms/room-events';
 
 export interface GuestLinkView {

@@ -5,8 +5,8 @@ import { publishRoomChange } from '../rooms/room-events';
 import type { Logger } from '../logger';
 import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
 import { GuestProblemError } from './guest-pages';
-import type { GuestStore, VisitContext } from './guest.store';
-import type { LinkEntryCache } from './link-entry-cache';
+import type { GuestStore, LinkEntry, VisitContext } from './guest.store';
+import type { LinkEntryCache } from '../guest-access/link-entry-cache';
 
 export interface EntryPage {
   roomId: string;
@@ -20,7 +20,7 @@ export class GuestService {
     private readonly events: RoomEventChannel,
     private readonly logger: Logger,
     private readonly waitingCap: number,
-    private readonly entries: LinkEntryCache,
+    private readonly entries: LinkEntryCache<LinkEntry>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
