@@ -2,30 +2,8 @@ import type { Request, RequestHandler } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config';
-import { AppError } from '../errors';
-
-export class CsrfError extends AppError {
-  constructor() {
-    super(403, 'CSRF_FAILED', 'This form has expired or was not sent from Guestlink’s own page.', {
-      title: 'Please try again',
-      locals: { hint: 'Go back, reload the page and send the form again.' },
-    });
-  }
-}
-
-export class TooManyRequestsError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(
-      429,
-      'TOO_MANY_REQUESTS',
-      'Too many attempts in a short time from here. Please wait a moment and try again.',
-      {
-        title: 'Too many requests',
-        headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
-      },
-    );
-  }
-}
+import { TooManyRequestsError } from '../errors';
+import { CsrfError } from './guest-errors';
 
 /**
  * CSRF protection for the guest forms: a double-submit token (csrf-csrf) in a

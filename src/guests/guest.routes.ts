@@ -5,7 +5,7 @@ import type { LobbyHub } from '../lobby/lobby-hub';
 import { openEventStream } from '../http/sse';
 import { joinForm } from './guest';
 import { EntryPageShells } from './entry-page-shells';
-import { GuestProblemError } from './guest-pages';
+import { GuestProblemError } from './guest-errors';
 import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
 import type { GuestService } from './guest.service';

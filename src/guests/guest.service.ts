@@ -4,7 +4,7 @@ import type { RoomEventChannel } from '../rooms/room-events';
 import { publishRoomChange } from '../rooms/room-events';
 import type { Logger } from '../logger';
 import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
-import { GuestProblemError } from './guest-pages';
+import { GuestProblemError } from './guest-errors';
 import type { GuestStore, LinkEntry, VisitContext } from './guest.store';
 import type { LinkEntryCache } from '../guest-access/link-entry-cache';
 

@@ -57,7 +57,7 @@ export type JoinForm = z.infer<typeof joinForm>;
 
 /**
  * Why a guest cannot (any longer) get in. Each maps to one message page
- * (guests/guest-pages.ts); checked on every full page load of a guest.
+ * (guests/guest-errors.ts); checked on every full page load of a guest.
  */
 export type GuestProblem =
   | 'unknown-link'

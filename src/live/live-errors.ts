@@ -57,3 +57,27 @@ export class NotAdmittedError extends AppError {
     super(403, 'NOT_ADMITTED', 'You are not admitted to this session right now. Reload the page.');
   }
 }
+
+/** Janus or its VideoRoom plugin said no; `code` is Janus's own (e.g. 433 unauthorized). */
+export class JanusRequestError extends AppError {
+  constructor(
+    readonly janusCode: number,
+    reason: string,
+  ) {
+    super(502, 'MEDIA_SERVER_REFUSED', `The media server refused: ${reason} (${janusCode})`);
+  }
+}
+
+export class MediaServerUnavailableError extends AppError {
+  constructor(cause?: unknown) {
+    super(
+      503,
+      'MEDIA_SERVER_UNAVAILABLE',
+      'The live session’s media server cannot be reached right now. Please try again in a moment.',
+      {
+        headers: { 'Retry-After': '5' },
+        cause,
+      },
+    );
+  }
+}

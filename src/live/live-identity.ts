@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { GuestProblemError } from '../guests/guest-pages';
+import { GuestProblemError } from '../guests/guest-errors';
 import type { GuestSessions } from '../guests/guest-session';
 import type { GuestStore, VisitContext } from '../guests/guest.store';
 import { endedVisitProblem } from '../guests/guest';

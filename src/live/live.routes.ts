@@ -5,10 +5,10 @@ import { ValidationError } from '../errors';
 import { hasForbiddenCharacters } from '../text';
 import { parseJsonBody } from '../http/json-body';
 import { openEventStream } from '../http/sse';
-import { TooManyRequestsError } from '../guests/guest-protection';
 import type { LiveService, LiveIdentity } from './live.service';
 import { MODERATOR_ACTIONS, type ModeratorAction } from './participant';
 import { clientSignal } from './signal';
+import { TooManyRequestsError } from '../errors';
 
 /**
  * Works out who is asking from the request (a launch, or a guest pass), or throws. Connecting

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError } from '../errors';
+import { ForbiddenError } from '../errors';
 import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
 import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../rooms/room.service';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { atLeast } from '../rooms/room-role';
+import { NotWaitingError } from './lobby-errors';
 
 export interface WaitingGuestView {
   id: string;
@@ -19,12 +20,6 @@ export interface WaitingGuestView {
 export interface LobbyView {
   lobbyEnabled: boolean;
   waiting: WaitingGuestView[];
-}
-
-export class NotWaitingError extends ConflictError {
-  constructor() {
-    super('NOT_WAITING', 'This guest is no longer waiting: someone else decided, or the guest left.');
-  }
 }
 
 /** The moderators' side of the lobby: who waits, admit, deny, admit all, the lobby setting, the log. */

@@ -1,8 +1,8 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { LtiProvider } from 'ltijs';
-import { AppError } from '../errors';
 import type { LaunchContext } from './claims';
+import { DeepLinkingUnsupportedError } from './lti-errors';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim';
@@ -12,12 +12,6 @@ export interface ResourceLinkItem {
   title: string;
   url: string;
   custom: Record<string, string>;
-}
-
-export class DeepLinkingUnsupportedError extends AppError {
-  constructor(message: string) {
-    super(400, 'DEEP_LINKING_UNSUPPORTED', message, { title: 'Cannot add content here' });
-  }
 }
 
 /**

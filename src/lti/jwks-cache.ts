@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { KeysetUnavailableError } from './lti-errors';
 
 const TTL_MS = 10 * 60_000;
 /** A token naming a key we do not know refreshes the set, at most this often per platform. */
@@ -11,20 +11,6 @@ interface Entry {
 }
 
 type GotLike = { get: (url: string, ...rest: unknown[]) => unknown };
-
-class KeysetUnavailableError extends AppError {
-  constructor() {
-    super(
-      503,
-      'KEYSET_UNAVAILABLE',
-      'The LMS’s signing keys could not be fetched. Please try the launch again in a moment.',
-      {
-        title: 'Temporarily unavailable',
-        headers: { 'Retry-After': '5' },
-      },
-    );
-  }
-}
 
 /**
  * ltijs fetches a platform's JWKS over HTTP on every launch (docs/lti-blackboard.md §2).

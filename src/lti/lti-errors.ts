@@ -68,3 +68,23 @@ export function reasonForLtijsCode(code: string): string {
   for (const [pattern, reason] of LTIJS_REASONS) if (pattern.test(code)) return reason;
   return 'The launch could not be verified. Launch the tool again from your course.';
 }
+
+export class KeysetUnavailableError extends AppError {
+  constructor() {
+    super(
+      503,
+      'KEYSET_UNAVAILABLE',
+      'The LMS’s signing keys could not be fetched. Please try the launch again in a moment.',
+      {
+        title: 'Temporarily unavailable',
+        headers: { 'Retry-After': '5' },
+      },
+    );
+  }
+}
+
+export class DeepLinkingUnsupportedError extends AppError {
+  constructor(message: string) {
+    super(400, 'DEEP_LINKING_UNSUPPORTED', message, { title: 'Cannot add content here' });
+  }
+}

@@ -6,10 +6,11 @@ import { isDatabaseUnavailable } from '../error-handler';
 import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../errors';
 import { PLACED_BY_PARAMETER, type RoomAccess, type RoomService } from '../rooms/room.service';
 import { launchFrom, ltikFrom } from './claims';
-import { DeepLinkingUnsupportedError, signDeepLinkingResponse } from './deep-linking';
+import { signDeepLinkingResponse } from './deep-linking';
 import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
 import { LTI_ROUTES } from './provider';
 import { atLeast } from '../rooms/room-role';
+import { DeepLinkingUnsupportedError } from './lti-errors';
 
 /** Paths that only a launched user may reach; anything else falls through to the 404 page. */
 const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;

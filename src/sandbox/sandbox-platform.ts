@@ -10,11 +10,11 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { AppError } from '../errors';
 import { toPlatform, type Platform, type PlatformSettings } from '../platforms/platform';
 import { deriveKey, seal, unseal } from '../sealing';
 import type { SandboxKeyStore } from './sandbox-key.store';
 import { SANDBOX_PLATFORM, type SandboxCourse, type SandboxLink, type SandboxUser } from './sample-data';
+import { SandboxRefusalError } from './sandbox-errors';
 
 const SEAL_PURPOSE = 'sandbox-signing-key';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
@@ -36,15 +36,6 @@ export interface LaunchRequest {
   hint: MessageHint;
   nonce: string;
   targetLinkUri: string;
-}
-
-/** The sandbox, acting as the LMS, refuses what the tool sent it. */
-export class SandboxRefusalError extends AppError {
-  constructor(reason: string) {
-    super(400, 'SANDBOX_REFUSED', `The LMS sandbox refused the tool's response: ${reason}`, {
-      title: 'Deep Linking response refused',
-    });
-  }
 }
 
 export interface ContentItem {

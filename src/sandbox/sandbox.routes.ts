@@ -9,7 +9,8 @@ import {
   SANDBOX_USERS,
   type SandboxLink,
 } from './sample-data';
-import { SandboxRefusalError, type MessageHint, type SandboxPlatform } from './sandbox-platform';
+import { type MessageHint, type SandboxPlatform } from './sandbox-platform';
+import { SandboxRefusalError } from './sandbox-errors';
 
 function queryString(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown>)[name];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../../errors';
 import type { Logger } from '../../../logger';
+import { JanusRequestError, MediaServerUnavailableError } from '../../live-errors';
 
 /** An event or answer from Janus, as its HTTP API sends it. */
 export interface JanusMessage {
@@ -13,30 +13,6 @@ export interface JanusMessage {
   error?: { code: number; reason: string };
   data?: { id: number };
   [key: string]: unknown;
-}
-
-/** Janus or its VideoRoom plugin said no; `code` is Janus's own (e.g. 433 unauthorized). */
-export class JanusRequestError extends AppError {
-  constructor(
-    readonly janusCode: number,
-    reason: string,
-  ) {
-    super(502, 'MEDIA_SERVER_REFUSED', `The media server refused: ${reason} (${janusCode})`);
-  }
-}
-
-export class MediaServerUnavailableError extends AppError {
-  constructor(cause?: unknown) {
-    super(
-      503,
-      'MEDIA_SERVER_UNAVAILABLE',
-      'The live session’s media server cannot be reached right now. Please try again in a moment.',
-      {
-        headers: { 'Retry-After': '5' },
-        cause,
-      },
-    );
-  }
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -4,8 +4,9 @@ import type { JanusConfig, LiveConfig } from '../../live-config';
 import { canPublish, type LiveParticipant } from '../../participant';
 import type { EngineClientConfig, EngineContext, RoomEngine } from '../../room-engine';
 import { linkId, TRACK_KINDS, type Link, type RelayedSignal, type TrackKind } from '../../signal';
-import { JanusClient, JanusRequestError, type JanusMessage } from './janus-client';
+import { JanusClient, type JanusMessage } from './janus-client';
 import { JanusKeys } from './janus-room-keys';
+import { JanusRequestError } from '../../live-errors';
 
 type Tracks = Record<string, TrackKind>;
 

@@ -81,3 +81,13 @@ export class GuestProblemError extends AppError {
     });
   }
 }
+
+/** A guest form that did not come from our own page (CSRF double-submit check failed). */
+export class CsrfError extends AppError {
+  constructor() {
+    super(403, 'CSRF_FAILED', 'This form has expired or was not sent from Guestlink’s own page.', {
+      title: 'Please try again',
+      locals: { hint: 'Go back, reload the page and send the form again.' },
+    });
+  }
+}
