@@ -10,11 +10,12 @@ import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
 import type { GuestService } from './guest.service';
 import type { GuestStore, VisitContext } from './guest.store';
-import { guestIdentity, hasLiveSession, identityOfGuest } from '../live/live-identity';
 import type { Room } from '../rooms/room';
 import { liveRouter } from '../live/live.routes';
 import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
+import { hasLiveSession } from '../rooms/room';
+import { guestIdentity, identityOfGuest } from './guest-live-identity';
 
 export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
 export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;

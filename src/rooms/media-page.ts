@@ -1,9 +1,9 @@
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
-import { hasLiveSession } from '../live/live-identity';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import type { RoomAccess } from './room.service';
 import type { RoomRole } from './room-role';
 import { atLeast } from './room-role';
+import { hasLiveSession } from './room';
 
 export interface MenuItem {
   id: string;

@@ -1,11 +1,12 @@
 import express, { type Response, type Router } from 'express';
 import type { GuestAccessService } from '../guest-access/guest-access.service';
-import { hasLiveSession, identityFromAccess } from '../live/live-identity';
+import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
 import type { RoomAccess, RoomService } from './room.service';
+import { hasLiveSession } from './room';
 
 export interface RoomPages {
   router: Router;

@@ -54,3 +54,8 @@ export function roomTitleFrom(resourceTitle: unknown, contextTitle: unknown): st
 export function guestAccessSupported(room: Pick<Room, 'roomType'>): boolean {
   return room.roomType === 'room';
 }
+
+/** Rooms that play a recording and media galleries have no stage. */
+export function hasLiveSession(room: Pick<Room, 'roomType' | 'mediaUrl'>): boolean {
+  return room.roomType === 'room' && !room.mediaUrl;
+}

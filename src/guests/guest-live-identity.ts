@@ -1,0 +1,52 @@
+import type { Request } from 'express';
+import { GuestProblemError } from './guest-errors';
+import type { GuestSessions } from './guest-session';
+import type { GuestStore, VisitContext } from './guest.store';
+import { endedVisitProblem } from './guest';
+import { hasLiveSession, type Room } from '../rooms/room';
+import type { IdentityResolver } from '../live/live.routes';
+import type { LiveIdentity } from '../live/live.service';
+import { NoLiveSessionError, NotAdmittedError } from '../live/live-errors';
+import { identityOfVisit } from '../live/participant';
+
+/** Who a guest is on the live stage: the guests' side of the live session's identity seam. */
+
+/** A guest in the room their visit is for; their name once the visit has been read. */
+export function identityOfGuest(roomId: string, visitId: string, name = ''): LiveIdentity {
+  return {
+    roomId,
+    identity: identityOfVisit(visitId),
+    visitId,
+    userId: null,
+    name,
+    baseRole: 'guest',
+    actor: { userId: `guest:${visitId}`, name: name || null },
+  };
+}
+
+/** Whether the guest of this (already checked) visit may connect to its room's stage now. */
+export function admittedToStage(context: VisitContext): void {
+  if (context.visit.status !== 'admitted') throw new NotAdmittedError();
+  if (!hasLiveSession({ roomType: context.roomType as Room['roomType'], mediaUrl: context.mediaUrl }))
+    throw new NoLiveSessionError();
+}
+
+/**
+ * A guest, by the pass their browser holds for this room. Connecting also requires the visit
+ * to be admitted now; whether the link or guest access still is does not matter once inside
+ * (docs/product.md §5: guests already in the room stay until they refresh or leave).
+ */
+export function guestIdentity(sessions: GuestSessions, guests: GuestStore): IdentityResolver {
+  return async (req: Request, _res, purpose) => {
+    const roomId = String(req.params.roomId);
+    const visitId = sessions.visitId(req, roomId);
+    if (!visitId) throw new GuestProblemError('not-in-session');
+    if (purpose === 'post') return identityOfGuest(roomId, visitId);
+    const context = await guests.findVisit(visitId);
+    if (!context || context.visit.roomId !== roomId) throw new GuestProblemError('not-in-session');
+    const ended = endedVisitProblem(context.visit);
+    if (ended) throw new GuestProblemError(ended);
+    admittedToStage(context);
+    return identityOfGuest(roomId, visitId, context.visit.name);
+  };
+}
