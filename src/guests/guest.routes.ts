@@ -1,9 +1,8 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../config';
-import type { LobbyHub } from '../lobby/lobby-hub';
 import { openEventStream } from '../http/sse';
-import { joinForm } from './guest';
+import { joinForm, type GuestVisit } from './guest';
 import { EntryPageShells } from './entry-page-shells';
 import { GuestProblemError } from './guest-errors';
 import { guestCsrf, guestRateLimits } from './guest-protection';
@@ -16,6 +15,18 @@ import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { hasLiveSession } from '../rooms/room';
 import { guestIdentity, identityOfGuest } from './guest-live-identity';
+
+/**
+ * Tells a waiting guest's page when their visit is decided. The lobby's hub does it on every
+ * instance; the guests' side only needs this much of it.
+ */
+export interface VisitWatch {
+  watchVisit(
+    roomId: string,
+    visitId: string,
+    watcher: (status: GuestVisit['status'] | 'gone') => void,
+  ): () => void;
+}
 
 export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
 export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;
@@ -46,7 +57,7 @@ function nextLocation(context: VisitContext): string {
 export function guestRouter(
   config: Config,
   guests: GuestService,
-  hub: LobbyHub,
+  hub: VisitWatch,
   live: LiveService,
   visits: GuestStore,
 ): Router {
