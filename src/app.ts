@@ -11,7 +11,7 @@ import { LTI_ROUTES } from './lti/provider';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import type { PlatformRegistry } from './platforms/platform-registry';
 import { roomPages } from './rooms/room.routes';
-import { RoomService } from './rooms/room.service';
+import { RoomAccessService } from './lti/room-access.service';
 import { GuestAccessService } from './guest-access/guest-access.service';
 import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';
 import { GuestLinkTokens } from './guest-access/guest-link-token';
@@ -53,7 +53,7 @@ export interface AppDependencies {
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
 export function createApp(deps: AppDependencies): Express {
   const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries, liveHub, engine } = deps;
-  const rooms = new RoomService(storage.rooms, registry);
+  const rooms = new RoomAccessService(storage.rooms, registry);
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
     new GuestLinkTokens(config.appSecret, config.publicUrl),

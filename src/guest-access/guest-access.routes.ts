@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { UnauthenticatedError } from '../errors';
 import { onOffInput, parseJsonBody } from '../http/json-body';
 import { launchFrom } from '../lti/claims';
-import type { RoomService } from '../rooms/room.service';
+import type { RoomAccessService } from '../lti/room-access.service';
 import { createLinkInput } from './guest-link';
 import type { GuestAccessService } from './guest-access.service';
 
@@ -19,7 +19,7 @@ export const requireAuthorizationHeaderForWrites: RequestHandler = (req, _res, n
 };
 
 /** The JSON API of the Manage guest access window (behind ltijs's session check). */
-export function guestAccessRouter(rooms: RoomService, guestAccess: GuestAccessService): Router {
+export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAccessService): Router {
   const router = express.Router();
   const roomAccess = (roomId: string, res: express.Response) => rooms.accessFor(launchFrom(res), roomId);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { guestAccessModulesEnabled } from '../platforms/platform';
 import { guestAccessSupported } from '../rooms/room';
-import { actorOf, type RoomAccess } from '../rooms/room.service';
+import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import {
   FeatureDisabledError,
   GuestAccessDisabledError,

@@ -1,6 +1,6 @@
 import { launchFrom } from '../lti/claims';
 import { hasLiveSession } from '../rooms/room';
-import { actorOf, type RoomAccess, type RoomService } from '../rooms/room.service';
+import { actorOf, type RoomAccess, type RoomAccessService } from '../lti/room-access.service';
 import type { LiveIdentity } from './live.service';
 import { NoLiveSessionError } from './live-errors';
 import type { IdentityResolver } from './live.routes';
@@ -21,7 +21,7 @@ export function identityFromAccess(access: RoomAccess): LiveIdentity {
 }
 
 /** A launched user, in the room their launch was for. */
-export function launchedIdentity(rooms: RoomService): IdentityResolver {
+export function launchedIdentity(rooms: RoomAccessService): IdentityResolver {
   return async (_req, res) => {
     const access = await rooms.accessFor(launchFrom(res), String(_req.params.roomId));
     if (!hasLiveSession(access.room)) throw new NoLiveSessionError();

@@ -2,13 +2,13 @@ import express, { type Response, type Router } from 'express';
 import { onOffInput, parseJsonBody } from '../http/json-body';
 import { openEventStream } from '../http/sse';
 import { launchFrom } from '../lti/claims';
-import type { RoomService } from '../rooms/room.service';
+import type { RoomAccessService } from '../lti/room-access.service';
 import { guestLogCsv, outcomeText } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import type { LobbyService } from './lobby.service';
 
 /** The moderators' lobby API and the guest log (behind ltijs's session check). */
-export function lobbyRouter(rooms: RoomService, lobby: LobbyService, hub: LobbyHub): Router {
+export function lobbyRouter(rooms: RoomAccessService, lobby: LobbyService, hub: LobbyHub): Router {
   const router = express.Router();
   const roomAccess = (roomId: string, res: Response) => rooms.accessFor(launchFrom(res), roomId);
 

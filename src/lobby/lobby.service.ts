@@ -3,7 +3,7 @@ import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-acc
 import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
-import { actorOf, type RoomAccess } from '../rooms/room.service';
+import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { atLeast } from '../rooms/room-role';
 import { NotWaitingError } from './lobby-errors';

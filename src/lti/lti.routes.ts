@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { hasForbiddenCharacters } from '../text';
 import { isDatabaseUnavailable } from '../error-handler';
 import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../errors';
-import { PLACED_BY_PARAMETER, type RoomAccess, type RoomService } from '../rooms/room.service';
+import { PLACED_BY_PARAMETER, type RoomAccess, type RoomAccessService } from './room-access.service';
 import { launchFrom, ltikFrom } from './claims';
 import { signDeepLinkingResponse } from './deep-linking';
 import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
@@ -27,7 +27,7 @@ const deepLinkingForm = z.object({
 
 interface LtiWiring {
   lti: LtiProvider;
-  rooms: RoomService;
+  rooms: RoomAccessService;
   publicUrl: string;
   /** Renders a room's media page for a launched user (rooms/room.routes.ts). */
   renderMediaPage: (res: Response, access: RoomAccess) => Promise<void>;

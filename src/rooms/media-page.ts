@@ -1,6 +1,6 @@
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
-import type { RoomAccess } from './room.service';
+import type { RoomAccess } from '../lti/room-access.service';
 import type { RoomRole } from './room-role';
 import { atLeast } from './room-role';
 import { hasLiveSession } from './room';

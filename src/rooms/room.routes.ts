@@ -5,7 +5,7 @@ import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
-import type { RoomAccess, RoomService } from './room.service';
+import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from './room';
 
 export interface RoomPages {
@@ -14,7 +14,11 @@ export interface RoomPages {
 }
 
 /** The media page and the room settings page, for launched users. */
-export function roomPages(rooms: RoomService, guestAccess: GuestAccessService, live: LiveService): RoomPages {
+export function roomPages(
+  rooms: RoomAccessService,
+  guestAccess: GuestAccessService,
+  live: LiveService,
+): RoomPages {
   async function renderMediaPage(res: Response, access: RoomAccess): Promise<void> {
     // A full stage is a page of its own; a removal shows on the stage.
     const liveProblem = hasLiveSession(access.room)

@@ -1,14 +1,12 @@
 import { ForbiddenError, NotFoundError } from '../errors';
-import type { LaunchContext } from '../lti/claims';
-import { DeploymentNotRegisteredError, LaunchRefusedError } from '../lti/lti-errors';
-import { buildRoleMap, roleFromLaunch } from '../lti/roles';
+import type { LaunchContext } from './claims';
+import { DeploymentNotRegisteredError, LaunchRefusedError } from './lti-errors';
+import { buildRoleMap, roleFromLaunch } from './roles';
 import type { Platform } from '../platforms/platform';
 import { PlatformRegistry } from '../platforms/platform-registry';
-import { mediaUrlFromCustom, roomTitleFrom, roomTypeFromCustom, type Room } from './room';
-import type { RoomStore } from './room.store';
-import type { RoomRole } from './room-role';
-import { atLeast, higherRole } from './room-role';
-import type { Actor } from './room-role';
+import { mediaUrlFromCustom, roomTitleFrom, roomTypeFromCustom, type Room } from '../rooms/room';
+import type { RoomStore } from '../rooms/room.store';
+import { atLeast, higherRole, type Actor, type RoomRole } from '../rooms/room-role';
 
 /** A launched user's standing in one room, checked for every request. */
 export interface RoomAccess {
@@ -26,7 +24,11 @@ export function actorOf(access: RoomAccess): Actor {
 /** The custom parameter our Deep Linking items carry: the user who placed the room. */
 export const PLACED_BY_PARAMETER = 'guestlink_host';
 
-export class RoomService {
+/**
+ * Launched users and their rooms: the first launch of a resource link opens its room, and every
+ * later request of that launch is checked against the room, the platform and the deployment.
+ */
+export class RoomAccessService {
   private readonly roleMaps = new WeakMap<Platform, Record<string, RoomRole>>();
 
   constructor(
