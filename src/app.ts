@@ -10,7 +10,7 @@ import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
 import { LTI_ROUTES } from './lti/provider';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import type { PlatformRegistry } from './platforms/platform-registry';
-import { roomPages } from './rooms/room.routes';
+import { roomPages } from './media-page/media-page.routes';
 import { RoomAccessService } from './lti/room-access.service';
 import { GuestAccessService } from './guest-access/guest-access.service';
 import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';

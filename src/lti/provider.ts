@@ -3,7 +3,12 @@ import type { RequestHandler } from 'express';
 import { Provider as ltijsSingleton, type LtiProvider } from 'ltijs';
 import type { Config } from '../config';
 import type { Platform } from '../platforms/platform';
-import type { LtiDatabase } from '../storage/storage';
+
+/**
+ * What ltijs is given as its database: our plugin (SQL backends), or a MongoDB URL that
+ * ltijs's bundled mongoose connects to itself, with extra options for that connection.
+ */
+export type LtiDatabase = { plugin: object } | { url: string; connection?: Record<string, unknown> };
 
 export const LTI_ROUTES = {
   login: '/lti/login',

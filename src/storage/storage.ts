@@ -4,15 +4,10 @@ import type { LiveEventChannel } from '../live/live-events';
 import type { LiveStore } from '../live/live.store';
 import type { RoomEventChannel } from '../rooms/room-events';
 import type { LoginStateStore } from '../lti/login-state.store';
+import type { LtiDatabase } from '../lti/provider';
 import type { PlatformStore } from '../platforms/platform.store';
 import type { RoomStore } from '../rooms/room.store';
 import type { SandboxKeyStore } from '../sandbox/sandbox-key.store';
-
-/**
- * What ltijs is given as its database: our plugin (SQL backends), or a MongoDB URL that
- * ltijs's bundled mongoose connects to itself, with extra options for that connection.
- */
-export type LtiDatabase = { plugin: object } | { url: string; connection?: Record<string, unknown> };
 
 /** Every store the tool uses, on one backend. Feature code sees only these interfaces. */
 export interface Storage {

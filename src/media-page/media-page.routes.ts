@@ -6,7 +6,7 @@ import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
-import { hasLiveSession } from './room';
+import { hasLiveSession } from '../rooms/room';
 
 export interface RoomPages {
   router: Router;

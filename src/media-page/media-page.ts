@@ -1,9 +1,9 @@
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import type { RoomAccess } from '../lti/room-access.service';
-import type { RoomRole } from './room-role';
-import { atLeast } from './room-role';
-import { hasLiveSession } from './room';
+import type { RoomRole } from '../rooms/room-role';
+import { atLeast } from '../rooms/room-role';
+import { hasLiveSession } from '../rooms/room';
 
 export interface MenuItem {
   id: string;
