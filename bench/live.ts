@@ -47,7 +47,7 @@ const MESH_STEPS = (env.BENCH_LIVE_MESH ?? '2,4,6,8,10')
   .filter((k) => k > 0);
 const MESH_WINDOW = 5;
 const STEADY_SECONDS = Number(env.BENCH_LIVE_STEADY ?? 30);
-/** Guestlink refuses BUILTIN_MAX_PARTICIPANTS above 50 (src/live/live-config.ts). */
+/** Guestlink refuses BUILTIN_MAX_PARTICIPANTS above 50 (src/config/live-config.ts). */
 const BUILTIN_LIMIT = 50;
 
 /** Guests of a round join one by one; the host admits each (API); admission → first frame. */

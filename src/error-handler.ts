@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors';
 import type { Logger } from './logger';
-import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './storage/connection-errors';
+import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './database-errors';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Something in the request is not right',

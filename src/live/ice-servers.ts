@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { LiveConfig } from './live-config';
-import type { IceServer } from './room-engine';
+import type { LiveConfig } from '../config/live-config';
+import type { IceServer } from '../config/live-config';
 
 /** How long a page's TURN credential works: a working day, and a reload mints a new one. */
 export const TURN_CREDENTIAL_SECONDS = 12 * 60 * 60;

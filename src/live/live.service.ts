@@ -11,7 +11,7 @@ import {
   RoomFullError,
 } from './live-errors';
 import { iceServersFor } from './ice-servers';
-import type { LiveConfig } from './live-config';
+import type { LiveConfig } from '../config/live-config';
 import { toWire } from './live-events';
 import type { LiveHub } from './live-hub';
 import type { LiveJoinRefusal, LiveStore } from './live.store';

@@ -1,15 +1,6 @@
 import type { LiveParticipant } from './participant';
 import type { Link, RelayedSignal } from './signal';
-
-export const ROOM_ENGINES = ['builtin', 'janus'] as const;
-export type EngineName = (typeof ROOM_ENGINES)[number];
-
-/** An RTCIceServer as browsers take it (ICE_SERVERS). */
-export interface IceServer {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
+import type { EngineName } from '../config/live-config';
 
 /** What a participant's page needs to know of the engine to connect its media. */
 export interface EngineClientConfig {

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger';
-import type { LiveConfig } from '../live-config';
+import type { LiveConfig } from '../../config/live-config';
 import type { EngineContext, RoomEngine } from '../room-engine';
 import { BuiltinEngine } from './builtin-engine';
 import { JanusEngine } from './janus/janus-engine';

@@ -1,7 +1,7 @@
 import type { DatabaseConfig } from '../../config';
 import { StartupError } from '../../errors';
 import type { Logger } from '../../logger';
-import { describeStartupFailure } from '../connection-errors';
+import { describeStartupFailure } from '../../database-errors';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';

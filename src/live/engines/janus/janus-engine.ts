@@ -1,6 +1,6 @@
 import type { Logger } from '../../../logger';
 import { LiveRefusedError } from '../../live-errors';
-import type { JanusConfig, LiveConfig } from '../../live-config';
+import type { JanusConfig, LiveConfig } from '../../../config/live-config';
 import { canPublish, type LiveParticipant } from '../../participant';
 import type { EngineClientConfig, EngineContext, RoomEngine } from '../../room-engine';
 import { linkId, TRACK_KINDS, type Link, type RelayedSignal, type TrackKind } from '../../signal';

@@ -1,3 +1,8 @@
+/**
+ * How an unreachable database shows up in errors, for every backend: storage adapters use it to
+ * describe failures, the error handler to answer 503. Imports nothing, so anything may use it.
+ */
+
 /** Socket-level failures: the database could not be reached; the query itself was fine. */
 export const SOCKET_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

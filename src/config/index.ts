@@ -2,16 +2,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { StartupError } from './errors';
-import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live/live-config';
-import { platformsFilePath } from './paths';
+import { StartupError } from '../errors';
+import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live-config';
+import { platformsFilePath } from '../paths';
 import {
   platformSettingsSchema,
   type PlatformRegistration,
   type PlatformSettings,
-} from './platforms/platform';
-import { readPlatformsFile } from './platforms/platforms-file';
-import { describeIssues } from './validation';
+} from '../platforms/platform';
+import { readPlatformsFile } from '../platforms/platforms-file';
+import { describeIssues } from '../validation';
 
 /**
  * The one reader of process.env. Everything the tool can be told from outside is

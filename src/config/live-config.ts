@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { ROOM_ENGINES, type EngineName, type IceServer } from './room-engine';
+
+export const ROOM_ENGINES = ['builtin', 'janus'] as const;
+export type EngineName = (typeof ROOM_ENGINES)[number];
+
+/** An RTCIceServer as browsers take it (ICE_SERVERS). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
 
 /** How many people one room holds with the built-in engine unless told otherwise (bench/README.md). */
 export const DEFAULT_BUILTIN_CAP = 4;
@@ -51,7 +60,7 @@ const whole = (min: number, max: number) =>
     .min(min, `must be a whole number between ${min} and ${max}`)
     .max(max, `must be a whole number between ${min} and ${max}`);
 
-/** The environment variables of the live session, validated with the rest (src/config.ts). */
+/** The environment variables of the live session, validated with the rest (src/config/index.ts). */
 export const liveEnvShape = {
   ROOM_ENGINE: z.enum(ROOM_ENGINES, { message: 'must be builtin or janus' }).default('builtin'),
   ICE_SERVERS: z
