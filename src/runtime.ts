@@ -17,6 +17,7 @@ import { LiveHub } from './live/live-hub';
 import { HEARTBEAT_SECONDS } from './live/live.store';
 import type { RoomEngine } from './live/room-engine';
 import { LobbyHub } from './lobby/lobby-hub';
+import { StreamLimits } from './http/stream-limits';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
 import { openStorage, type Storage } from './storage';
@@ -36,6 +37,8 @@ export interface Runtime {
   engine: RoomEngine;
   /** Names this process among the instances sharing the database (live connections). */
   instanceId: string;
+  /** Open live-update streams against their caps. */
+  streams: StreamLimits;
   close(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function startRuntime(
       await liveHub.stop();
       await engine.close();
     };
+    const streams = new StreamLimits(config.streams);
     const app = createApp({
       config,
       logger,
@@ -130,6 +134,7 @@ export async function startRuntime(
       liveHub,
       engine,
       instanceId,
+      streams,
     });
     const maintenance = setInterval(() => {
       storage
@@ -159,6 +164,7 @@ export async function startRuntime(
       liveHub,
       engine,
       instanceId,
+      streams,
       async close() {
         clearInterval(maintenance);
         clearInterval(heartbeat);
