@@ -30,6 +30,7 @@ import { LobbyService } from './lobby/lobby.service';
 import { sandboxRouter } from './sandbox/sandbox.routes';
 import type { SandboxPlatform } from './sandbox/sandbox-platform';
 import type { Storage } from './storage';
+import type { StreamLimits } from './http/stream-limits';
 
 export interface AppDependencies {
   config: Config;
@@ -48,11 +49,14 @@ export interface AppDependencies {
   /** What carries the live session's media (ROOM_ENGINE). */
   engine: RoomEngine;
   instanceId: string;
+  /** This instance's open live-update streams, counted against their caps. */
+  streams: StreamLimits;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries, liveHub, engine } = deps;
+  const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries, liveHub, engine, streams } =
+    deps;
   const rooms = new RoomAccessService(storage.rooms, registry);
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
@@ -95,7 +99,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
   // First after the headers: a class opening a guest link at once meets no other middleware.
-  app.use(guestRouter(config, guests, lobbyHub, live, storage.guests));
+  app.use(guestRouter(config, guests, lobbyHub, live, storage.guests, streams));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
@@ -130,10 +134,10 @@ export function createApp(deps: AppDependencies): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  lti.app.use('/api/rooms/:roomId/live', liveRouter(live, launchedIdentity(rooms)));
+  lti.app.use('/api/rooms/:roomId/live', liveRouter(live, launchedIdentity(rooms), streams));
   lti.app.use(pages.router);
   lti.app.use(guestAccessRouter(rooms, guestAccess));
-  lti.app.use(lobbyRouter(rooms, lobby, lobbyHub));
+  lti.app.use(lobbyRouter(rooms, lobby, lobbyHub, streams, logger));
   lti.app.use(deepLinkingRouter({ lti, rooms, publicUrl: config.publicUrl }));
   app.use(lti.app);
 

@@ -116,6 +116,8 @@ const GUEST_LIVE_API = /^\/guest\/rooms\/[^/]+\/live\//;
 
 export function wantsJson(req: Request): boolean {
   if (req.path.startsWith('/api/') || GUEST_LIVE_API.test(req.path)) return true;
+  // An event stream's refusal (EventSource asks for text/event-stream only) is read by scripts.
+  if (req.get('accept') === 'text/event-stream') return true;
   return req.accepts(['html', 'json']) === 'json';
 }
 

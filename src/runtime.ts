@@ -18,6 +18,7 @@ import { LiveHub } from './live/live-hub';
 import { HEARTBEAT_SECONDS } from './live/live.store';
 import type { RoomEngine } from './live/room-engine';
 import { LobbyHub } from './lobby/lobby-hub';
+import { StreamLimits } from './http/stream-limits';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
 import { openStorage, type Storage } from './storage';
@@ -37,6 +38,8 @@ export interface Runtime {
   engine: RoomEngine;
   /** Names this process among the instances sharing the database (live connections). */
   instanceId: string;
+  /** Open live-update streams against their caps. */
+  streams: StreamLimits;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function startRuntime(
       await liveHub.stop();
       await engine.close();
     };
+    const streams = new StreamLimits(config.streams);
     const app = createApp({
       config,
       logger,
@@ -131,6 +135,7 @@ export async function startRuntime(
       liveHub,
       engine,
       instanceId,
+      streams,
     });
     const maintenance = setInterval(() => {
       storage
@@ -160,6 +165,7 @@ export async function startRuntime(
       liveHub,
       engine,
       instanceId,
+      streams,
       async close() {
         clearInterval(maintenance);
         clearInterval(heartbeat);

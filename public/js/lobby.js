@@ -154,14 +154,29 @@
     if (!polling) polling = window.setInterval(load, 5000);
   }
 
-  if ('EventSource' in window) {
+  var refusals = 0;
+
+  function listen() {
     var source = new EventSource(api + '/lobby/events?ltik=' + encodeURIComponent(ltik));
     source.addEventListener('lobby', function (event) {
+      refusals = 0;
       render(JSON.parse(event.data));
     });
-    source.onerror = startPolling;
+    source.onerror = function () {
+      startPolling();
+      // A stream that ended (its lifetime, a dropped network) reconnects by itself. A refused
+      // one (too many tabs open, the server full) is closed for good: polling carries on and
+      // the stream is tried again later, later each time, so refusals never turn into a loop.
+      if (source.readyState !== EventSource.CLOSED) return;
+      refusals += 1;
+      window.setTimeout(listen, Math.min(300000, 30000 * Math.pow(2, refusals - 1)));
+    };
     // EventSource reconnects by itself: once it is back, polling is no longer needed.
     source.onopen = stopPolling;
+  }
+
+  if ('EventSource' in window) {
+    listen();
   } else {
     load();
     startPolling();

@@ -53,6 +53,20 @@ export interface Config {
   };
   /** The live session: which engine carries the media, and its settings. */
   live: LiveConfig;
+  /** Live-update streams (server-sent events) this instance holds open: caps and lifetimes. */
+  streams: StreamLimitsConfig;
+}
+
+export interface StreamLimitsConfig {
+  perGuestPass: number;
+  /** Per launched user (platform and user id), across their tabs and rooms. */
+  perUser: number;
+  perAddress: number;
+  total: number;
+  /** Lobby and waiting-page streams end after this long; the browser reconnects at once. */
+  maxLifetimeSeconds: number;
+  /** The live stage's streams: reconnecting re-creates the participant, so only past any class. */
+  liveMaxLifetimeSeconds: number;
 }
 
 const booleanWords: Record<string, boolean> = {
@@ -128,6 +142,12 @@ const envSchema = z.object({
   GUEST_JOINS_PER_LINK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   GUEST_PAGES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   LOBBY_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(1000),
+  STREAMS_PER_GUEST_PASS: z.coerce.number().int().min(1).max(1_000_000).default(4),
+  STREAMS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  STREAMS_TOTAL: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  STREAM_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  LIVE_STREAM_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(604_800).default(43_200),
   ...liveEnvShape,
 });
 
@@ -227,6 +247,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       waitingPerRoom: vars.LOBBY_CAPACITY,
     },
     live,
+    streams: {
+      perGuestPass: vars.STREAMS_PER_GUEST_PASS,
+      perUser: vars.STREAMS_PER_USER,
+      perAddress: vars.STREAMS_PER_ADDRESS,
+      total: vars.STREAMS_TOTAL,
+      maxLifetimeSeconds: vars.STREAM_MAX_LIFETIME_SECONDS,
+      liveMaxLifetimeSeconds: vars.LIVE_STREAM_MAX_LIFETIME_SECONDS,
+    },
   };
 }
 

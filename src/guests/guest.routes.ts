@@ -1,7 +1,7 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../config';
-import { openEventStream } from '../http/sse';
+import type { StreamLimits } from '../http/stream-limits';
 import { joinForm, type GuestVisit } from './guest';
 import { EntryPageShells } from './entry-page-shells';
 import { GuestProblemError } from './guest-errors';
@@ -60,6 +60,7 @@ export function guestRouter(
   hub: VisitWatch,
   live: LiveService,
   visits: GuestStore,
+  streams: StreamLimits,
 ): Router {
   const router = express.Router();
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
@@ -156,18 +157,21 @@ export function guestRouter(
   router.get('/guest/rooms/:roomId/events', async (req, res) => {
     const context = await visitFor(req);
     const roomId = context.visit.roomId;
-    const stream = openEventStream(req, res);
-    const report = (status: string) => {
-      stream.send('status', {
-        status,
-        location: status === 'admitted' ? guestRoomPath(roomId) : waitingPath(roomId),
-      });
-      if (status !== 'waiting') stream.close();
-    };
-    if (context.visit.status !== 'waiting') return report(context.visit.status);
-    const stop = hub.watchVisit(roomId, context.visit.id, report);
-    stream.onClose(stop);
-    report('waiting');
+    const owner = { kind: 'guest-pass', visitId: context.visit.id } as const;
+    await streams.stream(req, res, owner, 'lobby', (open) => {
+      const stream = open();
+      const report = (status: string) => {
+        stream.send('status', {
+          status,
+          location: status === 'admitted' ? guestRoomPath(roomId) : waitingPath(roomId),
+        });
+        if (status !== 'waiting') stream.close();
+      };
+      if (context.visit.status !== 'waiting') return report(context.visit.status);
+      const stop = hub.watchVisit(roomId, context.visit.id, report);
+      stream.onClose(stop);
+      report('waiting');
+    });
   });
 
   router.get('/guest/rooms/:roomId/status', async (req, res) => {
@@ -184,7 +188,7 @@ export function guestRouter(
   router.use(
     '/guest/rooms/:roomId/live',
     (req, res, next) => (req.method === 'GET' ? next() : csrf.verify(req, res, next)),
-    liveRouter(live, identify),
+    liveRouter(live, identify, streams),
   );
 
   router.get('/guest/rooms/:roomId', limits.pagesPerIp, async (req, res) => {

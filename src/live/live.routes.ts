@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { hasForbiddenCharacters } from '../text';
 import { parseJsonBody } from '../http/json-body';
-import { openEventStream } from '../http/sse';
+import type { StreamLimits, StreamOwner } from '../http/stream-limits';
 import type { LiveService, LiveIdentity } from './live.service';
 import { MODERATOR_ACTIONS, type ModeratorAction } from './participant';
 import { clientSignal } from './signal';
@@ -48,6 +48,12 @@ function identityOf(res: Response): LiveIdentity {
   return res.locals.liveIdentity as LiveIdentity;
 }
 
+/** A guest's streams count against their pass; a launched user's against them, across rooms. */
+function streamOwner(who: LiveIdentity): StreamOwner {
+  if (who.visitId !== null) return { kind: 'guest-pass', visitId: who.visitId };
+  return { kind: 'user', key: who.userId ?? who.identity };
+}
+
 /**
  * Per person (their launch or guest pass, resolved before): a client cannot pick its own
  * bucket, and requests refused as unauthenticated never get one.
@@ -71,7 +77,7 @@ function limiter(perMinute: number): RequestHandler {
  * the ltik) and guests (/guest/rooms/:roomId/live, with their pass): a server-sent event
  * stream per page, and small JSON posts. Every request resolves its identity again.
  */
-export function liveRouter(live: LiveService, identify: IdentityResolver): Router {
+export function liveRouter(live: LiveService, identify: IdentityResolver, streams: StreamLimits): Router {
   const router = express.Router({ mergeParams: true });
   const resolve =
     (purpose: 'connect' | 'post'): RequestHandler =>
@@ -88,7 +94,8 @@ export function liveRouter(live: LiveService, identify: IdentityResolver): Route
   const post: RequestHandler[] = [liveJson, resolve('post')];
 
   router.get('/events', resolve('connect'), connects, async (req, res) => {
-    await live.connect(identityOf(res), () => openEventStream(req, res));
+    const who = identityOf(res);
+    await streams.stream(req, res, streamOwner(who), 'live', (open) => live.connect(who, open));
   });
 
   router.post('/signal', ...post, signals, async (req, res) => {

@@ -45,6 +45,19 @@ export class LobbyHub {
     await this.unsubscribe?.();
   }
 
+  /** Rooms, visits and moderators watched now, and flushes pending: all 0 once every stream closed. */
+  get usage(): { rooms: number; visits: number; moderators: number; timers: number } {
+    let visits = 0;
+    let moderators = 0;
+    let timers = 0;
+    for (const room of this.rooms.values()) {
+      for (const watchers of room.visits.values()) visits += watchers.size;
+      moderators += room.moderators.size;
+      if (room.timer) timers += 1;
+    }
+    return { rooms: this.rooms.size, visits, moderators, timers };
+  }
+
   watchVisit(roomId: string, visitId: string, watcher: VisitWatcher): () => void {
     const room = this.room(roomId);
     const watchers = room.visits.get(visitId) ?? new Set();
@@ -102,7 +115,8 @@ export class LobbyHub {
     room.pending = new Set();
     room.moderatorsPending = false;
     if (notifyModerators) for (const watcher of room.moderators) watcher();
-    if (ids.length === 0) return;
+    // The last watcher may have left while the timer ran: nothing may keep the room then.
+    if (ids.length === 0) return this.forgetIfIdle(roomId, room);
     try {
       const statuses = await this.store.visitStatuses(ids);
       for (const id of ids) {

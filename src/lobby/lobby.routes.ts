@@ -1,15 +1,24 @@
 import express, { type Response, type Router } from 'express';
 import { onOffInput, parseJsonBody } from '../http/json-body';
-import { openEventStream } from '../http/sse';
+import type { StreamLimits } from '../http/stream-limits';
 import { launchFrom } from '../lti/claims';
+import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
 import { guestLogCsv, outcomeText } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import type { LobbyService } from './lobby.service';
+import { ModeratorLobbyFeed } from './moderator-lobby-feed';
 
 /** The moderators' lobby API and the guest log (behind ltijs's session check). */
-export function lobbyRouter(rooms: RoomAccessService, lobby: LobbyService, hub: LobbyHub): Router {
+export function lobbyRouter(
+  rooms: RoomAccessService,
+  lobby: LobbyService,
+  hub: LobbyHub,
+  streams: StreamLimits,
+  logger: Logger,
+): Router {
   const router = express.Router();
+  const feed = new ModeratorLobbyFeed(hub, rooms, lobby, logger);
   const roomAccess = (roomId: string, res: Response) => rooms.accessFor(launchFrom(res), roomId);
 
   router.get('/api/rooms/:roomId/lobby', async (req, res) => {
@@ -36,19 +45,24 @@ export function lobbyRouter(rooms: RoomAccessService, lobby: LobbyService, hub: 
 
   // EventSource cannot send headers: this GET carries the ltik in its query string.
   router.get('/api/rooms/:roomId/lobby/events', async (req, res) => {
+    const launch = launchFrom(res);
     const access = await roomAccess(req.params.roomId, res);
-    const current = await lobby.view(access);
-    const stream = openEventStream(req, res);
-    // Each push reads the room again: another moderator may have turned the lobby on or
-    // off, or this user may have lost the right to see it.
-    const push = () => {
-      roomAccess(access.room.id, res)
-        .then((fresh) => lobby.view(fresh))
-        .then((view) => stream.send('lobby', view))
-        .catch(() => stream.close());
-    };
-    stream.onClose(hub.watchRoom(access.room.id, push));
-    stream.send('lobby', current);
+    // Keyed as the live stage keys its streams: the same user's tabs share one count.
+    const owner = { kind: 'user', key: launch.userId } as const;
+    await streams.stream(req, res, owner, 'lobby', async (open) => {
+      const current = await lobby.view(access);
+      const stream = open();
+      // Each change is read once for all of the room's moderators; each view is still
+      // checked against this launch (another moderator may have turned the lobby off, or
+      // this user lost the right to see it).
+      const unsubscribe = feed.subscribe(access.room.id, {
+        launch,
+        send: (view) => stream.send('lobby', view),
+        end: () => stream.close(),
+      });
+      stream.onClose(unsubscribe);
+      stream.send('lobby', current);
+    });
   });
 
   router.get('/api/rooms/:roomId/guest-log', async (req, res) => {

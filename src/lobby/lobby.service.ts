@@ -47,6 +47,17 @@ export class LobbyService {
     return { lobbyEnabled, waiting: this.waitingViews(await this.store.listWaiting(access.room.id)) };
   }
 
+  /** The lobby as `access` may see it, from visits already read (one read for all moderators). */
+  viewOf(access: RoomAccess, waiting: GuestVisit[]): LobbyView {
+    this.authorize(access);
+    return { lobbyEnabled: access.room.lobbyEnabled, waiting: this.waitingViews(waiting) };
+  }
+
+  /** The room's waiting visits, unchecked: callers check each reader with viewOf. */
+  waitingIn(roomId: string): Promise<GuestVisit[]> {
+    return this.store.listWaiting(roomId);
+  }
+
   waitingViews(visits: GuestVisit[]): WaitingGuestView[] {
     const now = this.now();
     return visits.map((visit) => ({

@@ -90,8 +90,18 @@ export class RoomAccessService {
 
   /** The room a request names, if and only if it is the room this launch was made for. */
   async accessFor(launch: LaunchContext, roomId: string): Promise<RoomAccess> {
+    this.platformFor(launch);
+    return this.accessTo(launch, await this.rooms.findById(roomId));
+  }
+
+  /** The room as stored now, or null; for reading it once on behalf of many launches. */
+  findRoom(roomId: string): Promise<Room | null> {
+    return this.rooms.findById(roomId);
+  }
+
+  /** accessFor without the read: `room` is the room the request names, as just read. */
+  accessTo(launch: LaunchContext, room: Room | null): RoomAccess {
     const platform = this.platformFor(launch);
-    const room = await this.rooms.findById(roomId);
     if (
       !room ||
       room.platformId !== platform.id ||

@@ -7,14 +7,22 @@ export interface SseEvent {
 }
 
 /** Reads a server-sent event stream the way EventSource does, for tests. */
-export function openSse(url: string, headers: Record<string, string> = {}) {
+export function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+  /** The client address to connect from (any of 127.0.0.0/8 reaches a loopback server). */
+  options: { localAddress?: string } = {},
+) {
   const events: SseEvent[] = [];
   const waiters: Array<() => void> = [];
   let status = 0;
+  let responseHeaders: http.IncomingHttpHeaders = {};
   let refusal = '';
   let ended = false;
-  const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
+  const requestOptions = { headers: { Accept: 'text/event-stream', ...headers }, ...options };
+  const request = http.get(url, requestOptions, (response) => {
     status = response.statusCode ?? 0;
+    responseHeaders = response.headers;
     let buffer = '';
     response.setEncoding('utf8');
     response.on('end', () => {
@@ -72,6 +80,18 @@ export function openSse(url: string, headers: Record<string, string> = {}) {
     next,
     closed,
     status: () => status,
+    headers: () => responseHeaders,
+    /** Whether the response has ended (a refusal's body is complete then). */
+    ended: () => ended,
+    /** Resolves once the server answered (accepted or refused the stream). */
+    answered: async (timeoutMs = 3000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (status === 0) {
+        if (Date.now() > deadline) throw new Error('The server did not answer');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return status;
+    },
     /** The JSON error of a refused stream. */
     refusal: () => (refusal ? (JSON.parse(refusal) as { error: { code: string; message: string } }) : null),
     close: () => request.destroy(),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startRuntime, type Runtime } from '../../src/runtime';
+import type { Storage } from '../../src/storage';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
 import type { SqlClient } from '../../src/storage/postgres/sql-client';
 import { testEnv } from './constants';
@@ -15,6 +16,8 @@ export interface TestServerOptions {
   backend?: SqlBackend;
   /** Reuse an open database (to restart the tool on the same data, or run two instances). */
   sql?: SqlClient;
+  /** Wraps the test database's storage before the tool gets it (e.g. to count reads). */
+  wrapStorage?: (storage: Storage) => Storage;
   env?: Record<string, string | undefined>;
   /** Written to a platforms file for this server. */
   platforms?: unknown[];
@@ -65,7 +68,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     options.sql || options.configuredStorage ? null : await openTestDatabase(options.backend ?? 'pglite');
   let runtime: Runtime;
   try {
-    const storage = options.configuredStorage ? undefined : postgresStorageOn(options.sql ?? database!.sql);
+    const opened = options.configuredStorage ? undefined : postgresStorageOn(options.sql ?? database!.sql);
+    const storage = opened && options.wrapStorage ? options.wrapStorage(opened) : opened;
     runtime = await startRuntime(config, createLogger(config.logLevel), storage);
   } catch (error) {
     server.close();

@@ -51,11 +51,31 @@
         failures += 1;
         if (handlers.interrupted) handlers.interrupted();
         if (failures >= 3) {
-          window.location.assign(stage.dataset.reload);
+          retryTimer = window.setTimeout(function () {
+            window.location.assign(stage.dataset.reload);
+          }, reloadDelay());
           return;
         }
         retryTimer = window.setTimeout(open, 1000 * failures);
       };
+    }
+
+    // Reloading shows why a connection is refused (full room, removed). A refusal the page
+    // cannot show (too many tabs open, the server full: 429/503) would reload again and
+    // again: each reload within two minutes of the last waits longer, up to a minute.
+    function reloadDelay() {
+      var key = 'guestlink.liveReloads';
+      var now = Date.now();
+      var recent = [];
+      try {
+        recent = JSON.parse(window.sessionStorage.getItem(key) || '[]').filter(function (at) {
+          return now - at < 120000;
+        });
+        window.sessionStorage.setItem(key, JSON.stringify(recent.concat([now])));
+      } catch {
+        recent = [];
+      }
+      return Math.min(60000, 10000 * recent.length);
     }
 
     function close() {

@@ -1,0 +1,99 @@
+import type { LaunchContext } from '../lti/claims';
+import type { Logger } from '../logger';
+import type { RoomAccessService } from '../lti/room-access.service';
+import type { LobbyHub } from './lobby-hub';
+import type { LobbyService, LobbyView } from './lobby.service';
+
+export interface LobbySubscriber {
+  launch: LaunchContext;
+  send(view: LobbyView): void;
+  /** This launch may no longer see the lobby (the room changed hands, the feature went off). */
+  end(): void;
+}
+
+interface RoomFeed {
+  subscribers: Set<LobbySubscriber>;
+  unwatch: () => void;
+  reading: boolean;
+  /** A change arrived during a read: read once more when it ends. */
+  stale: boolean;
+}
+
+/**
+ * The moderators' lobby streams of this instance, one feed per room: on each change the
+ * room and its waiting guests are read once, and every moderator's view is made from that
+ * read (each still checked against their own launch). Before, every open stream read the
+ * room again, so one change cost as many reads as there were moderator tabs.
+ */
+export class ModeratorLobbyFeed {
+  private readonly feeds = new Map<string, RoomFeed>();
+
+  constructor(
+    private readonly hub: LobbyHub,
+    private readonly rooms: RoomAccessService,
+    private readonly lobby: LobbyService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Rooms and subscribers followed now (both 0 once every stream has closed). */
+  get usage(): { rooms: number; subscribers: number } {
+    let subscribers = 0;
+    for (const feed of this.feeds.values()) subscribers += feed.subscribers.size;
+    return { rooms: this.feeds.size, subscribers };
+  }
+
+  subscribe(roomId: string, subscriber: LobbySubscriber): () => void {
+    let feed = this.feeds.get(roomId);
+    if (!feed) {
+      const created: RoomFeed = {
+        subscribers: new Set(),
+        unwatch: () => undefined,
+        reading: false,
+        stale: false,
+      };
+      created.unwatch = this.hub.watchRoom(roomId, () => void this.refresh(roomId, created));
+      this.feeds.set(roomId, created);
+      feed = created;
+    }
+    const joined = feed;
+    joined.subscribers.add(subscriber);
+    return () => {
+      joined.subscribers.delete(subscriber);
+      if (joined.subscribers.size > 0 || this.feeds.get(roomId) !== joined) return;
+      joined.unwatch();
+      this.feeds.delete(roomId);
+    };
+  }
+
+  private async refresh(roomId: string, feed: RoomFeed): Promise<void> {
+    if (feed.reading) {
+      feed.stale = true;
+      return;
+    }
+    feed.reading = true;
+    try {
+      do {
+        feed.stale = false;
+        const [room, waiting] = await Promise.all([
+          this.rooms.findRoom(roomId),
+          this.lobby.waitingIn(roomId),
+        ]);
+        for (const subscriber of [...feed.subscribers]) {
+          let view: LobbyView;
+          try {
+            view = this.lobby.viewOf(this.rooms.accessTo(subscriber.launch, room), waiting);
+          } catch {
+            subscriber.end();
+            continue;
+          }
+          subscriber.send(view);
+        }
+      } while (feed.stale && feed.subscribers.size > 0);
+    } catch (error) {
+      // The panels keep their stream; their periodic reload shows the change meanwhile.
+      this.logger.warn({ err: error, roomId }, 'Reading the lobby for moderators’ streams failed');
+    } finally {
+      feed.reading = false;
+    }
+  }
+}
