@@ -96,11 +96,18 @@ describe('loadConfig', () => {
   });
 
   it('reads TRUST_PROXY as express expects it', () => {
-    expect(loadConfig(testEnv({ TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    expect(loadConfig(testEnv({ TRUST_PROXY: 'false' })).trustProxy).toBe(false);
+    expect(loadConfig(testEnv({ TRUST_PROXY: '1' })).trustProxy).toBe(1);
     expect(loadConfig(testEnv({ TRUST_PROXY: '2' })).trustProxy).toBe(2);
     expect(loadConfig(testEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).trustProxy).toBe(
       'loopback, 10.0.0.0/8',
     );
+  });
+
+  it.each(['true', 'TRUE', 'yes'])('refuses TRUST_PROXY=%s, saying what to set instead', (value) => {
+    const message = configError({ TRUST_PROXY: value });
+    expect(message).toContain('TRUST_PROXY: must not be true');
+    expect(message).toContain('number of proxies in front of Guestlink');
   });
 
   it('creates and then reuses a development secret in DATA_DIR', () => {
