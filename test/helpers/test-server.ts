@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { startRuntime, type Runtime } from '../../src/runtime';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
 import type { SqlClient } from '../../src/storage/postgres/sql-client';
@@ -23,6 +23,8 @@ export interface TestServerOptions {
    * (DATA_DIR's PGlite folder, or DATABASE_URL), instead of a test database.
    */
   configuredStorage?: boolean;
+  /** The tool's logger, to read what it logs (default: one at the configured level). */
+  logger?: Logger;
 }
 
 export interface TestServer {
@@ -66,7 +68,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let runtime: Runtime;
   try {
     const storage = options.configuredStorage ? undefined : postgresStorageOn(options.sql ?? database!.sql);
-    runtime = await startRuntime(config, createLogger(config.logLevel), storage);
+    runtime = await startRuntime(config, options.logger ?? createLogger(config.logLevel), storage);
   } catch (error) {
     server.close();
     await database?.close();
