@@ -1,6 +1,6 @@
-import http from 'node:http';
 import { loadConfig, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
+import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
 import { startRuntime } from './runtime';
 
@@ -10,9 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await startRuntime(config, logger);
-  const server = http.createServer(runtime.app);
-  // Lobby pages hold server-sent event streams open; keep idle sockets from piling up.
-  server.keepAliveTimeout = 65_000;
+  const server = createHttpServer();
+  server.on('request', runtime.app);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

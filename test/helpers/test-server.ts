@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
+import { createHttpServer, type ServerTimeouts } from '../../src/http/http-server';
 import { createLogger, type Logger } from '../../src/logger';
 import { startRuntime, type Runtime } from '../../src/runtime';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
@@ -25,6 +25,8 @@ export interface TestServerOptions {
   configuredStorage?: boolean;
   /** The tool's logger, to read what it logs (default: one at the configured level). */
   logger?: Logger;
+  /** The HTTP server's timeouts (default: server.ts's). */
+  timeouts?: ServerTimeouts;
 }
 
 export interface TestServer {
@@ -46,7 +48,7 @@ function tempDir(): string {
  * fetches keys from it over HTTP, so it must listen before ltijs is set up.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const server = http.createServer();
+  const server = createHttpServer(options.timeouts);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const ownDataDir = !options.env?.DATA_DIR;
