@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { StartupError } from './errors';
 import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live/live-config';
@@ -173,6 +174,23 @@ function developmentSecret(dataDir: string): string {
     const secret = crypto.randomBytes(48).toString('base64url');
     fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
     return secret;
+  }
+}
+
+/**
+ * Reads `.env` (in the working directory) into env, as `node --env-file` would: variables
+ * already set win, and a missing file is fine. .env.example tells people to copy it there.
+ */
+export function loadDotEnv(file = path.resolve('.env'), env: NodeJS.ProcessEnv = process.env): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new StartupError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (env[name] === undefined) env[name] = value;
   }
 }
 

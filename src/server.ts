@@ -1,12 +1,14 @@
-import { loadConfig, redactDatabaseUrl } from './config';
+import { loadConfig, loadDotEnv, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
+import { readyMessage } from './ready-message';
 import { startRuntime } from './runtime';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await startRuntime(config, logger);
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     },
     `Guestlink is listening on ${config.publicUrl}`,
   );
+  process.stderr.write(readyMessage(config.publicUrl, runtime.sandbox !== null));
 
   let stopping = false;
   const stop = (signal: string) => {
