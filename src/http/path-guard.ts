@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError, type AppError } from '../errors';
 
 /** Ids Guestlink makes itself (rooms, links, visits) are crypto.randomUUID()s. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,23 +35,38 @@ const IDS_IN_PATHS: IdInPath[] = [
   },
 ];
 
-/** What is wrong with a request path, or null. Exported for the tests' table of routes. */
-export function pathProblem(path: string): ValidationError | null {
-  let segments: string[];
+/** The segment decoded, or why it cannot be: a broken %-escape or a control character. */
+function decodeSegment(segment: string): string | 'broken' | 'control' {
+  let decoded: string;
   try {
-    segments = path.split('/').map((segment) => decodeURIComponent(segment));
+    decoded = decodeURIComponent(segment);
   } catch {
-    return new ValidationError('The address contains a broken %-escape.', 'path');
+    return 'broken';
   }
-  if (segments.some((segment) => CONTROL_CHARACTERS.test(segment)))
-    return new ValidationError('The address contains a control character (such as NUL).', 'path');
+  return CONTROL_CHARACTERS.test(decoded) ? 'control' : decoded;
+}
+
+const UNREADABLE: Record<'broken' | 'control', string> = {
+  broken: 'a broken %-escape',
+  control: 'a control character (such as NUL)',
+};
+
+/** What is wrong with a request path, or null. */
+export function pathProblem(path: string): AppError | null {
   for (const id of IDS_IN_PATHS) {
     const match = id.where.exec(path);
-    if (match && !id.shape.test(decodeURIComponent(match[1]!)))
-      return new ValidationError(
-        `The address does not name a ${id.what}: ${id.field} is malformed.`,
-        id.field,
-      );
+    if (!match) continue;
+    const value = decodeSegment(match[1]!);
+    if (value === 'broken' || value === 'control')
+      return new ValidationError(`The ${id.field} in the address contains ${UNREADABLE[value]}.`, id.field);
+    // Readable, but of a shape Guestlink never makes: it names nothing, as the route would say.
+    if (!id.shape.test(value))
+      return new NotFoundError(`There is no ${id.what} with that id.`, { field: id.field });
+  }
+  for (const segment of path.split('/')) {
+    const value = decodeSegment(segment);
+    if (value === 'broken' || value === 'control')
+      return new ValidationError(`The address contains ${UNREADABLE[value]}.`, 'path');
   }
   return null;
 }
@@ -59,8 +74,9 @@ export function pathProblem(path: string): ValidationError | null {
 /**
  * The first check of every request, before any router, rate limit or ltijs: an address that
  * cannot be decoded, carries control characters, or names an id of a shape Guestlink never
- * makes gets a 400 here, instead of a 500 from a router's decoding or a database's refusal
- * further in. Ids of the right shape that name nothing still get each route's own 404.
+ * makes is answered here (400, or 404 for an id that names nothing), instead of a 500 from a
+ * router's decoding or a database's refusal further in. Ids of the right shape that name
+ * nothing still get each route's own 404.
  */
 export const rejectMalformedPaths: RequestHandler = (req, _res, next) => {
   next(pathProblem(req.path) ?? undefined);

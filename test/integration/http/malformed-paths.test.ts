@@ -144,14 +144,15 @@ describe.each(SQL_BACKENDS)('malformed addresses (%s)', (backend) => {
       .get(`/api/rooms/%ZZ/lobby`)
       .set('Authorization', `Bearer ${host.ltik}`)
       .expect(400);
-    expect(broken.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'path' });
+    expect(broken.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'roomId' });
     const wrongShape = await host.agent
       .delete(`/API/rooms/${roomId}/guest-links/nope`)
       .set('Authorization', `Bearer ${host.ltik}`)
-      .expect(400);
-    expect(wrongShape.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'linkId' });
+      .expect(404);
+    expect(wrongShape.body.error).toMatchObject({ code: 'NOT_FOUND', field: 'linkId' });
     const page = await request(server.url).get('/guest/rooms/%00').expect(400);
     expect(page.text).toContain('control character');
+    expect((await request(server.url).get('/static/%ZZ').expect(400)).text).toContain('broken %-escape');
   });
 
   it('still asks the database about well-formed ids (the recorder sees route queries)', async () => {
