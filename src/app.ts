@@ -3,6 +3,7 @@ import type { LtiProvider } from 'ltijs';
 import type { Config } from './config';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './health/health.routes';
+import { rejectMalformedPaths } from './http/path-guard';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
@@ -98,6 +99,8 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config));
+  // Before every router (ltijs's too): malformed addresses get a 400, never a 500 or a query.
+  app.use(rejectMalformedPaths);
   // First after the headers: a class opening a guest link at once meets no other middleware.
   app.use(guestRouter(config, guests, lobbyHub, live, storage.guests, streams));
   app.use(

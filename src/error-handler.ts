@@ -111,11 +111,11 @@ export function toAppError(error: unknown): AppError {
   );
 }
 
-/** The guests' live session API (the launched users' is under /api). */
-const GUEST_LIVE_API = /^\/guest\/rooms\/[^/]+\/live\//;
+/** The JSON APIs: launched users' under /api, guests' live session. Any case: express routes ignore it. */
+const JSON_API = /^\/(?:api\/|guest\/rooms\/[^/]+\/live\/)/i;
 
 export function wantsJson(req: Request): boolean {
-  if (req.path.startsWith('/api/') || GUEST_LIVE_API.test(req.path)) return true;
+  if (JSON_API.test(req.path)) return true;
   // An event stream's refusal (EventSource asks for text/event-stream only) is read by scripts.
   if (req.get('accept') === 'text/event-stream') return true;
   return req.accepts(['html', 'json']) === 'json';

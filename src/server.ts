@@ -1,18 +1,19 @@
-import http from 'node:http';
-import { loadConfig, redactDatabaseUrl } from './config';
+import { loadConfig, loadDotEnv, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
+import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
+import { readyMessage } from './ready-message';
 import { startRuntime } from './runtime';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const runtime = await startRuntime(config, logger);
-  const server = http.createServer(runtime.app);
-  // Lobby pages hold server-sent event streams open; keep idle sockets from piling up.
-  server.keepAliveTimeout = 65_000;
+  const server = createHttpServer();
+  server.on('request', runtime.app);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     },
     `Guestlink is listening on ${config.publicUrl}`,
   );
+  process.stderr.write(readyMessage(config.publicUrl, runtime.sandbox !== null));
 
   let stopping = false;
   const stop = (signal: string) => {

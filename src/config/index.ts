@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { StartupError } from '../errors';
 import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live-config';
@@ -36,7 +37,8 @@ export interface Config {
   appSecret: string;
   platformsFile: string;
   platforms: PlatformRegistration[];
-  trustProxy: boolean | number | string;
+  /** express's "trust proxy": false, a hop count or proxy addresses (never true: see TRUST_PROXY). */
+  trustProxy: false | number | string;
   sandboxEnabled: boolean;
   /** Settings of the sandbox's own registration (modules, role map, who creates links, …). */
   sandboxSettings: PlatformSettings;
@@ -112,9 +114,16 @@ const envSchema = z.object({
   PLATFORMS_FILE: z.string().min(1).optional(),
   TRUST_PROXY: z
     .string()
+    // "true" would believe any client's X-Forwarded-For, so every per-address limit could be dodged.
+    .refine(
+      (value) => !/^(true|yes)$/i.test(value),
+      'must not be true: that trusts any client’s X-Forwarded-For and defeats the per-address limits. ' +
+        'Set the number of proxies in front of Guestlink (1 for one reverse proxy) or their addresses ' +
+        '(e.g. loopback, or 10.0.0.0/8)',
+    )
     .regex(
-      /^(true|false|\d+|loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+))*$/,
-      'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses',
+      /^(true|yes|false|no|\d+|loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:./]+))*$/i,
+      'must be false, a number of proxy hops, or a comma-separated list of proxy addresses',
     )
     .optional(),
   SANDBOX: z.enum(['auto', 'on', 'off', 'force']).default('auto'),
@@ -151,10 +160,9 @@ const envSchema = z.object({
   ...liveEnvShape,
 });
 
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (value === undefined) return false;
-  const word = booleanWords[value.toLowerCase()];
-  if (word !== undefined && !/^\d+$/.test(value)) return word;
+/** express's "trust proxy": off, a hop count, or addresses; never true (refused above). */
+function parseTrustProxy(value: string | undefined): false | number | string {
+  if (value === undefined || booleanWords[value.toLowerCase()] === false) return false;
   if (/^\d+$/.test(value)) return Number(value);
   return value;
 }
@@ -186,6 +194,23 @@ function developmentSecret(dataDir: string): string {
     const secret = crypto.randomBytes(48).toString('base64url');
     fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
     return secret;
+  }
+}
+
+/**
+ * Reads `.env` (in the working directory) into env, as `node --env-file` would: variables
+ * already set win, and a missing file is fine. .env.example tells people to copy it there.
+ */
+export function loadDotEnv(file = path.resolve('.env'), env: NodeJS.ProcessEnv = process.env): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new StartupError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (env[name] === undefined) env[name] = value;
   }
 }
 

@@ -104,9 +104,12 @@ export function guestRouter(
   router.post(
     '/g/:token',
     limits.joinsPerIp,
-    limits.joinsPerLink,
     formBody,
     csrf.verify,
+    // After the CSRF check: forged posts (refused with 403) must not spend a link's budget,
+    // or anyone could lock a class out of its link. The per-address limit stays first: it
+    // bounds what one address can make the server parse and check.
+    limits.joinsPerLink,
     async (req, res) => {
       const token = String(req.params.token);
       const parsed = joinForm.safeParse(req.body ?? {});

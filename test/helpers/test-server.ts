@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createHttpServer, type ServerTimeouts } from '../../src/http/http-server';
+import { createLogger, type Logger } from '../../src/logger';
 import { startRuntime, type Runtime } from '../../src/runtime';
 import type { Storage } from '../../src/storage';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
@@ -26,6 +26,10 @@ export interface TestServerOptions {
    * (DATA_DIR's PGlite folder, or DATABASE_URL), instead of a test database.
    */
   configuredStorage?: boolean;
+  /** The tool's logger, to read what it logs (default: one at the configured level). */
+  logger?: Logger;
+  /** The HTTP server's timeouts (default: server.ts's). */
+  timeouts?: ServerTimeouts;
 }
 
 export interface TestServer {
@@ -47,7 +51,7 @@ function tempDir(): string {
  * fetches keys from it over HTTP, so it must listen before ltijs is set up.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const server = http.createServer();
+  const server = createHttpServer(options.timeouts);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const ownDataDir = !options.env?.DATA_DIR;
@@ -70,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   try {
     const opened = options.configuredStorage ? undefined : postgresStorageOn(options.sql ?? database!.sql);
     const storage = opened && options.wrapStorage ? options.wrapStorage(opened) : opened;
-    runtime = await startRuntime(config, createLogger(config.logLevel), storage);
+    runtime = await startRuntime(config, options.logger ?? createLogger(config.logLevel), storage);
   } catch (error) {
     server.close();
     await database?.close();

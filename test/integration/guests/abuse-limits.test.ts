@@ -64,3 +64,61 @@ describe('the lobby’s capacity', () => {
     expect((await joinAs(server, link.path, { name: 'Three' })).response.status).toBe(303);
   });
 });
+
+describe('a link’s join budget', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { GUEST_JOINS_PER_LINK_PER_MINUTE: '3', GUEST_JOINS_PER_IP_PER_MINUTE: '1000' },
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('is not spent by forged posts: only joins with a valid CSRF token count', async () => {
+    const { link } = await roomWithLink(server);
+    for (let index = 0; index < 6; index++) {
+      const forged = await request(server.url)
+        .post(link.path)
+        .type('form')
+        .send({ name: `Forger ${index}`, email: `f${index}@example.org` });
+      expect(forged.status).toBe(403);
+    }
+    const real = await joinAs(server, link.path, { name: 'Real Guest' });
+    expect(real.response.status).toBe(303);
+    expect(await linkClicks(server, link.id)).toBe(1);
+  });
+});
+
+describe('per-address limits behind a proxy (TRUST_PROXY as a hop count)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { TRUST_PROXY: '1', GUEST_JOINS_PER_IP_PER_MINUTE: '2', GUEST_JOINS_PER_LINK_PER_MINUTE: '1000' },
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('keys on the address the proxy saw, whatever a client puts in front of it', async () => {
+    const { link } = await roomWithLink(server);
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      const entry = await openEntry(server, link.path);
+      const response = await entry.agent
+        .post(link.path)
+        .set('X-Forwarded-For', `198.51.100.${index + 1}, 203.0.113.7`)
+        .type('form')
+        .send({ _csrf: entry.csrf, name: `Guest ${index}`, email: `g${index}@example.org` });
+      statuses.push(response.status);
+    }
+    // The proxy appends the address it saw (203.0.113.7); the spoofed entries before it are ignored.
+    expect(statuses).toEqual([303, 303, 429, 429]);
+  });
+});

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, redactDatabaseUrl } from '../../../src/config';
+import { loadConfig, loadDotEnv, redactDatabaseUrl } from '../../../src/config';
+import { readyMessage } from '../../../src/ready-message';
 import { StartupError } from '../../../src/errors';
 import { testEnv } from '../../helpers/constants';
 
@@ -96,11 +97,18 @@ describe('loadConfig', () => {
   });
 
   it('reads TRUST_PROXY as express expects it', () => {
-    expect(loadConfig(testEnv({ TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    expect(loadConfig(testEnv({ TRUST_PROXY: 'false' })).trustProxy).toBe(false);
+    expect(loadConfig(testEnv({ TRUST_PROXY: '1' })).trustProxy).toBe(1);
     expect(loadConfig(testEnv({ TRUST_PROXY: '2' })).trustProxy).toBe(2);
     expect(loadConfig(testEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).trustProxy).toBe(
       'loopback, 10.0.0.0/8',
     );
+  });
+
+  it.each(['true', 'TRUE', 'yes'])('refuses TRUST_PROXY=%s, saying what to set instead', (value) => {
+    const message = configError({ TRUST_PROXY: value });
+    expect(message).toContain('TRUST_PROXY: must not be true');
+    expect(message).toContain('number of proxies in front of Guestlink');
   });
 
   it('creates and then reuses a development secret in DATA_DIR', () => {
@@ -235,5 +243,35 @@ describe('loadConfig', () => {
     ])('refuses %s, naming the variable', (_name, env, expected) => {
       expect(configError(env)).toContain(expected);
     });
+  });
+});
+
+describe('.env', () => {
+  it('fills in what the environment does not set, and never overrides what it does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-dotenv-'));
+    const file = path.join(dir, '.env');
+    fs.writeFileSync(file, '# comment\nPORT=4100\nLOG_LEVEL=debug\nPUBLIC_URL="https://tool.example.edu"\n');
+    const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn' };
+    loadDotEnv(file, env);
+    expect(env).toEqual({ PORT: '4100', LOG_LEVEL: 'warn', PUBLIC_URL: 'https://tool.example.edu' });
+    expect(loadConfig(testEnv(env)).port).toBe(4100);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is optional', () => {
+    const env: NodeJS.ProcessEnv = {};
+    loadDotEnv(path.join(os.tmpdir(), 'no-such-dir-guestlink', '.env'), env);
+    expect(env).toEqual({});
+  });
+});
+
+describe('the start-up line', () => {
+  it('says plainly which address to open, and the sandbox when it is on', () => {
+    expect(readyMessage('http://localhost:3000', true)).toBe(
+      'Guestlink is ready: open http://localhost:3000/ (LMS sandbox: http://localhost:3000/sandbox)\n',
+    );
+    expect(readyMessage('https://tool.example.edu', false)).toBe(
+      'Guestlink is ready: open https://tool.example.edu/\n',
+    );
   });
 });
