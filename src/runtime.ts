@@ -81,6 +81,7 @@ export async function startRuntime(
       loginStates: storage.loginStates,
       publicUrl: config.publicUrl,
       clockSkewSeconds: config.lti.clockSkewSeconds,
+      logger,
     };
     const lti = await createLtiProvider({
       config,
