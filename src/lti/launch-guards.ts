@@ -7,6 +7,7 @@ import type { LoginStateStore } from './login-state.store';
 import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
 import type { JwksCache } from './jwks-cache';
 import { overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
+import { onLtijsLoginRedirect } from './ltijs-workarounds';
 import type { Logger } from '../logger';
 import { LTI_ROUTES } from './provider';
 
@@ -98,22 +99,23 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
 
     // ltijs answers by redirecting to the platform's auth endpoint with a weak nonce and
     // remembers nothing about it. Replace the nonce and bind it to the state.
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: (url: string) => void }).redirect = (url: string) => {
-      const authRequest = new URL(url);
-      const state = authRequest.searchParams.get('state') ?? '';
-      const nonce = randomBytes(24).toString('base64url');
-      authRequest.searchParams.set('nonce', nonce);
-      const relaunchQuery = new URLSearchParams(
-        Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      ).toString();
-      loginStates
-        .save(
+    onLtijsLoginRedirect(
+      res,
+      async (authRequest) => {
+        const state = authRequest.searchParams.get('state') ?? '';
+        const nonce = randomBytes(24).toString('base64url');
+        authRequest.searchParams.set('nonce', nonce);
+        const relaunchQuery = new URLSearchParams(
+          Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        ).toString();
+        await loginStates.save(
           { state, nonce, platformId: platform.id, targetLinkUri, relaunchQuery },
           LOGIN_STATE_TTL_SECONDS,
-        )
-        .then(() => redirect(authRequest.toString()), next);
-    };
+        );
+        return authRequest;
+      },
+      next,
+    );
   });
 }
 
