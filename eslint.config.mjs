@@ -35,7 +35,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
   {
-    files: ['*.js', '*.mjs', '.ci/**/*.js'],
+    files: ['*.js', '*.mjs', '.ci/**/*.js', 'scripts/**/*.js'],
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

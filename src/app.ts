@@ -8,6 +8,7 @@ import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
+import { mountLtijs } from './lti/ltijs-workarounds';
 import { LTI_ROUTES } from './lti/provider';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import type { PlatformRegistry } from './platforms/platform-registry';
@@ -111,12 +112,6 @@ export function createApp(deps: AppDependencies): Express {
   // Signalling carries SDP (about 10 kB a message): a larger limit on those routes only.
   app.use('/api/rooms/:roomId/live', liveJson);
   app.use(express.json({ limit: '16kb' }));
-  // ltijs's own body-parser 1.x would try to read the consumed stream again; its
-  // marker for "already parsed" is req._body.
-  app.use((req, _res, next) => {
-    if (req.body !== undefined) (req as { _body?: boolean })._body = true;
-    next();
-  });
 
   app.use(healthRouter(storage));
   app.get('/', (_req, res) => {
@@ -142,7 +137,7 @@ export function createApp(deps: AppDependencies): Express {
   lti.app.use(guestAccessRouter(rooms, guestAccess));
   lti.app.use(lobbyRouter(rooms, lobby, lobbyHub, streams, logger));
   lti.app.use(deepLinkingRouter({ lti, rooms, publicUrl: config.publicUrl }));
-  app.use(lti.app);
+  mountLtijs(app, lti);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

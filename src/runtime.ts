@@ -8,7 +8,7 @@ import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { JwksCache } from './lti/jwks-cache';
 import { launchGuard, loginGuard } from './lti/launch-guards';
-import { ltijsOutageAs503 } from './lti/ltijs-outage';
+import { ltijsOutageAs503, routeLtijsKeysetFetches } from './lti/ltijs-workarounds';
 import { createLtiProvider, syncLtijsPlatforms } from './lti/provider';
 import { toPlatform, type Platform } from './platforms/platform';
 import { LinkEntryCache } from './guest-access/link-entry-cache';
@@ -78,13 +78,14 @@ export async function startRuntime(
     await storage.platforms.sync(platforms);
 
     const jwks = new JwksCache(new Set(platforms.map((platform) => platform.jwksUrl)));
-    uninstallJwks = JwksCache.installInto(jwks);
+    uninstallJwks = routeLtijsKeysetFetches(jwks);
     const guardDependencies = {
       registry,
       jwks,
       loginStates: storage.loginStates,
       publicUrl: config.publicUrl,
       clockSkewSeconds: config.lti.clockSkewSeconds,
+      logger,
     };
     const lti = await createLtiProvider({
       config,

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import { platformIdFor } from '../platforms/platform';
+import { truncateCodePoints } from '../text';
+import { LAUNCH_LIMITS } from './launch-limits';
 
 /** What a validated launch tells us, read from ltijs's stored id token and context token. */
 export interface LaunchContext {
@@ -39,11 +41,23 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
+/** Display text, shortened to `max` code points (launch-limits.ts says why). */
+function shortText(value: unknown, max: number): string | null {
+  const full = text(value);
+  return full === null ? null : truncateCodePoints(full, max);
+}
+
+/** A value that would be wrong if cut (an address, a URL): dropped when too long. */
+function wholeText(value: unknown, max: number): string | null {
+  const full = text(value);
+  return full !== null && full.length <= max ? full : null;
+}
+
 function displayName(userInfo: Json): string | null {
-  const full = text(userInfo.name);
+  const full = shortText(userInfo.name, LAUNCH_LIMITS.personName);
   if (full) return full;
   const parts = [text(userInfo.given_name), text(userInfo.family_name)].filter(Boolean);
-  return parts.length > 0 ? parts.join(' ') : null;
+  return parts.length > 0 ? truncateCodePoints(parts.join(' '), LAUNCH_LIMITS.personName) : null;
 }
 
 /** Reads res.locals.token as ltijs 5.9 fills it (see docs/lti-blackboard.md §2). */
@@ -64,18 +78,20 @@ export function launchContextFromLtijs(token: unknown): LaunchContext {
     deploymentId: String(idToken.deploymentId ?? ''),
     userId: String(idToken.user ?? ''),
     userName: displayName(userInfo),
-    userEmail: text(userInfo.email),
+    userEmail: wholeText(userInfo.email, LAUNCH_LIMITS.email),
     roles: Array.isArray(context.roles)
       ? context.roles.filter((r): r is string => typeof r === 'string')
       : [],
     contextId: text(courseContext.id) ?? '',
-    contextTitle: text(courseContext.title) ?? text(courseContext.label),
+    contextTitle:
+      shortText(courseContext.title, LAUNCH_LIMITS.title) ??
+      shortText(courseContext.label, LAUNCH_LIMITS.title),
     resourceLinkId: text(resource.id),
-    resourceLinkTitle: text(resource.title),
+    resourceLinkTitle: shortText(resource.title, LAUNCH_LIMITS.title),
     custom: object(context.custom),
     messageType: String(context.messageType ?? ''),
-    returnUrl: text(launchPresentation.return_url),
-    locale: text(launchPresentation.locale),
+    returnUrl: wholeText(launchPresentation.return_url, LAUNCH_LIMITS.url),
+    locale: wholeText(launchPresentation.locale, LAUNCH_LIMITS.locale),
     deepLinking: text(deepLinking.deep_link_return_url)
       ? {
           returnUrl: String(deepLinking.deep_link_return_url),

@@ -1,4 +1,5 @@
 import { KeysetUnavailableError } from './lti-errors';
+import type { KeysetSource } from './ltijs-workarounds';
 
 const TTL_MS = 10 * 60_000;
 /** A token naming a key we do not know refreshes the set, at most this often per platform. */
@@ -10,46 +11,22 @@ interface Entry {
   fetchedAt: number;
 }
 
-type GotLike = { get: (url: string, ...rest: unknown[]) => unknown };
-
 /**
  * ltijs fetches a platform's JWKS over HTTP on every launch (docs/lti-blackboard.md §2).
  * This keeps each registered platform's key set for ten minutes and refetches early when
  * a launch is signed with a key the cached set lacks (key rotation), so launches stay
  * fast without trusting a stale set for long.
  */
-export class JwksCache {
+export class JwksCache implements KeysetSource {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<Entry>>();
   private readonly lastRefresh = new Map<string, number>();
 
   constructor(private readonly urls: Set<string>) {}
 
-  /**
-   * Routes ltijs's JWKS requests for registered platforms through this cache (ltijs's HTTP
-   * client is patched once per process); returns the function that takes it out again.
-   */
-  static installInto(cache: JwksCache): () => void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ltijs's own HTTP client instance, by path
-    const client = require('ltijs/dist/Utils/Http') as GotLike & {
-      __guestlinkCaches?: JwksCache[];
-    };
-    if (!client.__guestlinkCaches) {
-      const caches: JwksCache[] = [];
-      const get = client.get.bind(client);
-      client.get = (url: string, ...rest: unknown[]) => {
-        const owner = caches.find((candidate) => candidate.urls.has(String(url)));
-        if (!owner) return get(url, ...rest);
-        return { json: () => owner.keyset(String(url)) };
-      };
-      client.__guestlinkCaches = caches;
-    }
-    const caches = client.__guestlinkCaches;
-    caches.push(cache);
-    return () => {
-      const index = caches.indexOf(cache);
-      if (index >= 0) caches.splice(index, 1);
-    };
+  /** Whether this cache answers for a key set URL (a registered platform's). */
+  serves(url: string): boolean {
+    return this.urls.has(url);
   }
 
   async keyset(url: string): Promise<{ keys: Entry['keys'] }> {

@@ -6,6 +6,9 @@ import { PlatformRegistry } from '../platforms/platform-registry';
 import type { LoginStateStore } from './login-state.store';
 import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
 import type { JwksCache } from './jwks-cache';
+import { overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
+import { onLtijsLoginRedirect } from './ltijs-workarounds';
+import type { Logger } from '../logger';
 import { LTI_ROUTES } from './provider';
 
 /**
@@ -34,6 +37,7 @@ export interface GuardDependencies {
   loginStates: LoginStateStore;
   publicUrl: string;
   clockSkewSeconds: number;
+  logger: Logger;
 }
 
 function stringParam(params: Record<string, unknown>, name: string): string | undefined {
@@ -95,22 +99,23 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
 
     // ltijs answers by redirecting to the platform's auth endpoint with a weak nonce and
     // remembers nothing about it. Replace the nonce and bind it to the state.
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: (url: string) => void }).redirect = (url: string) => {
-      const authRequest = new URL(url);
-      const state = authRequest.searchParams.get('state') ?? '';
-      const nonce = randomBytes(24).toString('base64url');
-      authRequest.searchParams.set('nonce', nonce);
-      const relaunchQuery = new URLSearchParams(
-        Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      ).toString();
-      loginStates
-        .save(
+    onLtijsLoginRedirect(
+      res,
+      async (authRequest) => {
+        const state = authRequest.searchParams.get('state') ?? '';
+        const nonce = randomBytes(24).toString('base64url');
+        authRequest.searchParams.set('nonce', nonce);
+        const relaunchQuery = new URLSearchParams(
+          Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        ).toString();
+        await loginStates.save(
           { state, nonce, platformId: platform.id, targetLinkUri, relaunchQuery },
           LOGIN_STATE_TTL_SECONDS,
-        )
-        .then(() => redirect(authRequest.toString()), next);
-    };
+        );
+        return authRequest;
+      },
+      next,
+    );
   });
 }
 
@@ -131,6 +136,7 @@ export function launchGuard({
   loginStates,
   clockSkewSeconds,
   jwks,
+  logger,
 }: GuardDependencies): RequestHandler {
   return asyncGuard(async (req) => {
     const idToken = (req.body as Record<string, unknown> | undefined)?.id_token;
@@ -182,6 +188,28 @@ export function launchGuard({
       throw new LaunchRefusedError(
         'The launch came from a platform or client id that is not registered with Guestlink.',
       );
+    }
+    // 1EdTech Security Framework §5.1.3: with several audiences, azp must name us; with
+    // one, an azp present must still be ours. ltijs only checks an azp that is present.
+    if (audiences.length > 1 && payload.azp === undefined) {
+      throw new LaunchRefusedError(
+        'The launch names several audiences but no authorized party (azp); it cannot be trusted.',
+      );
+    }
+    if (payload.azp !== undefined && payload.azp !== platform.clientId) {
+      throw new LaunchRefusedError(
+        'The launch was issued to another authorized party (azp) than this tool’s client id.',
+      );
+    }
+    const overlong = overlongIdentifiers(payload);
+    if (overlong.length > 0) {
+      throw new LaunchRefusedError(
+        `The launch’s ${overlong.join(', ')} is longer than the 255 characters LTI allows.`,
+      );
+    }
+    const shortened = overlongDisplayClaims(payload);
+    if (shortened.length > 0) {
+      logger.warn({ shortened, platformId: platform.id }, 'Launch text shortened to Guestlink’s limits');
     }
     const deploymentId = payload[CLAIM.deploymentId];
     if (typeof deploymentId !== 'string' || deploymentId === '') {

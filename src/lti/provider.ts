@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { Provider as ltijsSingleton, type LtiProvider } from 'ltijs';
+import type { LtiProvider } from 'ltijs';
 import type { Config } from '../config';
 import type { Platform } from '../platforms/platform';
+import { allowClockSkew, deployWithoutSigintExit, newLtijsProvider } from './ltijs-workarounds';
 
 /**
  * What ltijs is given as its database: our plugin (SQL backends), or a MongoDB URL that
@@ -20,25 +20,6 @@ export const LTI_ROUTES = {
 /** Seconds allowed between the platform signing an id_token and it reaching us, besides clock skew. */
 const LAUNCH_TRANSIT_SECONDS = 60;
 
-/**
- * jsonwebtoken, as ltijs calls it, allows no clock tolerance: a platform clock a few
- * seconds ahead makes every token "expired" or "not active". Give ltijs's verify calls
- * the configured tolerance. Applied once per process; ltijs passes no tolerance itself.
- */
-function allowClockSkew(seconds: number): void {
-  const jwtPath = require.resolve('jsonwebtoken', { paths: [path.dirname(require.resolve('ltijs'))] });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jwt = require(jwtPath) as { verify: (...args: unknown[]) => unknown; __guestlinkSkew?: number };
-  if (jwt.__guestlinkSkew !== undefined) return;
-  const verify = jwt.verify;
-  jwt.verify = (token: unknown, key: unknown, options?: unknown, callback?: unknown) => {
-    const withTolerance =
-      options && typeof options === 'object' ? { clockTolerance: seconds, ...options } : options;
-    return verify(token, key, withTolerance, callback);
-  };
-  jwt.__guestlinkSkew = seconds;
-}
-
 export interface LtiSetup {
   config: Config;
   database: LtiDatabase;
@@ -46,14 +27,10 @@ export interface LtiSetup {
   addons: RequestHandler[];
 }
 
-/**
- * A fresh ltijs Provider (the package exports a singleton; its class lets several
- * instances live in one process, as tests of restarts and of two instances need).
- */
+/** A fresh, deployed ltijs Provider (ltijs-workarounds.ts says what it patches and why). */
 export async function createLtiProvider({ config, database, addons }: LtiSetup): Promise<LtiProvider> {
   allowClockSkew(config.lti.clockSkewSeconds);
-  const ProviderClass = (ltijsSingleton as unknown as { constructor: new () => LtiProvider }).constructor;
-  const lti = new ProviderClass();
+  const lti = newLtijsProvider();
   lti.setup(config.appSecret, database, {
     appRoute: LTI_ROUTES.launch,
     loginRoute: LTI_ROUTES.login,
@@ -70,12 +47,7 @@ export async function createLtiProvider({ config, database, addons }: LtiSetup):
       for (const addon of addons) app.use(addon);
     },
   });
-  // ltijs installs a SIGINT handler that exits the process at once; shutdown is ours to run.
-  const sigintBefore = new Set(process.listeners('SIGINT'));
-  await lti.deploy({ serverless: true, silent: true });
-  for (const listener of process.listeners('SIGINT')) {
-    if (!sigintBefore.has(listener)) process.removeListener('SIGINT', listener);
-  }
+  await deployWithoutSigintExit(lti);
   return lti;
 }
 

@@ -1,3 +1,5 @@
+import { truncateCodePoints } from '../text';
+
 export const ROOM_TYPES = ['room', 'media-gallery'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
 
@@ -46,7 +48,8 @@ export function mediaUrlFromCustom(value: unknown): string | null {
 /** The title a new room gets: the resource link's title, else the course's, else a neutral default. */
 export function roomTitleFrom(resourceTitle: unknown, contextTitle: unknown): string {
   for (const candidate of [resourceTitle, contextTitle]) {
-    if (typeof candidate === 'string' && candidate.trim()) return candidate.trim().slice(0, ROOM_TITLE_MAX);
+    if (typeof candidate === 'string' && candidate.trim())
+      return truncateCodePoints(candidate.trim(), ROOM_TITLE_MAX);
   }
   return 'Live session';
 }
