@@ -40,6 +40,12 @@ async function viewColumns(sql: SqlClient): Promise<string[]> {
 describe.each(SQL_BACKENDS)('migrations and routines on %s', (backend) => {
   let database: TestDatabase;
 
+  // PGlite's initdb, done once for the file: on a loaded machine it alone can take most of a
+  // test's minute, so it is not paid inside the first test.
+  beforeAll(async () => {
+    await (await openEmptyDatabase(backend)).close();
+  }, 180_000);
+
   beforeEach(async () => {
     database = await openEmptyDatabase(backend);
   });
