@@ -18,6 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY src/storage/postgres/migrations ./src/storage/postgres/migrations
+COPY src/storage/postgres/routines ./src/storage/postgres/routines
 COPY views ./views
 COPY public ./public
 COPY config/platforms.example.json ./config/platforms.example.json

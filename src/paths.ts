@@ -5,6 +5,8 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
 export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'src', 'storage', 'postgres', 'migrations');
+/** Views and functions, re-applied whenever their content changes (storage/postgres/migrate.ts). */
+export const SQL_ROUTINES_DIR = path.join(PROJECT_ROOT, 'src', 'storage', 'postgres', 'routines');
 export const DEFAULT_PLATFORMS_FILE = path.join(PROJECT_ROOT, 'config', 'platforms.json');
 
 /** The registrations file the server reads and the platforms command edits (unset or empty: the default). */

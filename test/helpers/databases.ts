@@ -40,13 +40,13 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** A fresh PostgreSQL database, copied from the migrated template the global setup built. */
-export async function createPostgresDatabase(): Promise<{
+export async function createPostgresDatabase(options: { empty?: boolean } = {}): Promise<{
   name: string;
   url: string;
   drop(): Promise<void>;
 }> {
   const name = `guestlink_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-  const template = process.env[PG_TEMPLATE_ENV];
+  const template = options.empty ? undefined : process.env[PG_TEMPLATE_ENV];
   await withAdmin((admin) =>
     admin.query(
       `CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`,
@@ -83,6 +83,38 @@ export async function openTestDatabase(backend: SqlBackend): Promise<TestDatabas
   const database = await createPostgresDatabase();
   const sql = await openPgClient({ url: database.url, connectTimeoutMs: 5000 });
   await migrate(sql);
+  return {
+    sql,
+    url: database.url,
+    async close() {
+      await sql.close();
+      await database.drop();
+    },
+  };
+}
+
+let emptyPglite: Promise<Blob> | null = null;
+
+/** PGlite's initdb takes seconds: done once per test file, then each empty database is a copy. */
+async function emptyPgliteDump(): Promise<Blob> {
+  emptyPglite ??= (async () => {
+    const db = new PGlite();
+    await db.waitReady;
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    return dump;
+  })();
+  return emptyPglite;
+}
+
+/** A database with nothing in it, not even the migrations: for testing the migration runner. */
+export async function openEmptyDatabase(backend: SqlBackend): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const sql = await openPgliteClient(new PGlite({ loadDataDir: await emptyPgliteDump() }));
+    return { sql, close: () => sql.close() };
+  }
+  const database = await createPostgresDatabase({ empty: true });
+  const sql = await openPgClient({ url: database.url, connectTimeoutMs: 5000 });
   return {
     sql,
     url: database.url,

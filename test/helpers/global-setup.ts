@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { PROJECT_ROOT } from '../../src/paths';
 import { startRuntime } from '../../src/runtime';
-import { migrate, readMigrations } from '../../src/storage/postgres/migrate';
+import { migrate, readMigrations, readRoutines } from '../../src/storage/postgres/migrate';
 import { openPgClient } from '../../src/storage/postgres/pg-client';
 import { openPgliteClient } from '../../src/storage/postgres/pglite-client';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
@@ -32,9 +32,8 @@ async function prepare(sql: SqlClient): Promise<void> {
 async function pgliteSnapshot(): Promise<string> {
   const fingerprint = createHash('sha256')
     .update(
-      readMigrations()
-        .map((migration) => migration.sql)
-        .join('\n'),
+      // Routines too: a changed view or function must not reuse a snapshot made before it.
+      [...readMigrations(), ...readRoutines()].map((file) => `${file.name}\n${file.sha256}`).join('\n'),
     )
     .update(fs.readFileSync(path.join(PROJECT_ROOT, 'src', 'sandbox', 'sample-data.ts')))
     .digest('hex')

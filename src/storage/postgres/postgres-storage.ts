@@ -109,7 +109,8 @@ export async function openPostgresStorage(
   const sql = await connect(database, options.connectTimeoutMs, options.logger);
   try {
     const applied = await migrate(sql);
-    if (applied.length > 0) options.logger.info({ migrations: applied }, 'Database migrations applied');
+    if (applied.migrations.length > 0 || applied.routines.length > 0)
+      options.logger.info(applied, 'Database migrations and routines applied');
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;
