@@ -3,6 +3,7 @@ import type { LtiProvider } from 'ltijs';
 import type { Config } from './config';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './health/health.routes';
+import { RecentStorageFaults } from './storage/storage-faults';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
@@ -110,7 +111,8 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
 
-  app.use(healthRouter(storage));
+  const storageFaults = new RecentStorageFaults(config.storageFaultWindowSeconds * 1000);
+  app.use(healthRouter(storage, storageFaults));
   app.get('/', (_req, res) => {
     res.render('home', {
       sandboxEnabled: sandbox !== null,
@@ -137,6 +139,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use(lti.app);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, storageFaults));
   return app;
 }
