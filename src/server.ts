@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { inspect } from 'node:util';
 import { loadConfig, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
 import { createLogger } from './logger';
@@ -59,7 +60,8 @@ main().catch((error: unknown) => {
   if (error instanceof StartupError) {
     process.stderr.write(`Guestlink cannot start.\n${error.message}\n`);
   } else {
-    process.stderr.write(`Guestlink cannot start: ${(error as Error)?.stack ?? String(error)}\n`);
+    // inspect, not String: some failures are plain objects ("[object Object]" tells nobody anything).
+    process.stderr.write(`Guestlink cannot start: ${(error as Error)?.stack ?? inspect(error)}\n`);
   }
   process.exit(1);
 });

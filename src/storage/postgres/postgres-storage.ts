@@ -16,6 +16,7 @@ import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
+import { explainPgliteStartFailure } from './pglite-start-failure';
 import { PgPlatformStore } from './platform.pg-store';
 import { PgRoomStore } from './room.pg-store';
 import { PgSandboxKeyStore } from './sandbox-key.pg-store';
@@ -46,7 +47,15 @@ async function connect(
   connectTimeoutMs: number,
   logger: Logger,
 ) {
-  if (database.kind === 'pglite') return openPgliteClient(database.dataDir);
+  if (database.kind === 'pglite') {
+    const { dataDir } = database;
+    if (dataDir === null) return openPgliteClient(null);
+    try {
+      return await openPgliteClient(dataDir);
+    } catch (error) {
+      throw new StartupError(explainPgliteStartFailure(dataDir, error), { cause: error });
+    }
+  }
   try {
     // Bounded: the pool gives up on a connection attempt after connectTimeoutMs, whether
     // the port is closed (at once) or something accepts and never answers (at the timeout).
@@ -110,6 +119,9 @@ export async function openPostgresStorage(
     if (applied.length > 0) options.logger.info({ migrations: applied }, 'Database migrations applied');
   } catch (error) {
     await sql.close().catch(() => undefined);
+    // A damaged folder may open and fail only at its first query.
+    if (database.kind === 'pglite' && database.dataDir !== null)
+      throw new StartupError(explainPgliteStartFailure(database.dataDir, error), { cause: error });
     throw error;
   }
   return postgresStorageOn(sql);
