@@ -39,6 +39,14 @@ function describeError(error: unknown): string {
 }
 
 /**
+ * Why PGlite cannot use its folder's disk, checked before opening it: PGlite creating a
+ * folder on a full disk stalls (its initdb child runs into its timeout) before failing.
+ */
+export function pgliteDiskProblem(pgliteDir: string): string | null {
+  return folderProblem(pgliteDir) ? explainPgliteStartFailure(pgliteDir, null) : null;
+}
+
+/**
  * One plain message for PGlite failing to open its folder: PGlite itself says "[object
  * Object]", "failed to initialize properly" or "RuntimeError: Aborted()". Names DATA_DIR,
  * the cause, and what to do; it never suggests deleting data.

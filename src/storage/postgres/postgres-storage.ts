@@ -16,7 +16,7 @@ import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
-import { explainPgliteStartFailure } from './pglite-start-failure';
+import { explainPgliteStartFailure, pgliteDiskProblem } from './pglite-start-failure';
 import { PgPlatformStore } from './platform.pg-store';
 import { PgRoomStore } from './room.pg-store';
 import { PgSandboxKeyStore } from './sandbox-key.pg-store';
@@ -50,6 +50,8 @@ async function connect(
   if (database.kind === 'pglite') {
     const { dataDir } = database;
     if (dataDir === null) return openPgliteClient(null);
+    const diskProblem = pgliteDiskProblem(dataDir);
+    if (diskProblem) throw new StartupError(diskProblem);
     try {
       return await openPgliteClient(dataDir);
     } catch (error) {

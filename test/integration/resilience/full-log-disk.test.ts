@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createPostgresDatabase, TEST_DATABASE_URL } from '../../helpers/databases';
 import { freePort } from '../../helpers/throwaway-postgres';
 import { spawnServer, type SpawnedServer } from '../../helpers/spawned-server';
 
@@ -34,18 +35,29 @@ describeWithDevFull(
   () => {
     let server: SpawnedServer;
     let dataDir: string;
+    let database: Awaited<ReturnType<typeof createPostgresDatabase>> | null | undefined;
 
     afterAll(async () => {
       await server?.kill();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     });
 
     it('keeps serving and stays alive while every log line fails with ENOSPC', async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-full-log-'));
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
+      // PostgreSQL when there is one: it starts far faster than a new PGlite folder on a busy machine.
+      database = TEST_DATABASE_URL ? await createPostgresDatabase() : null;
       server = spawnServer(
-        { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'debug' },
+        {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: url,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'debug',
+          ...(database ? { DATABASE_URL: database.url } : {}),
+        },
         { stdoutFile: '/dev/full', stderrFile: '/dev/full' },
       );
       await waitUntilReady(url);
