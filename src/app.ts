@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './health/health.routes';
 import { rejectMalformedPaths } from './http/path-guard';
+import { RecentStorageFaults } from './faults/storage-faults';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
@@ -113,7 +114,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/rooms/:roomId/live', liveJson);
   app.use(express.json({ limit: '16kb' }));
 
-  app.use(healthRouter(storage));
+  const storageFaults = new RecentStorageFaults(config.storageFaultWindowSeconds * 1000);
+  app.use(healthRouter(storage, storageFaults));
   app.get('/', (_req, res) => {
     res.render('home', {
       sandboxEnabled: sandbox !== null,
@@ -140,6 +142,6 @@ export function createApp(deps: AppDependencies): Express {
   mountLtijs(app, lti);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, storageFaults));
   return app;
 }

@@ -1,7 +1,14 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors';
+import {
+  AppError,
+  NotFoundError,
+  ServiceUnavailableError,
+  StorageFaultError,
+  ValidationError,
+} from './errors';
 import type { Logger } from './logger';
-import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './database-errors';
+import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './faults/database-errors';
+import { storageFault, type RecentStorageFaults } from './faults/storage-faults';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Something in the request is not right',
@@ -95,6 +102,8 @@ export function toAppError(error: unknown): AppError {
       'The request body uses an encoding Guestlink does not accept.',
     );
   }
+  const fault = storageFault(error);
+  if (fault) return new StorageFaultError(fault);
   if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
   if (
     typeof bodyError?.status === 'number' &&
@@ -125,8 +134,10 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFoundError('We could not find that page.'));
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** storageFaults, when given, hears of every full or read-only storage a request met (for /readyz). */
+export function errorHandler(logger: Logger, storageFaults?: RecentStorageFaults): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    storageFaults?.note(error);
     const appError = toAppError(error);
     const reference = String(req.id ?? '');
     if (appError.status >= 500) {

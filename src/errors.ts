@@ -77,6 +77,22 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+const STORAGE_FAULT_MESSAGES = {
+  full: 'Guestlink cannot save anything right now: its storage is full. Please try again later.',
+  'read-only': 'Guestlink cannot save anything right now: its storage is read-only. Please try again later.',
+} as const;
+
+/** The database refuses writes: a full disk or a read-only database (storage/storage-faults.ts). */
+export class StorageFaultError extends AppError {
+  constructor(fault: keyof typeof STORAGE_FAULT_MESSAGES) {
+    super(503, fault === 'full' ? 'STORAGE_FULL' : 'STORAGE_READ_ONLY', STORAGE_FAULT_MESSAGES[fault], {
+      title: 'Temporarily unavailable',
+      // Longer than an outage's 5 s: space is freed, or a disk remounted, by a person.
+      headers: { 'Retry-After': '30' },
+    });
+  }
+}
+
 /** A startup failure: bad configuration, unreachable database. The process prints it and exits. */
 /** Refused by a rate limit; says when to try again. */
 export class TooManyRequestsError extends AppError {

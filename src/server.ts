@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { loadConfig, loadDotEnv, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
 import { createHttpServer } from './http/http-server';
@@ -61,7 +62,8 @@ main().catch((error: unknown) => {
   if (error instanceof StartupError) {
     process.stderr.write(`Guestlink cannot start.\n${error.message}\n`);
   } else {
-    process.stderr.write(`Guestlink cannot start: ${(error as Error)?.stack ?? String(error)}\n`);
+    // inspect, not String: some failures are plain objects ("[object Object]" tells nobody anything).
+    process.stderr.write(`Guestlink cannot start: ${(error as Error)?.stack ?? inspect(error)}\n`);
   }
   process.exit(1);
 });

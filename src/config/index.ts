@@ -45,6 +45,8 @@ export interface Config {
   logLevel: string;
   lti: { clockSkewSeconds: number };
   databaseConnectTimeoutMs: number;
+  /** How long /readyz reports a write that failed for a full or read-only storage. */
+  storageFaultWindowSeconds: number;
   /** Requests per minute the public guest routes accept (rate limits). */
   guestLimits: {
     joinsPerIpPerMinute: number;
@@ -147,6 +149,7 @@ const envSchema = z.object({
     .max(300, 'must be a whole number of seconds between 0 and 300')
     .default(60),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  READYZ_STORAGE_FAULT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   GUEST_JOINS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   GUEST_JOINS_PER_LINK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   GUEST_PAGES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -265,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     lti: { clockSkewSeconds: vars.LTI_CLOCK_SKEW_SECONDS },
     databaseConnectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,
+    storageFaultWindowSeconds: vars.READYZ_STORAGE_FAULT_SECONDS,
     guestLimits: {
       joinsPerIpPerMinute: vars.GUEST_JOINS_PER_IP_PER_MINUTE,
       joinsPerLinkPerMinute: vars.GUEST_JOINS_PER_LINK_PER_MINUTE,

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { Storage } from '../storage';
+import type { RecentStorageFaults } from '../faults/storage-faults';
 
 const READINESS_TIMEOUT_MS = 2000;
 
@@ -19,8 +20,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/** /healthz: the process is up. /readyz: it can serve requests (the database answers). */
-export function healthRouter(storage: Storage): Router {
+/**
+ * /healthz: the process is up. /readyz: it can serve requests: the database answers, and
+ * no write failed lately for a full disk or a read-only database (storageFaults).
+ */
+export function healthRouter(storage: Storage, storageFaults?: RecentStorageFaults): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -29,10 +33,17 @@ export function healthRouter(storage: Storage): Router {
     res.set('Cache-Control', 'no-store');
     try {
       await withTimeout(storage.ping(), READINESS_TIMEOUT_MS);
-      res.json({ status: 'ready', database: storage.backend });
-    } catch {
+    } catch (error) {
+      storageFaults?.note(error);
       res.status(503).json({ status: 'unavailable', database: storage.backend });
+      return;
     }
+    const fault = storageFaults?.current();
+    if (fault) {
+      res.status(503).json({ status: 'unavailable', database: storage.backend, storage: fault });
+      return;
+    }
+    res.json({ status: 'ready', database: storage.backend });
   });
   return router;
 }

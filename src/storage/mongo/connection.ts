@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { StartupError } from '../../errors';
-import { describeStartupFailure } from '../../database-errors';
+import { describeStartupFailure } from '../../faults/database-errors';
 
 /** MongoDB's duplicate-key error: a unique index refused the write. */
 export const DUPLICATE_KEY = 11000;

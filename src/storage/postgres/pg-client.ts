@@ -4,7 +4,7 @@ import {
   isErrorLike,
   SOCKET_ERROR_CODES,
   UNREACHABLE_MESSAGE,
-} from '../../database-errors';
+} from '../../faults/database-errors';
 import type { NotificationHandler, SqlClient, SqlExecutor } from './sql-client';
 
 // BIGINT counts come back as numbers; they never exceed 2^53 here.

@@ -1,7 +1,7 @@
 import type { DatabaseConfig } from '../../config';
 import { StartupError } from '../../errors';
 import type { Logger } from '../../logger';
-import { describeStartupFailure } from '../../database-errors';
+import { describeStartupFailure } from '../../faults/database-errors';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
@@ -16,6 +16,7 @@ import { PgLoginStateStore } from './login-state.pg-store';
 import { migrate } from './migrate';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
+import { explainPgliteStartFailure, pgliteDiskProblem } from './pglite-start-failure';
 import { PgPlatformStore } from './platform.pg-store';
 import { PgRoomStore } from './room.pg-store';
 import { PgSandboxKeyStore } from './sandbox-key.pg-store';
@@ -46,7 +47,17 @@ async function connect(
   connectTimeoutMs: number,
   logger: Logger,
 ) {
-  if (database.kind === 'pglite') return openPgliteClient(database.dataDir);
+  if (database.kind === 'pglite') {
+    const { dataDir } = database;
+    if (dataDir === null) return openPgliteClient(null);
+    const diskProblem = pgliteDiskProblem(dataDir);
+    if (diskProblem) throw new StartupError(diskProblem);
+    try {
+      return await openPgliteClient(dataDir);
+    } catch (error) {
+      throw new StartupError(explainPgliteStartFailure(dataDir, error), { cause: error });
+    }
+  }
   try {
     // Bounded: the pool gives up on a connection attempt after connectTimeoutMs, whether
     // the port is closed (at once) or something accepts and never answers (at the timeout).
@@ -113,6 +124,9 @@ export async function openPostgresStorage(
       options.logger.info(applied, 'Database migrations and routines applied');
   } catch (error) {
     await sql.close().catch(() => undefined);
+    // A damaged folder may open and fail only at its first query.
+    if (database.kind === 'pglite' && database.dataDir !== null)
+      throw new StartupError(explainPgliteStartFailure(database.dataDir, error), { cause: error });
     throw error;
   }
   return postgresStorageOn(sql);
