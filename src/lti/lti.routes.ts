@@ -29,7 +29,7 @@ interface LtiWiring {
   lti: LtiProvider;
   rooms: RoomAccessService;
   publicUrl: string;
-  /** Renders a room's media page for a launched user (rooms/room.routes.ts). */
+  /** Renders a room's media page for a launched user (media-page/media-page.routes.ts). */
   renderMediaPage: (res: Response, access: RoomAccess) => Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import type { Storage } from '../../src/storage';
  * and the re-check of an admitted guest on every backend, so a rule missing anywhere fails.
  */
 
-/** A refusal as the guest sees it: the message page's status and title (guests/guest-pages.ts). */
+/** A refusal as the guest sees it: the message page's status and title (guests/guest-errors.ts). */
 export const REFUSAL_PAGES: Record<JoinRefusal, { status: number; title: string }> = {
   'unknown-link': { status: 404, title: 'This link is no longer valid' },
   'link-invalid': { status: 410, title: 'This link is no longer valid' },
