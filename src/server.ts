@@ -3,7 +3,7 @@ import { loadConfig, loadDotEnv, redactDatabaseUrl } from './config';
 import { StartupError } from './errors';
 import { createHttpServer } from './http/http-server';
 import { createLogger } from './logger';
-import { readyMessage } from './ready-message';
+import { printReadyMessage } from './ready-message';
 import { startRuntime } from './runtime';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     },
     `Guestlink is listening on ${config.publicUrl}`,
   );
-  process.stderr.write(readyMessage(config.publicUrl, runtime.sandbox !== null));
+  printReadyMessage(config.publicUrl, runtime.sandbox !== null);
 
   let stopping = false;
   const stop = (signal: string) => {
