@@ -8,6 +8,28 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const APP_SECRET = 'guestlink-bench-secret-0123456789abcdefghijklmnop';
 
+/**
+ * The tool's environment for a bench run in `dataDir`: the sandbox on, and every per-address
+ * limit and stream cap lifted, since all of a bench's requests come from one address and it
+ * must measure the load, not 429s.
+ */
+export function benchToolEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    APP_SECRET,
+    DATA_DIR: dataDir,
+    SANDBOX: 'on',
+    LOG_LEVEL: 'warn',
+    PLATFORMS_FILE: path.join(dataDir, 'no-platforms.json'),
+    GUEST_JOINS_PER_IP_PER_MINUTE: '1000000',
+    GUEST_JOINS_PER_LINK_PER_MINUTE: '1000000',
+    GUEST_PAGES_PER_IP_PER_MINUTE: '1000000',
+    LOBBY_CAPACITY: '100000',
+    STREAMS_PER_ADDRESS: '100000',
+    STREAMS_TOTAL: '100000',
+    ...extra,
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function freePort(): Promise<number> {

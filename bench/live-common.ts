@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { APP_SECRET, percentile, ROOT, startChild, type Child, type Row } from './lib';
+import { benchToolEnv, percentile, ROOT, startChild, type Child, type Row } from './lib';
 
 /** Where the live part puts its rows: the main bench's table, or a file for it (the Janus run). */
 export interface Report {
@@ -50,18 +50,7 @@ export async function startLiveTool(name: string, env: Record<string, string>): 
   const child = await startChild(
     name,
     path.join(ROOT, 'dist/server.js'),
-    {
-      APP_SECRET,
-      DATA_DIR: dataDir,
-      SANDBOX: 'on',
-      LOG_LEVEL: 'warn',
-      PLATFORMS_FILE: path.join(dataDir, 'no-platforms.json'),
-      GUEST_JOINS_PER_IP_PER_MINUTE: '1000000',
-      GUEST_JOINS_PER_LINK_PER_MINUTE: '1000000',
-      GUEST_PAGES_PER_IP_PER_MINUTE: '1000000',
-      LOBBY_CAPACITY: '100000',
-      ...env,
-    },
+    benchToolEnv(dataDir, env),
     '/readyz',
   );
   return {

@@ -8,7 +8,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { api, APP_SECRET, Browser, hiddenField, ROOT, rssMb, sandboxLaunch, sleep, startChild } from './lib';
+import {
+  api,
+  benchToolEnv,
+  Browser,
+  hiddenField,
+  ROOT,
+  rssMb,
+  sandboxLaunch,
+  sleep,
+  startChild,
+} from './lib';
 
 const STREAMS = Number(process.env.BENCH_LOBBY_STREAMS ?? 2000);
 const JOINS = 20;
@@ -18,19 +28,8 @@ async function main(): Promise<void> {
   const tool = await startChild(
     'tool',
     path.join(ROOT, 'dist/server.js'),
-    {
-      APP_SECRET,
-      DATA_DIR: dataDir,
-      SANDBOX: 'on',
-      LOG_LEVEL: 'warn',
-      PLATFORMS_FILE: path.join(dataDir, 'no-platforms.json'),
-      GUEST_JOINS_PER_IP_PER_MINUTE: '1000000',
-      GUEST_PAGES_PER_IP_PER_MINUTE: '1000000',
-      // One user and one address hold every stream here: the caps are lifted to measure the load.
-      STREAMS_PER_USER: String(STREAMS),
-      STREAMS_PER_ADDRESS: String(STREAMS + 10),
-      STREAMS_TOTAL: String(STREAMS + 10),
-    },
+    // One user holds every stream here: that cap is lifted too, to measure the load.
+    benchToolEnv(dataDir, { STREAMS_PER_USER: String(STREAMS) }),
     '/readyz',
   );
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });

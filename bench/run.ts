@@ -5,7 +5,6 @@ import path from 'node:path';
 import pg from 'pg';
 import {
   api,
-  APP_SECRET,
   Browser,
   hiddenField,
   openGuestStream,
@@ -19,6 +18,7 @@ import {
   type Child,
   type Launch,
   type Row,
+  benchToolEnv,
 } from './lib';
 import { LIVE, runLive } from './live';
 
@@ -145,29 +145,13 @@ function recordPaired(
   });
 }
 
-function toolEnv(dataDir: string, databaseUrl: string | null): Record<string, string> {
-  return {
-    APP_SECRET,
-    DATA_DIR: dataDir,
-    SANDBOX: 'on',
-    LOG_LEVEL: 'warn',
-    PLATFORMS_FILE: path.join(dataDir, 'no-platforms.json'),
-    // Generous limits: the benchmark comes from one address and must not measure 429s.
-    GUEST_JOINS_PER_IP_PER_MINUTE: '1000000',
-    GUEST_JOINS_PER_LINK_PER_MINUTE: '1000000',
-    GUEST_PAGES_PER_IP_PER_MINUTE: '1000000',
-    LOBBY_CAPACITY: '100000',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-}
-
 async function startTool(name: string, databaseUrl: string | null): Promise<Child> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guestlink-bench-'));
   const nodeArgs = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
   const child = await startChild(
     name,
     path.join(ROOT, 'dist/server.js'),
-    toolEnv(dataDir, databaseUrl),
+    benchToolEnv(dataDir, databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     '/readyz',
     nodeArgs,
   );

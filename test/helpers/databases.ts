@@ -80,9 +80,14 @@ export async function openTestDatabase(backend: SqlBackend): Promise<TestDatabas
     const sql = await openTestPglite();
     return { sql, close: () => sql.close() };
   }
-  const database = await createPostgresDatabase();
+  return openPostgresCopy({ migrated: true });
+}
+
+/** A fresh PostgreSQL database: the migrated template's copy, or empty. */
+async function openPostgresCopy({ migrated }: { migrated: boolean }): Promise<TestDatabase> {
+  const database = await createPostgresDatabase({ empty: !migrated });
   const sql = await openPgClient({ url: database.url, connectTimeoutMs: 5000 });
-  await migrate(sql);
+  if (migrated) await migrate(sql);
   return {
     sql,
     url: database.url,
@@ -113,14 +118,5 @@ export async function openEmptyDatabase(backend: SqlBackend): Promise<TestDataba
     const sql = await openPgliteClient(new PGlite({ loadDataDir: await emptyPgliteDump() }));
     return { sql, close: () => sql.close() };
   }
-  const database = await createPostgresDatabase({ empty: true });
-  const sql = await openPgClient({ url: database.url, connectTimeoutMs: 5000 });
-  return {
-    sql,
-    url: database.url,
-    async close() {
-      await sql.close();
-      await database.drop();
-    },
-  };
+  return openPostgresCopy({ migrated: false });
 }
