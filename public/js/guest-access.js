@@ -262,12 +262,22 @@
     showError(document.getElementById(target.error), message);
   }
 
-  function wholeNumber(value, label, max) {
+  // The same wording as the server's (src/guest-access/guest-link.ts): say what is allowed.
+  function countOf(count, unit) {
+    return count.toLocaleString('en-US') + ' ' + unit + (count === 1 ? '' : 's');
+  }
+
+  function wholeNumber(value, label, max, unit) {
     if (value === '') return { value: null };
-    if (!/^\d+$/.test(value)) return { error: label + ' must be a whole number.' };
+    if (/^-\d+$/.test(value) || /^0+$/.test(value))
+      return { error: label + ' must be at least ' + countOf(1, unit) + '.' };
+    if (!/^\d+$/.test(value))
+      return {
+        error:
+          label + ' must be a whole number of ' + unit + 's from 1 to ' + max.toLocaleString('en-US') + '.',
+      };
     var number = Number(value);
-    if (number < 1) return { error: label + ' must be at least 1.' };
-    if (number > max) return { error: label + ' must be at most ' + max.toLocaleString('en-US') + '.' };
+    if (number > max) return { error: label + ' must be at most ' + countOf(max, unit) + '.' };
     return { value: number };
   }
 
@@ -276,9 +286,14 @@
     var name = document.getElementById('link-name').value.trim();
     if (!name) errors.name = 'Enter a link name.';
     else if (name.length > 80) errors.name = 'Use at most 80 characters.';
-    var clicks = wholeNumber(document.getElementById('link-clicks').value.trim(), '# of clicks', 100000);
+    var clicks = wholeNumber(
+      document.getElementById('link-clicks').value.trim(),
+      '# of clicks',
+      100000,
+      'click',
+    );
     if (clicks.error) errors.clicks = clicks.error;
-    var days = wholeNumber(document.getElementById('link-duration').value.trim(), 'Duration', 365);
+    var days = wholeNumber(document.getElementById('link-duration').value.trim(), 'Duration', 365, 'day');
     if (days.error) errors.durationDays = days.error;
     var body = { name: name };
     if (clicks.value) body.clicks = clicks.value;

@@ -34,12 +34,19 @@ export function linkNameKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-const wholeNumber = (field: string, max: number) =>
-  z
-    .number({ message: `${field} must be a whole number.` })
-    .int(`${field} must be a whole number.`)
-    .min(1, `${field} must be at least 1.`)
-    .max(max, `${field} must be at most ${max.toLocaleString('en-US')}.`);
+/** "1 day", "365 days", "100,000 clicks". */
+const countOf = (count: number, unit: string) =>
+  `${count.toLocaleString('en-US')} ${unit}${count === 1 ? '' : 's'}`;
+
+/** Every message says what is allowed, not only what is wrong ("Duration must be at least 1 day."). */
+const wholeNumber = (field: string, max: number, unit: string) => {
+  const allowed = `${field} must be a whole number of ${unit}s from 1 to ${max.toLocaleString('en-US')}.`;
+  return z
+    .number({ message: allowed })
+    .int(allowed)
+    .min(1, `${field} must be at least ${countOf(1, unit)}.`)
+    .max(max, `${field} must be at most ${countOf(max, unit)}.`);
+};
 
 export const createLinkInput = z
   .object({
@@ -56,8 +63,8 @@ export const createLinkInput = z
             'Remove line breaks and other control characters.',
           ),
       ),
-    clicks: wholeNumber('# of clicks', CLICK_LIMIT_MAX).nullish(),
-    durationDays: wholeNumber('Duration', DURATION_DAYS_MAX).nullish(),
+    clicks: wholeNumber('# of clicks', CLICK_LIMIT_MAX, 'click').nullish(),
+    durationDays: wholeNumber('Duration', DURATION_DAYS_MAX, 'day').nullish(),
   })
   .strict();
 

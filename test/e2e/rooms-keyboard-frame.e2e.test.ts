@@ -102,6 +102,14 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
     await page.keyboard.type('5');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('link-duration');
+    // A refused value says what is allowed, and focus stays on the field to correct.
+    await page.keyboard.type('-3');
+    await page.keyboard.press('Enter');
+    const durationError = page.locator('#link-duration-error');
+    await durationError.waitFor();
+    expect(await durationError.textContent()).toBe('Duration must be at least 1 day.');
+    expect(await focused()).toBe('link-duration');
+    await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('3');
     await page.keyboard.press('Enter');
     await page.locator('#create-link-dialog').waitFor({ state: 'hidden' });

@@ -219,6 +219,20 @@ describe.each(SQL_BACKENDS)('guest access API on %s', (backend) => {
     expect(await liveLinkCount(host.roomId)).toBe(0);
   });
 
+  it.each([
+    [{ durationDays: -3 }, 'Duration must be at least 1 day.'],
+    [{ durationDays: 366 }, 'Duration must be at most 365 days.'],
+    [{ durationDays: 2.5 }, 'Duration must be a whole number of days from 1 to 365.'],
+    [{ clicks: 0 }, '# of clicks must be at least 1 click.'],
+    [{ clicks: 100001 }, '# of clicks must be at most 100,000 clicks.'],
+    [{ clicks: 'many' }, '# of clicks must be a whole number of clicks from 1 to 100,000.'],
+  ])('says what is allowed when refusing %j', async (fields, message) => {
+    const { api } = await freshRoom();
+    await api.enable();
+    const response = await api.post('/guest-links', { name: 'A', ...fields }).expect(400);
+    expect(response.body.error.message).toBe(message);
+  });
+
   it('accepts the largest allowed values and trims names', async () => {
     const { api } = await freshRoom();
     await api.enable();
