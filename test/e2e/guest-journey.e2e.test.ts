@@ -91,6 +91,10 @@ describe('guest links in a real browser', () => {
     await guest.goto(linkUrl);
     await expect(guest.locator('h1').textContent()).resolves.toBe('Weekly live session');
     await checkScreen(guest, 'guest-entry');
+    // The server refuses the address: its message shows, and focus is on the field to correct.
+    await joinAsGuest(guest, 'Grace Guest', 'grace-at-example.org');
+    await guest.locator('#guest-email-error').waitFor();
+    expect(await guest.evaluate('document.activeElement && document.activeElement.id')).toBe('guest-email');
     await joinAsGuest(guest, 'Grace Guest', 'grace@example.org');
     await guest.waitForURL(`${server.url}/guest/rooms/${roomId}/waiting`);
     await expect(guest.locator('h1').textContent()).resolves.toBe('Waiting for the moderator to let you in…');
