@@ -43,8 +43,26 @@
     element.hidden = !message;
   }
 
-  function formatDate(iso) {
-    return new Date(iso).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric' });
+  // Date and time in the viewer's own time zone, named: "expires at 5:00 PM" must not leave
+  // anyone guessing whose afternoon that is.
+  function formatExpiry(iso) {
+    return new Date(iso).toLocaleString(locale, {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+  }
+
+  function expiryCell(iso) {
+    if (!iso) return el('td', null, 'Never');
+    var cell = el('td');
+    var time = el('time', null, formatExpiry(iso));
+    time.setAttribute('datetime', iso);
+    cell.appendChild(time);
+    return cell;
   }
 
   function el(tag, className, text) {
@@ -92,7 +110,7 @@
         nameCell.appendChild(el('span', 'status-badge status-' + link.status, STATUS_LABELS[link.status]));
       }
       row.appendChild(nameCell);
-      row.appendChild(el('td', null, link.expiresAt ? formatDate(link.expiresAt) : 'Never'));
+      row.appendChild(expiryCell(link.expiresAt));
       var clicks = el('td');
       if (link.clicksLimit === null) {
         clicks.textContent = 'unlimited';

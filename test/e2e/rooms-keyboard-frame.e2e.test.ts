@@ -21,7 +21,8 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-    instructor = await newContext(browser, server);
+    // A time zone far from the server's: expiry times must be shown in the viewer's.
+    instructor = await newContext(browser, server, { timezoneId: 'Asia/Tokyo' });
   });
 
   afterAll(async () => {
@@ -116,6 +117,16 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
     const row = page.locator('#guest-links-body tr', { hasText: 'Keyboard guests' });
     await row.waitFor();
     expect(await row.locator('td').nth(2).textContent()).toBe('0 / 5');
+    // Date and time, in the viewer's time zone (Tokyo, GMT+9), named.
+    const expiry = row.locator('td').nth(1).locator('time');
+    const expiresAt = new Date(String(await expiry.getAttribute('datetime')));
+    const tokyoTime = expiresAt.toLocaleTimeString('en-US', {
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(await expiry.textContent()).toContain(tokyoTime);
+    expect(await expiry.textContent()).toContain('GMT+9');
     await expectFocusOn('create-link-button');
 
     await page.keyboard.press('Escape');

@@ -51,8 +51,12 @@ export function launchBrowser(options: { fakeMedia?: boolean } = {}): Promise<Br
 }
 
 /** A separate browser profile (cookies, storage) at desktop size, allowed to use the clipboard. */
-export async function newContext(browser: Browser, server?: TestServer): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: DESKTOP });
+export async function newContext(
+  browser: Browser,
+  server?: TestServer,
+  options: { timezoneId?: string } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
   if (server) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   context.setDefaultTimeout(10_000);
   return context;
