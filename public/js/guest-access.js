@@ -57,8 +57,9 @@
   }
 
   function expiryCell(iso) {
-    if (!iso) return el('td', null, 'Never');
-    var cell = el('td');
+    var cell = el('td', null, iso ? null : 'Never');
+    cell.dataset.label = 'Expires';
+    if (!iso) return cell;
     var time = el('time', null, formatExpiry(iso));
     time.setAttribute('datetime', iso);
     cell.appendChild(time);
@@ -112,6 +113,7 @@
       row.appendChild(nameCell);
       row.appendChild(expiryCell(link.expiresAt));
       var clicks = el('td');
+      clicks.dataset.label = '# of clicks';
       if (link.clicksLimit === null) {
         clicks.textContent = 'unlimited';
         if (link.clicksUsed > 0) clicks.appendChild(el('span', 'muted', ' · ' + link.clicksUsed + ' used'));

@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../helpers/test-server';
-import { checkScreen, launchBrowser, launchFromSandbox, newContext, startE2eServer } from './helpers/browser';
+import {
+  checkScreen,
+  DESKTOP,
+  launchBrowser,
+  launchFromSandbox,
+  newContext,
+  PHONE,
+  startE2eServer,
+} from './helpers/browser';
 import { joinAsGuest, openGuestAccess } from './helpers/guestlink';
 
 /**
@@ -26,7 +34,7 @@ describe('guest links in a real browser', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-    instructor = await newContext(browser, server);
+    instructor = await newContext(browser, server, { timezoneId: 'UTC' });
   });
 
   afterAll(async () => {
@@ -72,10 +80,30 @@ describe('guest links in a real browser', () => {
       year: 'numeric',
       month: 'long',
       day: 'numeric',
+      timeZone: 'UTC',
     });
-    expect(cells.slice(0, 3)).toEqual(['Guest speakers', inSevenDays, '0 / 2']);
+    expect(cells[0]).toBe('Guest speakers');
+    // Date and time, in the instructor's browser's time zone (UTC here).
+    expect(cells[1]).toMatch(new RegExp(`^${inSevenDays} at \\d{1,2}:\\d{2} [AP]M UTC$`));
+    expect(cells[2]).toBe('0 / 2');
     await expect(dialog.locator('#guest-link-count').textContent()).resolves.toBe('1 link');
     await checkScreen(host, 'manage-guest-access-with-link');
+
+    // At phone width each link is a card: every action in view, nothing to scroll sideways,
+    // and the name on one line when it fits.
+    await host.setViewportSize(PHONE);
+    const deleteBox = await row.getByRole('button', { name: 'Delete link Guest speakers' }).boundingBox();
+    expect(deleteBox!.x + deleteBox!.width).toBeLessThanOrEqual(PHONE.width);
+    const overflow = await host.evaluate(`(() => {
+      const wrap = document.getElementById('guest-links-table-wrap');
+      const name = document.querySelector('#guest-links-body .link-name');
+      return {
+        sideways: wrap.scrollWidth - wrap.clientWidth,
+        nameLines: Math.round(name.getBoundingClientRect().height / parseFloat(getComputedStyle(name).lineHeight)),
+      };
+    })()`);
+    expect(overflow).toEqual({ sideways: 0, nameLines: 1 });
+    await host.setViewportSize(DESKTOP);
 
     await row.getByRole('button', { name: 'Copy link Guest speakers' }).click();
     await host.locator('#announcer', { hasText: 'Link copied' }).waitFor({ state: 'attached' });
