@@ -104,7 +104,7 @@ export function createApp(deps: AppDependencies): Express {
   // Before every router (ltijs's too): malformed addresses get a 400, never a 500 or a query.
   app.use(rejectMalformedPaths);
   // First after the headers: a class opening a guest link at once meets no other middleware.
-  app.use(guestRouter(config, guests, lobbyHub, live, storage.guests, streams));
+  app.use(guestRouter(config, guests, lobbyHub, live, streams));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { GuestProblemError } from './guest-errors';
 import type { GuestSessions } from './guest-session';
-import type { GuestStore, VisitContext } from './guest.store';
-import { endedVisitProblem } from './guest';
+import type { GuestService } from './guest.service';
+import type { VisitContext } from './guest.store';
 import { hasLiveSession, type Room } from '../rooms/room';
 import type { IdentityResolver } from '../live/live.routes';
 import type { LiveIdentity } from '../live/live.service';
@@ -36,16 +36,13 @@ export function admittedToStage(context: VisitContext): void {
  * to be admitted now; whether the link or guest access still is does not matter once inside
  * (docs/product.md §5: guests already in the room stay until they refresh or leave).
  */
-export function guestIdentity(sessions: GuestSessions, guests: GuestStore): IdentityResolver {
+export function guestIdentity(sessions: GuestSessions, guests: GuestService): IdentityResolver {
   return async (req: Request, _res, purpose) => {
     const roomId = String(req.params.roomId);
     const visitId = sessions.visitId(req, roomId);
     if (!visitId) throw new GuestProblemError('not-in-session');
     if (purpose === 'post') return identityOfGuest(roomId, visitId);
-    const context = await guests.findVisit(visitId);
-    if (!context || context.visit.roomId !== roomId) throw new GuestProblemError('not-in-session');
-    const ended = endedVisitProblem(context.visit);
-    if (ended) throw new GuestProblemError(ended);
+    const context = await guests.ownVisit(roomId, visitId);
     admittedToStage(context);
     return identityOfGuest(roomId, visitId, context.visit.name);
   };

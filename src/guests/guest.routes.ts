@@ -8,7 +8,7 @@ import { GuestProblemError } from './guest-errors';
 import { guestCsrf, guestRateLimits } from './guest-protection';
 import { GuestSessions } from './guest-session';
 import type { GuestService } from './guest.service';
-import type { GuestStore, VisitContext } from './guest.store';
+import type { VisitContext } from './guest.store';
 import type { Room } from '../rooms/room';
 import { liveRouter } from '../live/live.routes';
 import type { LiveService } from '../live/live.service';
@@ -59,7 +59,6 @@ export function guestRouter(
   guests: GuestService,
   hub: VisitWatch,
   live: LiveService,
-  visits: GuestStore,
   streams: StreamLimits,
 ): Router {
   const router = express.Router();
@@ -187,7 +186,7 @@ export function guestRouter(
     }
   });
 
-  const identify = guestIdentity(sessions, visits);
+  const identify = guestIdentity(sessions, guests);
   router.use(
     '/guest/rooms/:roomId/live',
     (req, res, next) => (req.method === 'GET' ? next() : csrf.verify(req, res, next)),

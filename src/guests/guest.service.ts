@@ -86,15 +86,24 @@ export class GuestService {
 
   /** The visit behind a guest's pass, re-checked against the link, room, access and modules. */
   async visit(roomId: string, visitId: string | null): Promise<VisitContext> {
+    const context = await this.ownVisit(roomId, visitId);
+    if (context.visit.status !== 'left') {
+      const problem = accessProblem(context, this.now());
+      if (problem) throw new GuestProblemError(problem);
+    }
+    return context;
+  }
+
+  /**
+   * The visit behind a guest's pass, if it is for this room and has not ended; the link, room
+   * and access are not re-checked (the live stage keeps guests who are already inside).
+   */
+  async ownVisit(roomId: string, visitId: string | null): Promise<VisitContext> {
     if (!visitId) throw new GuestProblemError('not-in-session');
     const context = await this.store.findVisit(visitId);
     if (!context || context.visit.roomId !== roomId) throw new GuestProblemError('not-in-session');
     const ended = endedVisitProblem(context.visit);
     if (ended) throw new GuestProblemError(ended);
-    if (context.visit.status !== 'left') {
-      const problem = accessProblem(context, this.now());
-      if (problem) throw new GuestProblemError(problem);
-    }
     return context;
   }
 
