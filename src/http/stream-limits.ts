@@ -95,13 +95,17 @@ export class StreamLimits {
   ): Promise<void> {
     const release = this.acquire(req, owner);
     const seconds = kind === 'live' ? this.config.liveMaxLifetimeSeconds : this.config.maxLifetimeSeconds;
+    let opened = false;
     const open = () => {
+      opened = true;
       const stream = openEventStream(req, res, { maxLifetimeMs: seconds * 1000 });
       stream.onClose(release);
       return stream;
     };
     try {
       await start(open);
+      // A start that answered without a stream holds nothing.
+      if (!opened) release();
     } catch (error) {
       // A refusal or a failed read: the error handler answers (or ends an opened stream),
       // so the slot goes back now; the stream's own close then releases nothing twice.
