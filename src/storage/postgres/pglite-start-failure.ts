@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import { storageFault } from '../../faults/storage-faults';
 
 /** Below this much free space PGlite cannot start (it writes WAL segments of 16 MB). */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
@@ -21,11 +22,10 @@ function folderProblem(folder: string): FolderProblem {
   try {
     fs.writeFileSync(probe, Buffer.alloc(PROBE_BYTES));
   } catch (error) {
+    const fault = storageFault(error);
+    if (fault) return fault;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') return 'full';
-    if (code === 'EROFS') return 'read-only';
-    if (code === 'EACCES' || code === 'EPERM') return 'not-writable';
-    return null;
+    return code === 'EACCES' || code === 'EPERM' ? 'not-writable' : null;
   } finally {
     fs.rmSync(probe, { force: true });
   }
@@ -43,7 +43,22 @@ function describeError(error: unknown): string {
  * folder on a full disk stalls (its initdb child runs into its timeout) before failing.
  */
 export function pgliteDiskProblem(pgliteDir: string): string | null {
-  return folderProblem(pgliteDir) ? explainPgliteStartFailure(pgliteDir, null) : null;
+  return diskMessage(pgliteDir, folderProblem(pgliteDir));
+}
+
+/** The message for a disk problem PGlite's folder has, or null when it has none. */
+function diskMessage(pgliteDir: string, problem: FolderProblem): string | null {
+  const where = `DATA_DIR (${path.dirname(pgliteDir)}), PGlite folder ${pgliteDir}`;
+  switch (problem) {
+    case 'full':
+      return `No space left on the disk of ${where}. Free some space on that disk (or point DATA_DIR at a larger one), then start Guestlink again.`;
+    case 'read-only':
+      return `The disk of ${where} is read-only. Make it writable (e.g. remount it read-write, or point DATA_DIR at a writable folder), then start Guestlink again.`;
+    case 'not-writable':
+      return `This user may not write to ${where}. Give it write permission there (or point DATA_DIR at a folder it may write), then start Guestlink again.`;
+    default:
+      return null;
+  }
 }
 
 /**
@@ -52,18 +67,9 @@ export function pgliteDiskProblem(pgliteDir: string): string | null {
  * the cause, and what to do; it never suggests deleting data.
  */
 export function explainPgliteStartFailure(pgliteDir: string, error: unknown): string {
-  const dataDir = path.dirname(pgliteDir);
-  const where = `DATA_DIR (${dataDir}), PGlite folder ${pgliteDir}`;
-  switch (folderProblem(pgliteDir)) {
-    case 'full':
-      return `No space left on the disk of ${where}. Free some space on that disk (or point DATA_DIR at a larger one), then start Guestlink again.`;
-    case 'read-only':
-      return `The disk of ${where} is read-only. Make it writable (e.g. remount it read-write, or point DATA_DIR at a writable folder), then start Guestlink again.`;
-    case 'not-writable':
-      return `This user may not write to ${where}. Give it write permission there (or point DATA_DIR at a folder it may write), then start Guestlink again.`;
-    default:
-      break;
-  }
+  const disk = diskMessage(pgliteDir, folderProblem(pgliteDir));
+  if (disk) return disk;
+  const where = `DATA_DIR (${path.dirname(pgliteDir)}), PGlite folder ${pgliteDir}`;
   if (fs.existsSync(path.join(pgliteDir, 'PG_VERSION'))) {
     return `The database in ${where} looks damaged: PGlite could not open it (${describeError(error)}). Restore the folder from a backup, or move it aside (e.g. mv "${pgliteDir}" "${pgliteDir}.damaged") to start with an empty database; Guestlink never deletes it for you.`;
   }
