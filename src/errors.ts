@@ -82,7 +82,7 @@ const STORAGE_FAULT_MESSAGES = {
   'read-only': 'Guestlink cannot save anything right now: its storage is read-only. Please try again later.',
 } as const;
 
-/** The database refuses writes: a full disk or a read-only database (storage/storage-faults.ts). */
+/** The database refuses writes: a full disk or a read-only database (faults/storage-faults.ts). */
 export class StorageFaultError extends AppError {
   constructor(fault: keyof typeof STORAGE_FAULT_MESSAGES) {
     super(503, fault === 'full' ? 'STORAGE_FULL' : 'STORAGE_READ_ONLY', STORAGE_FAULT_MESSAGES[fault], {

@@ -124,6 +124,8 @@ export async function openPostgresStorage(
       options.logger.info(applied, 'Database migrations and routines applied');
   } catch (error) {
     await sql.close().catch(() => undefined);
+    // Already explained (an edited migration): not the folder's fault.
+    if (error instanceof StartupError) throw error;
     // A damaged folder may open and fail only at its first query.
     if (database.kind === 'pglite' && database.dataDir !== null)
       throw new StartupError(explainPgliteStartFailure(database.dataDir, error), { cause: error });
