@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { platformIdFor } from '../platforms/platform';
 import { truncateCodePoints } from '../text';
-import { LAUNCH_LIMITS } from './launch-limits';
+import { LAUNCH_LIMITS, object, type Json } from './launch-limits';
 
 /** What a validated launch tells us, read from ltijs's stored id token and context token. */
 export interface LaunchContext {
@@ -29,12 +29,6 @@ export interface DeepLinkingSettings {
   data: string | undefined;
   acceptTypes: string[];
   acceptMultiple: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 }
 
 function text(value: unknown): string | null {

@@ -37,7 +37,7 @@ export class JwksCache implements KeysetSource {
 
   /** Before ltijs verifies a token: make sure a key named by it is in the set, if it exists. */
   async ensureKey(url: string, kid: string | undefined): Promise<void> {
-    if (!this.urls.has(url) || !kid) return;
+    if (!this.serves(url) || !kid) return;
     const entry = this.entries.get(url);
     if (entry && entry.keys.some((key) => key.kid === kid)) return;
     const last = this.lastRefresh.get(url) ?? 0;

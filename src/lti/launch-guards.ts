@@ -6,7 +6,7 @@ import { PlatformRegistry } from '../platforms/platform-registry';
 import type { LoginStateStore } from './login-state.store';
 import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
 import type { JwksCache } from './jwks-cache';
-import { overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
+import { LAUNCH_LIMITS, overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
 import { onLtijsLoginRedirect } from './ltijs-workarounds';
 import type { Logger } from '../logger';
 import { LTI_ROUTES } from './provider';
@@ -204,7 +204,7 @@ export function launchGuard({
     const overlong = overlongIdentifiers(payload);
     if (overlong.length > 0) {
       throw new LaunchRefusedError(
-        `The launch’s ${overlong.join(', ')} is longer than the 255 characters LTI allows.`,
+        `The launch’s ${overlong.join(', ')} is longer than the ${LAUNCH_LIMITS.identifier} characters LTI allows.`,
       );
     }
     const shortened = overlongDisplayClaims(payload);

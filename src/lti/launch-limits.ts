@@ -20,9 +20,10 @@ export const LAUNCH_LIMITS = {
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function object(value: unknown): Json {
+/** A claim that should be an object, or an empty one. */
+export function object(value: unknown): Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 }
 
@@ -57,6 +58,6 @@ export function overlongDisplayClaims(payload: JWTPayload): Array<{ claim: strin
     ['resource_link.title', resourceLink.title, LAUNCH_LIMITS.title],
   ];
   return checks
-    .filter(([, value, max]) => typeof value === 'string' && [...value].length > max)
+    .filter(([, value, max]) => typeof value === 'string' && value.length > max && [...value].length > max)
     .map(([claim, value]) => ({ claim, length: (value as string).length }));
 }
