@@ -22,11 +22,13 @@ export class DroppingLogDestination {
   ) {}
 
   write(line: string): void {
-    if (this.droppedLines > 0 && !this.tryWrite(this.lostLinesNotice())) {
-      this.droppedLines += 1;
-      return;
+    if (this.droppedLines > 0) {
+      if (!this.tryWrite(this.lostLinesNotice())) {
+        this.droppedLines += 1;
+        return;
+      }
+      this.droppedLines = 0;
     }
-    if (this.droppedLines > 0) this.droppedLines = 0;
     if (!this.tryWrite(line)) this.droppedLines += 1;
   }
 
