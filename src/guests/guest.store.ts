@@ -46,6 +46,9 @@ export interface GuestLogEntry {
   leftAt: Date | null;
   removedAt: Date | null;
   removedByName: string | null;
+  /** The last time a moderator sent this admitted guest back to the lobby (from the audit). */
+  sentToLobbyAt: Date | null;
+  sentToLobbyByName: string | null;
 }
 
 export interface GuestStore {

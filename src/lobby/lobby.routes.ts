@@ -4,7 +4,8 @@ import type { StreamLimits } from '../http/stream-limits';
 import { launchFrom } from '../lti/claims';
 import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
-import { guestLogCsv, outcomeText } from './guest-log-csv';
+import { guestLogWire } from './guest-log';
+import { guestLogCsv } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import type { LobbyService } from './lobby.service';
 import { ModeratorLobbyFeed } from './moderator-lobby-feed';
@@ -74,22 +75,7 @@ export function lobbyRouter(
         .send(guestLogCsv(entries));
       return;
     }
-    res.json({
-      entries: entries.map((entry) => ({
-        visitId: entry.visitId,
-        name: entry.name,
-        email: entry.email,
-        linkName: entry.linkName,
-        joinedAt: entry.joinedAt.toISOString(),
-        status: entry.status,
-        outcome: outcomeText(entry),
-        decidedBy: entry.decidedByName,
-        decidedAt: entry.decidedAt?.toISOString() ?? null,
-        leftAt: entry.leftAt?.toISOString() ?? null,
-        removedBy: entry.removedByName,
-        removedAt: entry.removedAt?.toISOString() ?? null,
-      })),
-    });
+    res.json({ entries: entries.map(guestLogWire) });
   });
 
   return router;

@@ -294,6 +294,12 @@ export class MongoGuestStore implements GuestStore {
       .sort({ createdAt: -1, _id: 1 })
       .limit(5000)
       .lean<VisitDoc[]>();
+    // Sending a guest back to the lobby clears their admission; the audit keeps who did it and when.
+    const sends = await this.models.audit
+      .find({ roomId, action: 'live.sent-to-lobby' })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<AuditDoc[]>();
+    const lastSent = new Map(sends.map((send) => [String(send.details.visitId), send]));
     return docs.map((doc) => ({
       visitId: doc._id,
       name: doc.name,
@@ -307,6 +313,8 @@ export class MongoGuestStore implements GuestStore {
       leftAt: doc.leftAt ?? null,
       removedAt: doc.removedAt ?? null,
       removedByName: doc.removedByName ?? null,
+      sentToLobbyAt: lastSent.get(doc._id)?.createdAt ?? null,
+      sentToLobbyByName: lastSent.get(doc._id)?.actorName ?? null,
     }));
   }
 

@@ -245,8 +245,20 @@ export class PgGuestStore implements GuestStore {
   }
 
   async guestLog(roomId: string): Promise<GuestLogEntry[]> {
-    const rows = await this.sql.query<VisitRow>(
-      `SELECT * FROM guest_visits WHERE room_id = $1 ORDER BY created_at DESC, id LIMIT 5000`,
+    // Sending a guest back to the lobby clears their admission; the audit keeps who did it and when.
+    const rows = await this.sql.query<
+      VisitRow & { sent_to_lobby_at: Date | null; sent_to_lobby_by_name: string | null }
+    >(
+      `WITH sent AS (
+         SELECT DISTINCT ON (details ->> 'visitId')
+                details ->> 'visitId' AS visit_id, created_at AS sent_to_lobby_at, actor_name AS sent_to_lobby_by_name
+         FROM audit_events
+         WHERE room_id = $1 AND action = 'live.sent-to-lobby'
+         ORDER BY details ->> 'visitId', created_at DESC, id DESC
+       )
+       SELECT v.*, sent.sent_to_lobby_at, sent.sent_to_lobby_by_name
+       FROM guest_visits v LEFT JOIN sent ON sent.visit_id = v.id
+       WHERE v.room_id = $1 ORDER BY v.created_at DESC, v.id LIMIT 5000`,
       [roomId],
     );
     return rows.map((row) => ({
@@ -262,6 +274,8 @@ export class PgGuestStore implements GuestStore {
       leftAt: row.left_at,
       removedAt: row.removed_at ?? null,
       removedByName: row.removed_by_name ?? null,
+      sentToLobbyAt: row.sent_to_lobby_at,
+      sentToLobbyByName: row.sent_to_lobby_by_name,
     }));
   }
 

@@ -5,7 +5,6 @@ import {
   waitingTime,
   type AccessState,
 } from '../../../src/guests/guest';
-import { guestLogCsv, outcomeText } from '../../../src/lobby/guest-log-csv';
 
 const open: AccessState = {
   linkDeleted: false,
@@ -54,62 +53,5 @@ describe('guest rules', () => {
     expect(joinForm.safeParse({ name: 'Ada', email: 'ada@' }).success).toBe(false);
     expect(joinForm.safeParse({ name: 'Ada\u202e', email: 'ada@example.org' }).success).toBe(false);
     expect(joinForm.safeParse({ name: 'A\u2028B', email: 'ada@example.org' }).success).toBe(false);
-  });
-});
-
-describe('the guest log', () => {
-  it('names every outcome', () => {
-    expect(
-      outcomeText({ status: 'admitted', outcomeReason: null, decidedByName: null, removedByName: null }),
-    ).toBe('Admitted (no lobby)');
-    expect(
-      outcomeText({
-        status: 'admitted',
-        outcomeReason: 'lobby-off',
-        decidedByName: 'Ada',
-        removedByName: null,
-      }),
-    ).toBe('Admitted (lobby turned off)');
-    expect(
-      outcomeText({
-        status: 'denied',
-        outcomeReason: 'link-deleted',
-        decidedByName: 'Ada',
-        removedByName: null,
-      }),
-    ).toBe('Turned away: link deleted');
-    expect(
-      outcomeText({ status: 'left', outcomeReason: null, decidedByName: null, removedByName: null }),
-    ).toBe('Left');
-    expect(
-      outcomeText({
-        status: 'removed',
-        outcomeReason: 'moderator',
-        decidedByName: 'Ada',
-        removedByName: 'Bo',
-      }),
-    ).toBe('Removed by Bo');
-  });
-
-  it('writes CSV that spreadsheets cannot turn into formulas', () => {
-    const csv = guestLogCsv([
-      {
-        visitId: 'v',
-        name: '=HYPERLINK("http://evil")',
-        email: 'a,b@example.org',
-        linkName: 'Guests "VIP"',
-        joinedAt: now,
-        status: 'waiting',
-        outcomeReason: null,
-        decidedAt: null,
-        decidedByName: null,
-        leftAt: null,
-        removedAt: null,
-        removedByName: null,
-      },
-    ]);
-    expect(csv.split('\r\n')[1]).toBe(
-      `2026-05-01T10:00:00.000Z,"'=HYPERLINK(""http://evil"")","a,b@example.org","Guests ""VIP""",Waiting,,,,,`,
-    );
   });
 });
