@@ -508,6 +508,31 @@ describe.each(STORAGE_BACKENDS)('live store contract on %s', (backend) => {
       expect(await storage.live.sendToLobby(randomUUID(), actor)).toBeNull();
     });
 
+    it('keeps who sent a guest back to the lobby, and when, in the guest log', async () => {
+      const roomId = await newRoom();
+      const visitId = await visit(roomId);
+      const other = await visit(roomId);
+      const logged = async (id: string) =>
+        (await storage.guests.guestLog(roomId)).find((entry) => entry.visitId === id)!;
+      expect(await logged(visitId)).toMatchObject({ sentToLobbyAt: null, sentToLobbyByName: null });
+
+      const first = await joined(asGuest(roomId, visitId));
+      await storage.live.sendToLobby(first.id, actor);
+      const sent = await logged(visitId);
+      expect(sent).toMatchObject({ status: 'waiting', decidedAt: null, sentToLobbyByName: 'Ada' });
+      expect(sent.sentToLobbyAt).toBeInstanceOf(Date);
+
+      // Sent back twice: the log keeps the latest, by whoever did it.
+      await storage.guests.decide(roomId, visitId, 'admitted', actor);
+      const again = await joined(asGuest(roomId, visitId));
+      await pause(5);
+      await storage.live.sendToLobby(again.id, { userId: 'ta', name: 'Bo' });
+      const latest = await logged(visitId);
+      expect(latest.sentToLobbyByName).toBe('Bo');
+      expect(latest.sentToLobbyAt!.getTime()).toBeGreaterThan(sent.sentToLobbyAt!.getTime());
+      expect(await logged(other)).toMatchObject({ sentToLobbyAt: null, sentToLobbyByName: null });
+    });
+
     it('never leaves a removed guest connected when the removal races their reconnection', async () => {
       const roomId = await newRoom();
       for (let round = 0; round < 20; round++) {

@@ -380,13 +380,13 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     expect(mine(log.body.entries)).toEqual([
       expect.objectContaining({
         name: '=Denied Dan',
-        outcome: 'Declined',
+        outcome: 'Denied by Ada Lovelace',
         decidedBy: 'Ada Lovelace',
         status: 'denied',
       }),
       expect.objectContaining({
         name: 'Admitted Ann',
-        outcome: 'Admitted',
+        outcome: 'Admitted by Ada Lovelace',
         decidedBy: 'Ada Lovelace',
         status: 'admitted',
       }),
@@ -395,7 +395,8 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
     expect(csv.text.split('\r\n')[0]).toBe(
-      'Joined at,Name,Email,Link,Outcome,Decided by,Decided at,Left at,Removed by,Removed at',
+      'Name,Email,Link,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
+        'Decided by,Decided (UTC),Removed by,Removed (UTC)',
     );
     expect(csv.text).toContain("'=Denied Dan");
 
