@@ -376,15 +376,7 @@
       function (json) {
         document.getElementById('guest-log-empty').hidden = json.entries.length > 0;
         json.entries.forEach(function (entry) {
-          var row = el('tr');
-          var who = el('td');
-          who.appendChild(el('strong', null, entry.name));
-          who.appendChild(el('div', 'muted', entry.email));
-          row.appendChild(who);
-          row.appendChild(el('td', null, entry.linkName));
-          row.appendChild(el('td', null, new Date(entry.joinedAt).toLocaleString(locale)));
-          row.appendChild(el('td', null, entry.outcome + (entry.decidedBy ? ' by ' + entry.decidedBy : '')));
-          body.appendChild(row);
+          body.appendChild(window.Guestlink.guestLogRow(entry, locale));
         });
       },
       function (failure) {

@@ -82,6 +82,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
   const guestAccessWindow = manage.state === 'enabled';
   const scripts = [
     '/static/js/menu.js',
+    ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
     ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),

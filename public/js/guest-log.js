@@ -1,0 +1,83 @@
+// The Guest log window's rows: one visit per row (a card at phone width), every time shown in the
+// viewer's own time zone from the API's ISO strings. Everything is text: names come from guests.
+(function () {
+  'use strict';
+  window.Guestlink = window.Guestlink || {};
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function sameDay(a, b) {
+    return a.toDateString() === b.toDateString();
+  }
+
+  // A time on the day the guest joined needs no date; one on a later day does.
+  function timeElement(iso, joinedIso, locale) {
+    var date = new Date(iso);
+    var text = sameDay(date, new Date(joinedIso))
+      ? date.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' })
+      : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    var time = el('time', null, text);
+    time.setAttribute('datetime', iso);
+    return time;
+  }
+
+  function cell(label, className) {
+    var td = el('td', className);
+    if (label) td.dataset.label = label;
+    return td;
+  }
+
+  // A dash for the eye, "None" for a screen reader.
+  function empty(td) {
+    td.appendChild(el('span', 'visually-hidden', 'None'));
+    td.appendChild(el('span', null, '–')).setAttribute('aria-hidden', 'true');
+    return td;
+  }
+
+  function timeCell(label, iso, entry, locale, note) {
+    var td = cell(label);
+    if (!iso) return empty(td);
+    td.appendChild(timeElement(iso, entry.joinedAt, locale));
+    if (note) td.appendChild(el('span', 'muted log-note', note));
+    return td;
+  }
+
+  window.Guestlink.guestLogRow = function (entry, locale) {
+    var row = el('tr');
+    row.dataset.visitId = entry.visitId;
+    var who = cell(null, 'log-guest-cell');
+    who.appendChild(el('strong', null, entry.name));
+    who.appendChild(el('div', 'muted', entry.email));
+    row.appendChild(who);
+
+    row.appendChild(el('td', null, entry.linkName)).dataset.label = 'Link';
+    var joined = cell('Joined');
+    var joinedAt = el(
+      'time',
+      null,
+      new Date(entry.joinedAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+    );
+    joinedAt.setAttribute('datetime', entry.joinedAt);
+    joined.appendChild(joinedAt);
+    row.appendChild(joined);
+    row.appendChild(timeCell('Admitted', entry.admittedAt, entry, locale, entry.admittedBy));
+    row.appendChild(timeCell('Left', entry.goneAt, entry, locale));
+    var duration = cell('Duration', 'log-duration-cell');
+    if (entry.duration) duration.textContent = entry.duration;
+    row.appendChild(entry.duration ? duration : empty(duration));
+    var story = cell('What happened', 'log-story-cell');
+    (entry.story || [{ text: entry.outcome }]).forEach(function (part) {
+      story.appendChild(
+        part.time ? timeElement(part.time, entry.joinedAt, locale) : document.createTextNode(part.text),
+      );
+    });
+    row.appendChild(story);
+
+    return row;
+  };
+})();
