@@ -143,6 +143,22 @@ describe.each(STORAGE_BACKENDS)('fair clicks over HTTP on %s', (backend) => {
     expect(await logLines(world, name)).toEqual([expect.objectContaining({ status: 'admitted' })]);
   });
 
+  it('re-opens the same visit when a guest who left sends the entry form again', async () => {
+    const world = await setUp(2);
+    const name = `Grace ${Math.random().toString(36).slice(2, 8)}`;
+    const { agent } = await admittedGuest(world, name);
+    // A form opened in another tab is sent after leaving.
+    const left = await leave(agent, world.roomPath);
+    const sent = await agent
+      .post(world.link.path)
+      .type('form')
+      .send({ _csrf: hiddenField(left.text, '_csrf'), name: 'Someone Else', email: 'else@example.org' })
+      .expect(303);
+    expect(sent.headers.location).toBe(world.roomPath);
+    expect(await world.clicksUsed()).toBe(1);
+    expect(await logLines(world, name)).toEqual([expect.objectContaining({ status: 'admitted' })]);
+  });
+
   it('refuses Join again without the CSRF token, and to a browser without a pass', async () => {
     const world = await setUp(2);
     const { agent } = await admittedGuest(world);
