@@ -47,13 +47,19 @@ export class GuestSessions {
 
   /** The visit id of a valid pass for this room, or null (missing, forged, expired, other room). */
   visitId(req: Request, roomId: string): string | null {
+    return this.pass(req, roomId)?.visitId ?? null;
+  }
+
+  /** A valid pass for this room: its visit and when it expires. */
+  pass(req: Request, roomId: string): { visitId: string; expiresAt: Date } | null {
     const pass = (req.cookies as Record<string, unknown> | undefined)?.[GuestSessions.cookieName(roomId)];
     if (typeof pass !== 'string' || pass.length > 512) return null;
     const value = unsign(pass, this.key);
     if (value === false) return null;
     const [passRoom, visitId, expiresAt, ...rest] = value.split('.');
     if (rest.length > 0 || passRoom !== roomId || !visitId) return null;
-    return Number(expiresAt) * 1000 > this.now() ? visitId : null;
+    const expiresAtMs = Number(expiresAt) * 1000;
+    return expiresAtMs > this.now() ? { visitId, expiresAt: new Date(expiresAtMs) } : null;
   }
 
   clear(res: Response, roomId: string): void {

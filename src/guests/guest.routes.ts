@@ -2,7 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../config';
 import type { StreamLimits } from '../http/stream-limits';
-import { joinForm, type GuestVisit } from './guest';
+import { canComeBack, freeComebackUntil, joinForm, leaveNeedsConfirm, type GuestVisit } from './guest';
 import { EntryPageShells } from './entry-page-shells';
 import { GuestProblemError } from './guest-errors';
 import { guestCsrf, guestRateLimits } from './guest-protection';
@@ -43,7 +43,12 @@ function guestStage(roomId: string, csrfToken: string): StageLocals {
   };
 }
 
-function nextLocation(context: VisitContext): string {
+/** The server's fallback for a time the page shows in the viewer's own zone (public/js/local-time.js). */
+function utcTime(date: Date): string {
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}
+
+function nextLocation(context: Pick<VisitContext, 'visit'>): string {
   return context.visit.status === 'admitted'
     ? guestRoomPath(context.visit.roomId)
     : waitingPath(context.visit.roomId);
@@ -88,14 +93,22 @@ export function guestRouter(
   };
 
   router.get('/g/:token', limits.pagesPerIp, async (req, res) => {
-    const entry = await guests.entry(String(req.params.token));
-    const visitId = sessions.visitId(req, entry.roomId);
-    if (visitId) {
-      const context = await guests.visit(entry.roomId, visitId).catch(() => null);
-      // A guest who left, or was removed, may ask to come in again through the link.
-      if (context && context.visit.status !== 'left' && context.visit.status !== 'removed')
-        return res.redirect(303, nextLocation(context));
-    }
+    const holdsPass = GuestSessions.holdsAny(req);
+    const entry = await guests.entry(
+      String(req.params.token),
+      holdsPass ? (roomId) => sessions.visitId(req, roomId) : null,
+    );
+    const returning = entry.returning;
+    // A guest who got in and left comes back on their own visit, with one button.
+    if (returning && canComeBack(returning))
+      return res.render('guests/come-back', {
+        roomId: entry.roomId,
+        roomTitle: entry.roomTitle,
+        guestName: returning.name,
+        csrfToken: csrf.token(req, res),
+      });
+    if (returning) return res.redirect(303, nextLocation({ visit: returning }));
+    // Anyone else (denied, removed, left the lobby, no pass) asks through the form.
     const locals = { ...entryLocals(req, entry.roomTitle), values: {}, errors: {} };
     await entryPages.send(res, 'guests/entry', locals, csrf.token(req, res));
   });
@@ -133,19 +146,26 @@ export function guestRouter(
   const visitFor = async (req: Request) =>
     guests.visit(String(req.params.roomId), sessions.visitId(req, String(req.params.roomId)));
 
-  const renderLeft = (res: Response, context: VisitContext) => {
-    res.render('message', {
-      status: 200,
-      title: `You left “${context.roomTitle}”`,
-      message: 'You are no longer in this session.',
-      hint: 'To join again, open the guest link you were given.',
+  /** Until when this browser may come back without a click (its pass, within the link's life). */
+  const freeUntil = (req: Request, context: VisitContext) => {
+    const pass = sessions.pass(req, context.visit.roomId);
+    return pass ? freeComebackUntil(context.visit, pass.expiresAt, context.linkExpiresAt) : null;
+  };
+
+  const renderLeft = (req: Request, res: Response, context: VisitContext) => {
+    const until = canComeBack(context.visit) ? freeUntil(req, context) : null;
+    res.render('guests/left', {
+      roomId: context.visit.roomId,
+      roomTitle: context.roomTitle,
+      until: until && { iso: until.toISOString(), text: utcTime(until) },
+      csrfToken: csrf.token(req, res),
     });
   };
 
   router.get('/guest/rooms/:roomId/waiting', limits.pagesPerIp, async (req, res) => {
     const context = await visitFor(req);
     if (context.visit.status === 'admitted') return res.redirect(303, guestRoomPath(context.visit.roomId));
-    if (context.visit.status === 'left') return renderLeft(res, context);
+    if (context.visit.status === 'left') return renderLeft(req, res, context);
     res.render('guests/waiting', {
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
@@ -196,7 +216,7 @@ export function guestRouter(
   router.get('/guest/rooms/:roomId', limits.pagesPerIp, async (req, res) => {
     const context = await visitFor(req);
     if (context.visit.status === 'waiting') return res.redirect(303, waitingPath(context.visit.roomId));
-    if (context.visit.status === 'left') return renderLeft(res, context);
+    if (context.visit.status === 'left') return renderLeft(req, res, context);
     const onStage = hasLiveSession({
       roomType: context.roomType as Room['roomType'],
       mediaUrl: context.mediaUrl,
@@ -205,7 +225,13 @@ export function guestRouter(
     if (onStage)
       await live.pageProblem(identityOfGuest(context.visit.roomId, context.visit.id, context.visit.name));
     const csrfToken = csrf.token(req, res);
+    const pass = sessions.pass(req, context.visit.roomId);
+    const confirmUntil =
+      pass && leaveNeedsConfirm(context.linkClickLimit, pass.expiresAt, context.linkExpiresAt, new Date())
+        ? pass.expiresAt
+        : null;
     res.render('guests/room', {
+      leaveConfirm: confirmUntil && { iso: confirmUntil.toISOString(), text: utcTime(confirmUntil) },
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
       contextTitle: context.contextTitle,
@@ -221,10 +247,28 @@ export function guestRouter(
   router.post('/guest/rooms/:roomId/leave', formBody, csrf.verify, async (req, res) => {
     const roomId = String(req.params.roomId);
     const context = await guests.leave(roomId, sessions.visitId(req, roomId));
-    // Leaving forgets the browser's pass, except after a removal: asking again must still wait.
-    if (!context.visit.mustWait) sessions.clear(res, roomId);
-    renderLeft(res, context);
+    // The pass stays: a guest who got in comes back on it without a click ("Join again"); one
+    // who left the lobby asks again through the form; one who was removed must still wait.
+    renderLeft(req, res, { ...context, visit: { ...context.visit, status: 'left' } });
   });
+
+  // "Join again": the visit of this browser's pass, re-opened without a click.
+  router.post(
+    '/guest/rooms/:roomId/come-back',
+    limits.joinsPerIp,
+    formBody,
+    csrf.verify,
+    async (req, res) => {
+      const roomId = String(req.params.roomId);
+      const visit = await guests.comeBack(roomId, sessions.visitId(req, roomId));
+      if (!visit) throw new GuestProblemError('not-in-session');
+      sessions.issue(res, visit.roomId, visit.id);
+      res.redirect(
+        303,
+        visit.status === 'admitted' ? guestRoomPath(visit.roomId) : waitingPath(visit.roomId),
+      );
+    },
+  );
 
   return router;
 }

@@ -3,7 +3,14 @@ import { isWellFormedToken, tokenHash } from '../guest-access/guest-link-token';
 import type { RoomEventChannel } from '../rooms/room-events';
 import { publishRoomChange } from '../rooms/room-events';
 import type { Logger } from '../logger';
-import { accessProblem, endedVisitProblem, type GuestVisit, type JoinForm } from './guest';
+import {
+  accessProblem,
+  canComeBack,
+  COMEBACK_WINDOW_MS,
+  endedVisitProblem,
+  type GuestVisit,
+  type JoinForm,
+} from './guest';
 import { GuestProblemError } from './guest-errors';
 import type { GuestStore, LinkEntry, VisitContext } from './guest.store';
 import type { LinkEntryCache } from '../guest-access/link-entry-cache';
@@ -11,6 +18,8 @@ import type { LinkEntryCache } from '../guest-access/link-entry-cache';
 export interface EntryPage {
   roomId: string;
   roomTitle: string;
+  /** This browser's visit in the room, if it is waiting, admitted, or may come back. */
+  returning: GuestVisit | null;
 }
 
 /** The guest's side: the entry page, joining, and every later page load's re-check. */
@@ -32,14 +41,28 @@ export class GuestService {
     return entry;
   }
 
-  /** The link's room, if the link would let a guest in now. Counts nothing. */
-  async entry(token: string): Promise<EntryPage> {
+  /**
+   * The link's room, if the link would let a guest in now, and the visit of this browser's
+   * pass in that room when it is live or may come back. Counts nothing. A guest who holds a
+   * click may come back through a link whose clicks are all used.
+   */
+  async entry(token: string, visitOf: ((roomId: string) => string | null) | null = null): Promise<EntryPage> {
     if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
     const entry = await this.linkEntry(tokenHash(token));
     if (!entry) throw new GuestProblemError('unknown-link');
-    const problem = accessProblem(entry, this.now()) ?? (entry.linkExhausted ? 'link-invalid' : null);
+    const problem = accessProblem(entry, this.now());
     if (problem) throw new GuestProblemError(problem);
-    return { roomId: entry.roomId, roomTitle: entry.roomTitle };
+    const returning = visitOf ? await this.returningVisit(entry.roomId, visitOf(entry.roomId)) : null;
+    if (entry.linkExhausted && !returning) throw new GuestProblemError('link-invalid');
+    return { roomId: entry.roomId, roomTitle: entry.roomTitle, returning };
+  }
+
+  /** A visit of this room that is waiting, admitted, or got in and left; else null. */
+  private async returningVisit(roomId: string, visitId: string | null): Promise<GuestVisit | null> {
+    const context = visitId ? await this.store.findVisit(visitId) : null;
+    if (!context || context.visit.roomId !== roomId) return null;
+    const { visit } = context;
+    return visit.status === 'waiting' || visit.status === 'admitted' || canComeBack(visit) ? visit : null;
   }
 
   /**
@@ -61,6 +84,11 @@ export class GuestService {
       const current = visitId ? await this.store.findVisit(visitId) : null;
       if (current && (current.visit.status === 'waiting' || current.visit.status === 'admitted'))
         return current.visit;
+      // A guest who got in and left comes back on their own visit: no second click.
+      if (current && canComeBack(current.visit)) {
+        const back = await this.comeBack(entry.roomId, current.visit.id);
+        if (back) return back;
+      }
       // A browser whose guest a moderator removed comes back only if a moderator admits it,
       // however often it asks again (leaving the lobby or being denied sheds nothing).
       mustWait = current?.visit.status === 'removed' || current?.visit.mustWait === true;
@@ -82,6 +110,27 @@ export class GuestService {
     this.entries.forgetRoom(result.visit.roomId);
     this.publish(result.visit.roomId, [result.visit.id]);
     return result.visit;
+  }
+
+  /**
+   * "Join again" from the browser holding the pass of a visit that got in and left: re-opens
+   * that visit without a click. Null when it cannot come back that way (it never got in, or
+   * was denied or removed): the entry form is the way in then.
+   */
+  async comeBack(roomId: string, visitId: string | null): Promise<GuestVisit | null> {
+    if (!visitId) return null;
+    const result = await this.store.comeBack({
+      visitId,
+      waitingCap: this.waitingCap,
+      windowMs: COMEBACK_WINDOW_MS,
+    });
+    if (result.ok) {
+      this.publish(roomId, [result.visit.id]);
+      return result.visit;
+    }
+    if (result.reason === 'already-back') return result.visit;
+    if (result.reason === 'not-returnable') return null;
+    throw new GuestProblemError(result.reason);
   }
 
   /** The visit behind a guest's pass, re-checked against the link, room, access and modules. */

@@ -16,6 +16,8 @@ export interface VisitContext extends AccessState {
   roomType: string;
   mediaUrl: string | null;
   contextTitle: string | null;
+  /** The link's click limit (null: unlimited); Leave asks first when coming back may cost one. */
+  linkClickLimit: number | null;
 }
 
 export type JoinRefusal =
@@ -32,6 +34,22 @@ export interface JoinRequest {
   /** Waits in the lobby even when it is off: the browser's guest was removed from the room. */
   mustWait: boolean;
 }
+
+export interface ComeBackRequest {
+  visitId: string;
+  waitingCap: number;
+  /** COMEBACK_WINDOW_MS (guests/guest.ts): admitted within it, the guest goes straight in. */
+  windowMs: number;
+}
+
+/**
+ * already-back: the visit is waiting or admitted again (a parallel "Join again" won);
+ * not-returnable: it never got in, or it was denied or removed.
+ */
+export type ComeBackResult =
+  | { ok: true; visit: GuestVisit }
+  | { ok: false; reason: 'already-back'; visit: GuestVisit }
+  | { ok: false; reason: 'not-returnable' | Exclude<JoinRefusal, 'unknown-link'> };
 
 export interface GuestLogEntry {
   visitId: string;
@@ -60,10 +78,22 @@ export interface GuestStore {
    */
   join(request: JoinRequest): Promise<JoinResult>;
   findVisit(visitId: string): Promise<VisitContext | null>;
-  /** Marks an admitted or waiting visit as left; false if it was neither. */
+  /**
+   * "Join again": re-opens a visit that got in and left, atomically and without a click —
+   * admitted within the window (or with the lobby off), else waiting under the lobby cap —
+   * after accessProblem's checks (a used-up click limit does not refuse it).
+   */
+  comeBack(request: ComeBackRequest): Promise<ComeBackResult>;
+  /**
+   * Marks an admitted or waiting visit as left; false if it was neither. A visit that never
+   * got in gives its click back.
+   */
   leave(visitId: string): Promise<boolean>;
   listWaiting(roomId: string): Promise<GuestVisit[]>;
-  /** Admits or denies one waiting visit; null if it is not waiting in that room. */
+  /**
+   * Admits or denies one waiting visit; null if it is not waiting in that room. A denied visit
+   * that never got in gives its click back.
+   */
   decide(
     roomId: string,
     visitId: string,

@@ -25,6 +25,57 @@ export interface GuestVisit {
   removedByName: string | null;
   /** Came after a removal: this browser waits for a moderator whatever the lobby setting. */
   mustWait: boolean;
+  /** The guest got in at least once: their click is kept, and they may come back without one. */
+  admittedOnce: boolean;
+}
+
+/**
+ * How long after a moderator let a guest in (or they joined with the lobby off) they may
+ * come back without waiting again: a long class. Past it, "Join again" puts them in the lobby.
+ */
+export const COMEBACK_WINDOW_MS = 3 * 60 * 60 * 1000;
+
+/** A guest who got in and then left may re-open their own visit ("Join again"), without a click. */
+export function canComeBack(visit: Pick<GuestVisit, 'status' | 'admittedOnce'>): boolean {
+  return visit.status === 'left' && visit.admittedOnce;
+}
+
+/** A moderator let this guest in (or the lobby was off) less than the window ago. */
+export function withinComebackWindow(
+  visit: Pick<GuestVisit, 'decidedAt'>,
+  now: Date,
+  windowMs = COMEBACK_WINDOW_MS,
+): boolean {
+  return visit.decidedAt !== null && now.getTime() - visit.decidedAt.getTime() < windowMs;
+}
+
+/**
+ * Until when this browser can come back without a click: its guest pass, and no later than
+ * the link lasts. Null when it cannot (the guest never got in).
+ */
+export function freeComebackUntil(
+  visit: Pick<GuestVisit, 'admittedOnce'>,
+  passExpiresAt: Date,
+  linkExpiresAt: Date | null,
+): Date | null {
+  if (!visit.admittedOnce) return null;
+  return linkExpiresAt && linkExpiresAt < passExpiresAt ? linkExpiresAt : passExpiresAt;
+}
+
+/**
+ * Ask before Leave when coming back may cost a click: the link counts clicks, and the pass
+ * runs out within a class's length while the link still works after it — a guest leaving
+ * now could well come back after that, through the entry form and with a new click.
+ */
+export function leaveNeedsConfirm(
+  clickLimit: number | null,
+  passExpiresAt: Date,
+  linkExpiresAt: Date | null,
+  now: Date,
+): boolean {
+  if (clickLimit === null) return false;
+  if (linkExpiresAt && linkExpiresAt <= passExpiresAt) return false;
+  return passExpiresAt.getTime() - now.getTime() < COMEBACK_WINDOW_MS;
 }
 
 export const GUEST_NAME_MAX = 80;

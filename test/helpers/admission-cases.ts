@@ -39,6 +39,8 @@ export interface AdmissionWorld {
   actor: { userId: string; name: string };
   /** Lets one guest join and wait in the lobby (the lobby holds one: LOBBY_CAPACITY=1). */
   fillLobby(): Promise<void>;
+  /** A stranger joins through the lobby and is denied, or leaves it, before getting in. */
+  strangerTurnedAway(how: 'denied' | 'left'): Promise<void>;
 }
 
 export interface Arranged {
@@ -63,6 +65,16 @@ export interface AdmissionCase {
   join: 'enters' | JoinRefusal;
   /** The guest admitted before the change reloading the room page. */
   recheck: 'stays' | JoinRefusal;
+  /**
+   * A guest who got in and left before the change pressing "Join again" (issue 12): the
+   * recheck's rules, except that they hold their click. Also checked: it counts no click.
+   */
+  comeBack?: 'enters' | JoinRefusal;
+}
+
+/** What "Join again" meets in a case: the re-check's refusals; no click limit, no second click. */
+export function comeBackOutcome(admission: AdmissionCase): 'enters' | JoinRefusal {
+  return admission.comeBack ?? (admission.recheck === 'stays' ? 'enters' : admission.recheck);
 }
 
 const turnAccessOff = (world: AdmissionWorld) =>
@@ -156,9 +168,10 @@ export const ADMISSION_CASES: AdmissionCase[] = [
     recheck: 'link-invalid',
   },
   {
-    // The admitted guest used the only click; a guest already in stays in.
+    // The guest who left and the admitted guest used both clicks; a guest already in stays in,
+    // and the one who left comes back on the click they hold.
     name: 'click limit reached',
-    clickLimit: 1,
+    clickLimit: 2,
     arrange: async () => undefined,
     entry: 'link-invalid',
     join: 'link-invalid',
@@ -170,6 +183,23 @@ export const ADMISSION_CASES: AdmissionCase[] = [
     arrange: (world) => world.fillLobby(),
     entry: 'form',
     join: 'lobby-full',
+    recheck: 'stays',
+  },
+  // Fair clicks (issue 12): a stranger who never got in gives the click back.
+  {
+    name: 'click limit reached only by a denied stranger',
+    clickLimit: 3,
+    arrange: (world) => world.strangerTurnedAway('denied'),
+    entry: 'form',
+    join: 'enters',
+    recheck: 'stays',
+  },
+  {
+    name: 'click limit reached only by a stranger who left the lobby',
+    clickLimit: 3,
+    arrange: (world) => world.strangerTurnedAway('left'),
+    entry: 'form',
+    join: 'enters',
     recheck: 'stays',
   },
   // The order of the reasons (accessProblem's): the first that applies is the one shown.

@@ -109,7 +109,8 @@ export class MongoGuestAccessStore implements GuestAccessStore {
       enabled ? 'guest-access.enabled' : 'guest-access.disabled',
     );
     // Guests still waiting are turned away; admitted ones stay until they reload.
-    if (!enabled) await turnAwayWaiting(this.models.visits, { roomId }, 'guest-access-off', actor);
+    if (!enabled)
+      await turnAwayWaiting(this.models.visits, this.models.links, { roomId }, 'guest-access-off', actor);
     return { changed: true };
   }
 
@@ -175,7 +176,7 @@ export class MongoGuestAccessStore implements GuestAccessStore {
       linkId,
       linkName: deleted.name,
     });
-    await turnAwayWaiting(this.models.visits, { linkId }, 'link-deleted', actor);
+    await turnAwayWaiting(this.models.visits, this.models.links, { linkId }, 'link-deleted', actor);
     return toGuestLink(deleted);
   }
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { LinkDoc } from './guest-access.mongo-store';
 import type { GuestVisit } from '../../guests/guest';
 import type { Actor } from '../../rooms/room-role';
 
@@ -39,6 +41,7 @@ const visitSchema = new Schema<VisitDoc>(
     removedBy: nullableString,
     removedByName: nullableString,
     mustWait: { type: Boolean, default: false },
+    admittedOnce: { type: Boolean, default: false },
     seat: { type: Number },
     decisionBatch: { type: String },
   },
@@ -79,17 +82,45 @@ export function toVisit(doc: VisitDoc): GuestVisit {
     removedAt: doc.removedAt ?? null,
     removedByName: doc.removedByName ?? null,
     mustWait: doc.mustWait ?? false,
+    admittedOnce: doc.admittedOnce ?? false,
   };
+}
+
+/**
+ * Fair clicks: the one place visits that stopped waiting without ever getting in give their
+ * clicks back to their links (never below 0). Every path that denies, turns away or lets a
+ * waiting guest leave calls it right after its own conditional update, with what that update
+ * changed; a crash in between keeps the click used (the safe side for the limit).
+ */
+export async function giveClicksBack(links: Model<LinkDoc>, linkIds: string[]): Promise<void> {
+  const perLink = new Map<string, number>();
+  for (const linkId of linkIds) perLink.set(linkId, (perLink.get(linkId) ?? 0) + 1);
+  for (const [linkId, clicks] of perLink) {
+    await links.updateOne({ _id: linkId }, [
+      { $set: { clicksUsed: { $max: [0, { $subtract: ['$clicksUsed', clicks] }] } } },
+    ]);
+  }
+}
+
+/** Gives back the click of one visit that was waiting, if it never got in. */
+export async function giveClickBackFor(
+  links: Model<LinkDoc>,
+  before: Pick<VisitDoc, 'status' | 'admittedOnce' | 'linkId'> | null,
+): Promise<void> {
+  if (before && before.status === 'waiting' && !before.admittedOnce)
+    await giveClicksBack(links, [before.linkId]);
 }
 
 /** Ends every waiting visit matching the filter with the given reason; admitted ones stay. */
 export async function turnAwayWaiting(
   visits: Model<VisitDoc>,
+  links: Model<LinkDoc>,
   filter: { roomId: string } | { linkId: string },
   reason: 'guest-access-off' | 'link-deleted',
   actor: Actor,
 ): Promise<void> {
-  await visits.updateMany(
+  const batch = randomUUID();
+  const result = await visits.updateMany(
     { ...filter, status: 'waiting' },
     {
       $set: {
@@ -98,8 +129,17 @@ export async function turnAwayWaiting(
         decidedAt: new Date(),
         decidedBy: actor.userId,
         decidedByName: actor.name,
+        decisionBatch: batch,
       },
     },
+  );
+  if (result.modifiedCount === 0) return;
+  const turnedAway = await visits
+    .find({ ...filter, decisionBatch: batch, admittedOnce: { $ne: true } }, { linkId: 1 })
+    .lean<Pick<VisitDoc, 'linkId'>[]>();
+  await giveClicksBack(
+    links,
+    turnedAway.map((doc) => doc.linkId),
   );
 }
 
@@ -124,6 +164,7 @@ export async function admitWaiting(
         decidedBy: actor.userId,
         decidedByName: actor.name,
         decisionBatch: batch,
+        admittedOnce: true,
       },
     },
   );

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { accessProblem, type AccessState, type GuestVisit } from '../../guests/guest';
+import {
+  accessProblem,
+  canComeBack,
+  withinComebackWindow,
+  type AccessState,
+  type GuestVisit,
+} from '../../guests/guest';
 import type {
+  ComeBackRequest,
+  ComeBackResult,
   GuestLogEntry,
   GuestStore,
   JoinRequest,
@@ -13,7 +21,7 @@ import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
 import type { LinkDoc } from './guest-access.mongo-store';
 import { isDuplicateKey } from './connection';
-import { admitWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
+import { admitWaiting, giveClickBackFor, toVisit, type VisitDoc } from './guest-visits.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
 import type { Actor } from '../../rooms/room-role';
@@ -122,12 +130,13 @@ export class MongoGuestStore implements GuestStore {
       removedAt: null,
       removedByName: null,
       mustWait: request.mustWait,
+      admittedOnce: false,
     };
     let created: VisitDoc | null;
     try {
       created = waits
         ? await this.takeSeat(visit, seats)
-        : await this.insertVisit({ ...visit, status: 'admitted', decidedAt: now });
+        : await this.insertVisit({ ...visit, status: 'admitted', decidedAt: now, admittedOnce: true });
     } catch (error) {
       await uncount().catch(() => undefined);
       throw error;
@@ -157,13 +166,16 @@ export class MongoGuestStore implements GuestStore {
         ? { status: 'admitted', outcomeReason: 'lobby-off' }
         : null;
     if (!decision) return visit;
+    const admitted = decision.status === 'admitted' ? { admittedOnce: true } : {};
     const decided = await this.models.visits
       .findOneAndUpdate(
         { _id: visit._id, status: 'waiting' },
-        { $set: { ...decision, decidedAt: new Date() } },
+        { $set: { ...decision, ...admitted, decidedAt: new Date() } },
         { new: true },
       )
       .lean<VisitDoc>();
+    // Turned away before anyone saw it: its click goes back (a visit that must wait never got in).
+    if (decided?.status === 'denied') await giveClickBackFor(this.models.links, visit);
     return decided ?? visit;
   }
 
@@ -223,15 +235,92 @@ export class MongoGuestStore implements GuestStore {
       roomType: access.room.roomType,
       mediaUrl: access.room.mediaUrl ?? null,
       contextTitle: access.room.contextTitle ?? null,
+      linkClickLimit: access.link.clickLimit ?? null,
     };
   }
 
+  async comeBack(request: ComeBackRequest): Promise<ComeBackResult> {
+    const visit = await this.models.visits.findById(request.visitId).lean<VisitDoc>();
+    if (!visit) return { ok: false, reason: 'not-returnable' };
+    if (visit.status === 'waiting' || visit.status === 'admitted')
+      return { ok: false, reason: 'already-back', visit: toVisit(visit) };
+    if (!canComeBack(toVisit(visit))) return { ok: false, reason: 'not-returnable' };
+    const access = await this.access(await this.models.links.findById(visit.linkId).lean<LinkDoc>());
+    if (!access?.room) return { ok: false, reason: 'link-invalid' };
+    const now = new Date();
+    // No click limit here: the guest holds the click they came in with.
+    const problem = accessProblem(accessState(access), now);
+    if (problem) return { ok: false, reason: problem };
+    const windowOpen = withinComebackWindow(toVisit(visit), now, request.windowMs);
+    const admits = windowOpen || (!access.room.lobbyEnabled && !visit.mustWait);
+    const reopened = admits
+      ? await this.reopen(
+          visit._id,
+          windowOpen
+            ? {}
+            : { outcomeReason: 'lobby-off', decidedAt: now, decidedBy: null, decidedByName: null },
+          'admitted',
+        )
+      : await this.reopenWaiting(visit._id, request.waitingCap);
+    if (reopened === 'lobby-full') return { ok: false, reason: 'lobby-full' };
+    if (!reopened) {
+      // A parallel "Join again" re-opened it first.
+      const current = await this.models.visits.findById(visit._id).lean<VisitDoc>();
+      return current && (current.status === 'waiting' || current.status === 'admitted')
+        ? { ok: false, reason: 'already-back', visit: toVisit(current) }
+        : { ok: false, reason: 'not-returnable' };
+    }
+    return {
+      ok: true,
+      visit: toVisit(
+        reopened.status === 'waiting'
+          ? await this.settleWithRoomNow(reopened, visit.mustWait ?? false)
+          : reopened,
+      ),
+    };
+  }
+
+  /** Moves the visit from left back to status, only if it still is left: one of two parallel calls wins. */
+  private reopen(visitId: string, set: Partial<VisitDoc>, status: 'admitted' | 'waiting') {
+    return this.models.visits
+      .findOneAndUpdate(
+        { _id: visitId, status: 'left', admittedOnce: true },
+        { $set: { ...set, status, leftAt: null } },
+        { returnDocument: 'after' },
+      )
+      .lean<VisitDoc>();
+  }
+
+  /** Back in the lobby on a free place (the cap holds as for a join), or lobby-full. */
+  private async reopenWaiting(visitId: string, cap: number): Promise<VisitDoc | null | 'lobby-full'> {
+    const visit = await this.models.visits.findById(visitId).lean<VisitDoc>();
+    const seats = visit ? await this.freeSeats(visit.roomId, cap) : [];
+    if (seats.length === 0) return 'lobby-full';
+    for (const seat of seats) {
+      try {
+        return await this.reopen(
+          visitId,
+          { seat, outcomeReason: null, decidedAt: null, decidedBy: null, decidedByName: null },
+          'waiting',
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error, 'seat', 'waiting_seat')) throw error;
+      }
+    }
+    return 'lobby-full';
+  }
+
   async leave(visitId: string): Promise<boolean> {
-    const result = await this.models.visits.updateOne(
-      { _id: visitId, status: { $in: ['waiting', 'admitted'] } },
-      { $set: { status: 'left', leftAt: new Date() } },
-    );
-    return result.modifiedCount > 0;
+    const before = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visitId, status: { $in: ['waiting', 'admitted'] } },
+        { $set: { status: 'left', leftAt: new Date() } },
+        { returnDocument: 'before' },
+      )
+      .lean<VisitDoc>();
+    // Left the lobby before getting in: the click goes back.
+    await giveClickBackFor(this.models.links, before);
+    return before !== null;
   }
 
   async listWaiting(roomId: string): Promise<GuestVisit[]> {
@@ -258,11 +347,13 @@ export class MongoGuestStore implements GuestStore {
             decidedAt: new Date(),
             decidedBy: actor.userId,
             decidedByName: actor.name,
+            ...(status === 'admitted' ? { admittedOnce: true } : {}),
           },
         },
         { returnDocument: 'after' },
       )
       .lean<VisitDoc>();
+    if (doc?.status === 'denied') await giveClickBackFor(this.models.links, { ...doc, status: 'waiting' });
     return doc ? toVisit(doc) : null;
   }
 

@@ -47,6 +47,16 @@ export async function lockLobby(db: SqlExecutor, roomId: string): Promise<void> 
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('lobby:' || $1))`, [roomId]);
 }
 
+/**
+ * The room's link rows, in the order a join batch locks them (guestlink_join_batch.sql). A
+ * change that turns waiting guests away under the lobby lock takes them first: those guests'
+ * clicks go back to their links (guestlink_fair_clicks.sql), and a batch holding a link while
+ * it waits for the lobby lock would otherwise deadlock with it.
+ */
+export async function lockRoomLinks(db: SqlExecutor, roomId: string): Promise<void> {
+  await db.query('SELECT 1 FROM guest_links WHERE room_id = $1 ORDER BY token_hash FOR UPDATE', [roomId]);
+}
+
 export async function recordAudit(
   db: SqlExecutor,
   roomId: string,
@@ -94,6 +104,7 @@ export class PgGuestAccessStore implements GuestAccessStore {
 
   async setEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ changed: boolean } | null> {
     return this.sql.transaction(async (tx) => {
+      await lockRoomLinks(tx, roomId);
       await lockLobby(tx, roomId);
       const [room] = await tx.query<{ guest_access_enabled: boolean }>(
         'SELECT guest_access_enabled FROM rooms WHERE id = $1 FOR UPDATE',

@@ -5,6 +5,8 @@ import type {
   JoinRefusal,
   JoinRequest,
   JoinResult,
+  ComeBackRequest,
+  ComeBackResult,
   LinkEntry,
   VisitContext,
 } from '../../guests/guest.store';
@@ -29,6 +31,7 @@ interface VisitRow {
   removed_at?: Date | null;
   removed_by_name?: string | null;
   must_wait?: boolean;
+  admitted_once?: boolean;
 }
 
 function toVisit(row: VisitRow): GuestVisit {
@@ -48,6 +51,7 @@ function toVisit(row: VisitRow): GuestVisit {
     removedAt: row.removed_at ?? null,
     removedByName: row.removed_by_name ?? null,
     mustWait: row.must_wait ?? false,
+    admittedOnce: row.admitted_once ?? false,
   };
 }
 
@@ -64,6 +68,7 @@ interface AccessRow {
   link_deleted: boolean;
   link_expires_at: Date | null;
   link_exhausted: boolean;
+  click_limit: number | null;
   guest_access_enabled: boolean;
   room_available: boolean;
   modules_enabled: boolean;
@@ -78,6 +83,17 @@ function accessState(row: AccessRow) {
     modulesEnabled: row.modules_enabled,
     roomSupportsGuests: row.room_type === 'room',
   };
+}
+
+/** A visit row read as JSON (to_jsonb): its times arrive as strings. */
+function visitFromJson(visitRow: VisitRow): GuestVisit {
+  return toVisit({
+    ...visitRow,
+    created_at: new Date(visitRow.created_at),
+    decided_at: visitRow.decided_at && new Date(visitRow.decided_at),
+    left_at: visitRow.left_at && new Date(visitRow.left_at),
+    removed_at: visitRow.removed_at && new Date(visitRow.removed_at),
+  });
 }
 
 type JoinRow = VisitRow & { ord: number; reason: JoinRefusal | null };
@@ -166,21 +182,27 @@ export class PgGuestStore implements GuestStore {
       [visitId],
     );
     if (!row) return null;
-    const visitRow = row.visit;
     return {
       ...accessState(row),
-      visit: toVisit({
-        ...visitRow,
-        created_at: new Date(visitRow.created_at),
-        decided_at: visitRow.decided_at && new Date(visitRow.decided_at),
-        left_at: visitRow.left_at && new Date(visitRow.left_at),
-        removed_at: visitRow.removed_at && new Date(visitRow.removed_at),
-      }),
+      visit: visitFromJson(row.visit),
       roomTitle: row.room_title,
       roomType: row.room_type,
       mediaUrl: row.media_url,
       contextTitle: row.context_title,
+      linkClickLimit: row.click_limit,
     };
+  }
+
+  async comeBack(request: ComeBackRequest): Promise<ComeBackResult> {
+    const [row] = await this.sql.query<{ reason: string | null; visit: VisitRow | null }>(
+      'SELECT * FROM guestlink_come_back($1, $2, make_interval(secs => $3::double precision / 1000))',
+      [request.visitId, request.waitingCap, request.windowMs],
+    );
+    if (!row?.visit || row.reason === 'not-returnable') return { ok: false, reason: 'not-returnable' };
+    const visit = visitFromJson(row.visit);
+    if (row.reason === null) return { ok: true, visit };
+    if (row.reason === 'already-back') return { ok: false, reason: 'already-back', visit };
+    return { ok: false, reason: row.reason as Exclude<ComeBackResult, { ok: true }>['reason'] & JoinRefusal };
   }
 
   async leave(visitId: string): Promise<boolean> {

@@ -7,11 +7,13 @@ import type { Room } from '../../../src/rooms/room';
 import { mongoBackdoor, sqlBackdoor } from '../../helpers/admission-backdoors';
 import {
   ADMISSION_CASES,
+  comeBackOutcome,
   REFUSAL_PAGES,
   type AdmissionBackdoor,
   type AdmissionCase,
 } from '../../helpers/admission-cases';
 import { joinAs, openEntry } from '../../helpers/guests';
+import { hiddenField } from '../../helpers/lti-launch';
 import { sandboxLaunch } from '../../helpers/lti-launch';
 import { mongoUrlFor, STORAGE_BACKENDS, TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
@@ -127,6 +129,15 @@ describe.each(STORAGE_BACKENDS)('admission rules on %s', (backend) => {
     const storage = server.runtime.storage;
     const { room, linkId, path } = await caseRoom(admission.clickLimit ?? null);
     const roomPath = `/guest/rooms/${encodeURIComponent(room.id)}`;
+    // A guest got in and left: they hold a click and may come back with "Join again".
+    const leaver = await joinAs(server, path, { name: 'Lea Leaver', email: 'lea@example.org' });
+    expect(leaver.response.headers.location).toBe(roomPath);
+    const inside = await leaver.agent.get(roomPath).expect(200);
+    const left = await leaver.agent
+      .post(`${roomPath}/leave`)
+      .type('form')
+      .send({ _csrf: hiddenField(inside.text, '_csrf') })
+      .expect(200);
     // One guest has the form open; another joins and is let in (which also drops this
     // instance's cached entry of the link, so the next entry page reads the database).
     const pending = await openEntry(server, path);
@@ -141,6 +152,21 @@ describe.each(STORAGE_BACKENDS)('admission rules on %s', (backend) => {
         room,
         linkId,
         actor,
+        async strangerTurnedAway(how) {
+          await storage.guests.setLobbyEnabled(room.id, true, actor);
+          const stranger = await joinAs(server, path, { name: 'Sam Stranger', email: 'sam@example.org' });
+          const [visit] = await storage.guests.listWaiting(room.id);
+          if (how === 'denied') await storage.guests.decide(room.id, visit!.id, 'denied', actor);
+          else {
+            const waiting = await stranger.agent.get(`${roomPath}/waiting`).expect(200);
+            await stranger.agent
+              .post(`${roomPath}/leave`)
+              .type('form')
+              .send({ _csrf: hiddenField(waiting.text, '_csrf') })
+              .expect(200);
+          }
+          await storage.guests.setLobbyEnabled(room.id, false, actor);
+        },
         async fillLobby() {
           await storage.guests.setLobbyEnabled(room.id, true, actor);
           const waiting = await joinAs(server, path, { name: 'Wanda Waiting', email: 'wanda@example.org' });
@@ -177,6 +203,21 @@ describe.each(STORAGE_BACKENDS)('admission rules on %s', (backend) => {
         expect(recheck.status).toBe(200);
         expect(recheck.text).toContain(room.title);
       } else expectPage(recheck, admission.recheck);
+
+      const visitsNow = (await storage.guests.guestLog(room.id)).length;
+      const back = await leaver.agent
+        .post(`${roomPath}/come-back`)
+        .type('form')
+        .send({ _csrf: hiddenField(left.text, '_csrf') });
+      const outcome = comeBackOutcome(admission);
+      if (outcome === 'enters')
+        expect({ status: back.status, location: back.headers.location }).toEqual({
+          status: 303,
+          location: roomPath,
+        });
+      else expectPage(back, outcome);
+      // Coming back is never a new visit.
+      expect((await storage.guests.guestLog(room.id)).length).toBe(visitsNow);
     } finally {
       await arranged.undo?.();
     }

@@ -218,7 +218,10 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
       [link.id],
     );
     expect(visit!.status).toBe('left');
-    expect((await guest.agent.get(`/guest/rooms/${host.roomId}`)).status).toBe(403);
+    // The pass stays (issue 12): the room page now says they left and offers Join again.
+    const after = await guest.agent.get(`/guest/rooms/${host.roomId}`).expect(200);
+    expect(after.text).toContain('You left');
+    expect(after.text).toContain('>Join again</button>');
   });
 
   it('keeps a guest pass to its one room and out of every management API', async () => {

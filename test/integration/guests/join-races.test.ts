@@ -118,7 +118,9 @@ const actor = { userId: 'teacher', name: 'Ada' };
       }
       const joined = results.filter((result) => result.ok && result.visit.roomId === room.roomId).length;
       expect(log).toHaveLength(joined);
-      expect(allLinks.reduce((sum, link) => sum + link.clicks_used, 0)).toBe(joined);
+      // A guest denied before getting in gave the click back (fair clicks).
+      const holding = log.filter((entry) => entry.status === 'admitted' || entry.status === 'waiting').length;
+      expect(allLinks.reduce((sum, link) => sum + link.clicks_used, 0)).toBe(holding);
       const [counted] = await database.sql.query<{ waiting: number }>(
         'SELECT waiting FROM room_lobby_counts WHERE room_id = $1',
         [room.roomId],
@@ -129,7 +131,9 @@ const actor = { userId: 'teacher', name: 'Ada' };
     const limited = await database.sql.query<{ clicks_used: number; click_limit: number }>(
       'SELECT clicks_used, click_limit FROM guest_links WHERE click_limit IS NOT NULL ORDER BY click_limit',
     );
-    expect(limited.map((link) => link.clicks_used)).toEqual([25, 40]);
+    // Room A's limited link may have got back the click of the guest denied there.
+    expect(limited[0]!.clicks_used).toBe(25);
+    expect([39, 40]).toContain(limited[1]!.clicks_used);
   });
 
   it('lets guests leave and be decided while a moderator holds the room for a settings change', async () => {
