@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { accessProblem, type AccessState, type GuestVisit } from '../../guests/guest';
 import type {
+  DeniedVisit,
   GuestLogEntry,
   GuestStore,
   JoinRequest,
@@ -13,7 +14,7 @@ import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
 import type { LinkDoc } from './guest-access.mongo-store';
 import { isDuplicateKey } from './connection';
-import { admitWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
+import { admitWaiting, denyWaiting, toVisit, type VisitDoc } from './guest-visits.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
 import type { Actor } from '../../rooms/room-role';
@@ -268,6 +269,13 @@ export class MongoGuestStore implements GuestStore {
 
   async admitAll(roomId: string, actor: Actor): Promise<string[]> {
     return admitWaiting(this.models.visits, roomId, 'moderator', actor, randomUUID());
+  }
+
+  async denyAll(roomId: string, actor: Actor): Promise<DeniedVisit[]> {
+    const denied = await denyWaiting(this.models.visits, roomId, actor, randomUUID());
+    if (denied.length > 0)
+      await recordAudit(this.models.audit, roomId, actor, 'lobby.denied-all', { denied: denied.length });
+    return denied;
   }
 
   async setLobbyEnabled(
