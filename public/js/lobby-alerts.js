@@ -99,7 +99,6 @@
       ? single.name + ' is waiting in the lobby'
       : toastIds.length + ' guests are waiting in the lobby';
     toastAdmit.hidden = !single;
-    if (single) toastAdmit.setAttribute('aria-label', 'Admit ' + single.name);
     if (hadFocus && !toast.contains(document.activeElement)) jump.focus();
   }
 
