@@ -294,7 +294,7 @@ describe('moderators never miss a waiting guest, in a real browser', () => {
     await emptyLobby();
     const { page: kept } = await browserGuest('Jack Jones');
     await host.getByRole('button', { name: 'Deny Jack Jones' }).click();
-    await host.getByText('Denying Jack Jones in').waitFor();
+    await host.locator('#lobby-list').getByText('Denying Jack Jones in').waitFor();
     expect(await host.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Undo deny Jack Jones',
     );
@@ -433,7 +433,7 @@ describe('moderators never miss a waiting guest, in a real browser', () => {
   it('sends a held-back Deny at once when the moderator leaves the page', async () => {
     const { page: guest } = await browserGuest('Quinn Quick');
     await host.getByRole('button', { name: 'Deny Quinn Quick' }).click();
-    await host.getByText('Denying Quinn Quick in').waitFor();
+    await host.locator('#lobby-list').getByText('Denying Quinn Quick in').waitFor();
     const leftAt = Date.now();
     await host.goto('about:blank');
     await guest.locator('h1', { hasText: 'Your request to join was declined' }).waitFor({ timeout: 4000 });
