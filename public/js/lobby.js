@@ -1,5 +1,7 @@
-// The moderators' Lobby panel: live list of waiting guests with Admit, Deny, Admit all,
-// the lobby setting, a count badge and an optional sound.
+// The moderators' Lobby panel: live list of waiting guests with Admit, Deny (held back 5 s
+// so it can be undone), Admit all and Deny all (confirmed with their count), the lobby
+// setting (turning it off with guests waiting is confirmed too) and a count badge. Each
+// change is handed to lobby-alerts.js as a "guestlink:lobby" event.
 (function () {
   'use strict';
   var main = document.querySelector('main[data-room-id]');
@@ -15,36 +17,22 @@
   var empty = document.getElementById('lobby-empty');
   var badge = document.getElementById('lobby-count');
   var admitAll = document.getElementById('lobby-admit-all');
+  var denyAll = document.getElementById('lobby-deny-all');
   var toggle = document.getElementById('lobby-toggle');
-  var sound = document.getElementById('lobby-sound');
   var error = document.getElementById('lobby-error');
+  var confirmLobby = window.Guestlink.confirmLobby;
+  var UNDO_MS = 5000;
   var known = {};
   var first = true;
   var waiting = [];
   var polling = null;
-
-  try {
-    sound.checked = window.localStorage.getItem('guestlink.lobbySound') === 'on';
-  } catch {
-    sound.checked = false;
-  }
+  // Denials not sent yet, by visit id: { guest, at, timer }. Nothing is reported as denied
+  // until the server says so.
+  var pendingDenials = {};
 
   function showError(message) {
     error.textContent = message || '';
     error.hidden = !message;
-  }
-
-  function chime() {
-    if (!sound.checked || !window.AudioContext) return;
-    var context = new window.AudioContext();
-    var oscillator = context.createOscillator();
-    var gain = context.createGain();
-    oscillator.frequency.value = 880;
-    gain.gain.setValueAtTime(0.15, context.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.4);
-    oscillator.connect(gain).connect(context.destination);
-    oscillator.start();
-    oscillator.stop(context.currentTime + 0.4);
   }
 
   function since(iso) {
@@ -62,7 +50,7 @@
   }
 
   function decide(guest, action) {
-    request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/' + action).then(
+    return request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/' + action).then(
       function () {
         announce(guest.name + (action === 'admit' ? ' admitted' : ' declined'));
       },
@@ -72,23 +60,108 @@
     );
   }
 
+  function secondsLeft(pending) {
+    return Math.max(1, Math.ceil((pending.at - Date.now()) / 1000));
+  }
+
+  function sendDenial(id) {
+    var pending = pendingDenials[id];
+    if (!pending) return Promise.resolve();
+    window.clearTimeout(pending.timer);
+    delete pendingDenials[id];
+    return decide(pending.guest, 'deny');
+  }
+
+  function askDeny(guest) {
+    pendingDenials[guest.id] = {
+      guest: guest,
+      at: Date.now() + UNDO_MS,
+      timer: window.setTimeout(function () {
+        sendDenial(guest.id);
+      }, UNDO_MS),
+    };
+    announce('Denying ' + guest.name + ' in 5 seconds. Press Undo to keep them waiting.');
+    renderList('undo:' + guest.id);
+  }
+
+  function undoDeny(guest) {
+    var pending = pendingDenials[guest.id];
+    if (!pending) return;
+    window.clearTimeout(pending.timer);
+    delete pendingDenials[guest.id];
+    announce(guest.name + ' is still waiting');
+    renderList('deny:' + guest.id);
+  }
+
+  // Before a bulk action: the denials the moderator already asked for go first.
+  function sendPendingDenials() {
+    return Promise.all(Object.keys(pendingDenials).map(sendDenial));
+  }
+
+  function deciding() {
+    return waiting.filter(function (guest) {
+      return !pendingDenials[guest.id];
+    }).length;
+  }
+
+  function guestsCount(count) {
+    return count + (count === 1 ? ' waiting guest' : ' waiting guests');
+  }
+
   function renderTimes() {
     list.querySelectorAll('[data-since]').forEach(function (node) {
       node.textContent = 'waiting ' + since(node.dataset.since);
     });
   }
 
-  function render(view) {
-    showError('');
-    toggle.setAttribute('aria-checked', view.lobbyEnabled ? 'true' : 'false');
-    waiting = view.waiting;
-    var arrived = waiting.filter(function (guest) {
-      return !known[guest.id];
+  function renderCountdowns() {
+    list.querySelectorAll('[data-deny]').forEach(function (node) {
+      var pending = pendingDenials[node.dataset.deny];
+      if (pending) node.textContent = 'Denying ' + pending.guest.name + ' in ' + secondsLeft(pending) + ' s';
     });
-    known = {};
-    waiting.forEach(function (guest) {
-      known[guest.id] = true;
-    });
+  }
+
+  function button(className, text, label, focusKey, onClick) {
+    var node = el('button', className, text);
+    node.type = 'button';
+    node.setAttribute('aria-label', label);
+    node.dataset.focusKey = focusKey;
+    node.addEventListener('click', onClick);
+    return node;
+  }
+
+  function guestActions(guest) {
+    var buttons = el('div', 'lobby-guest-actions');
+    var pending = pendingDenials[guest.id];
+    if (pending) {
+      var note = el('span', 'lobby-pending', 'Denying ' + guest.name + ' in ' + secondsLeft(pending) + ' s');
+      note.dataset.deny = guest.id;
+      buttons.appendChild(note);
+      buttons.appendChild(
+        button('button', 'Undo', 'Undo deny ' + guest.name, 'undo:' + guest.id, function () {
+          undoDeny(guest);
+        }),
+      );
+      return buttons;
+    }
+    buttons.appendChild(
+      button('button button-primary', 'Admit', 'Admit ' + guest.name, 'admit:' + guest.id, function () {
+        decide(guest, 'admit');
+      }),
+    );
+    buttons.appendChild(
+      button('button', 'Deny', 'Deny ' + guest.name, 'deny:' + guest.id, function () {
+        askDeny(guest);
+      }),
+    );
+    return buttons;
+  }
+
+  // Rebuilding the list must not drop the keyboard user's place: focus goes back to the
+  // same button (by its key) when it still exists.
+  function renderList(focusKey) {
+    var active = document.activeElement;
+    var keep = focusKey || (list.contains(active) && active.dataset.focusKey);
     badge.textContent = String(waiting.length);
     badge.setAttribute(
       'aria-label',
@@ -96,7 +169,8 @@
     );
     badge.classList.toggle('count-badge-active', waiting.length > 0);
     empty.hidden = waiting.length > 0;
-    admitAll.disabled = waiting.length === 0;
+    admitAll.disabled = deciding() === 0;
+    denyAll.disabled = deciding() === 0;
     list.textContent = '';
     waiting.forEach(function (guest) {
       var item = el('li', 'lobby-guest');
@@ -110,32 +184,36 @@
       meta.appendChild(time);
       who.appendChild(meta);
       item.appendChild(who);
-      var buttons = el('div', 'lobby-guest-actions');
-      var admit = el('button', 'button button-primary', 'Admit');
-      admit.type = 'button';
-      admit.setAttribute('aria-label', 'Admit ' + guest.name);
-      admit.addEventListener('click', function () {
-        decide(guest, 'admit');
-      });
-      var deny = el('button', 'button', 'Deny');
-      deny.type = 'button';
-      deny.setAttribute('aria-label', 'Deny ' + guest.name);
-      deny.addEventListener('click', function () {
-        decide(guest, 'deny');
-      });
-      buttons.appendChild(admit);
-      buttons.appendChild(deny);
-      item.appendChild(buttons);
+      item.appendChild(guestActions(guest));
       list.appendChild(item);
     });
-    if (!first && arrived.length > 0) {
-      chime();
-      announce(
-        arrived.length === 1
-          ? arrived[0].name + ' is waiting in the lobby'
-          : arrived.length + ' guests are waiting in the lobby',
-      );
-    }
+    if (!keep) return;
+    var again = list.querySelector('[data-focus-key="' + keep + '"]');
+    if (again) again.focus();
+    else if (list.contains(active) || focusKey) panel.focus();
+  }
+
+  function render(view) {
+    showError('');
+    toggle.setAttribute('aria-checked', view.lobbyEnabled ? 'true' : 'false');
+    waiting = view.waiting;
+    var arrived = waiting.filter(function (guest) {
+      return !known[guest.id];
+    });
+    known = {};
+    waiting.forEach(function (guest) {
+      known[guest.id] = true;
+    });
+    // A guest who left, or whom another moderator decided, needs no denial any more.
+    Object.keys(pendingDenials).forEach(function (id) {
+      if (known[id]) return;
+      window.clearTimeout(pendingDenials[id].timer);
+      delete pendingDenials[id];
+    });
+    renderList();
+    document.dispatchEvent(
+      new CustomEvent('guestlink:lobby', { detail: { waiting: waiting, arrived: arrived, initial: first } }),
+    );
     first = false;
   }
 
@@ -182,33 +260,94 @@
     startPolling();
   }
   window.setInterval(renderTimes, 15000);
+  window.setInterval(renderCountdowns, 1000);
+  // Leaving the page sends the denials still held back: the moderator did not undo them.
+  window.addEventListener('pagehide', function () {
+    Object.keys(pendingDenials).forEach(function (id) {
+      window.clearTimeout(pendingDenials[id].timer);
+      delete pendingDenials[id];
+      fetch(api + '/lobby/' + encodeURIComponent(id) + '/deny', {
+        method: 'POST',
+        keepalive: true,
+        credentials: 'same-origin',
+        headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
+      }).catch(function () {
+        /* the page is going away: nothing left to tell */
+      });
+    });
+  });
   // A safety net should an event ever be lost between instances.
   window.setInterval(function () {
     if (!polling) load();
   }, 30000);
 
+  // The count asked about is the one on screen; the answer reports how many it really was.
+  function confirmed(question) {
+    return confirmLobby(question).then(function (yes) {
+      return yes
+        ? sendPendingDenials().then(function () {
+            return true;
+          })
+        : false;
+    });
+  }
+
   admitAll.addEventListener('click', function () {
-    request('POST', '/lobby/admit-all').then(
-      function (result) {
-        announce(result.admitted + (result.admitted === 1 ? ' guest admitted' : ' guests admitted'));
-      },
-      function (failure) {
+    var count = deciding();
+    confirmed({
+      title: 'Admit ' + guestsCount(count) + '?',
+      text: 'They join the room now.',
+      confirm: 'Admit all',
+    })
+      .then(function (yes) {
+        if (!yes) return;
+        return request('POST', '/lobby/admit-all').then(function (result) {
+          announce(result.admitted + (result.admitted === 1 ? ' guest admitted' : ' guests admitted'));
+        });
+      })
+      .catch(function (failure) {
         showError(client.messageOf(failure));
-      },
-    );
+      });
+  });
+  denyAll.addEventListener('click', function () {
+    var count = deciding();
+    confirmed({
+      title: 'Deny ' + guestsCount(count) + '?',
+      text: 'They are told their request to join was declined. This can’t be undone.',
+      confirm: 'Deny all',
+      danger: true,
+    })
+      .then(function (yes) {
+        if (!yes) return;
+        return request('POST', '/lobby/deny-all').then(function (result) {
+          announce(result.denied + (result.denied === 1 ? ' guest declined' : ' guests declined'));
+        });
+      })
+      .catch(function (failure) {
+        showError(client.messageOf(failure));
+      });
   });
   toggle.addEventListener('click', function () {
     var enabled = toggle.getAttribute('aria-checked') !== 'true';
-    request('PUT', '/lobby', { enabled: enabled }).then(render, function (failure) {
-      showError(client.messageOf(failure));
-    });
-  });
-  sound.addEventListener('change', function () {
-    try {
-      window.localStorage.setItem('guestlink.lobbySound', sound.checked ? 'on' : 'off');
-    } catch {
-      /* storage may be blocked inside LMS frames */
-    }
-    if (sound.checked) chime();
+    var count = deciding();
+    var asked =
+      enabled || count === 0
+        ? Promise.resolve(true)
+        : confirmed({
+            title: 'Turn the lobby off?',
+            text:
+              'Turning the lobby off admits the ' +
+              (count === 1 ? '1 guest' : count + ' guests') +
+              ' waiting now. New guests will go straight in.',
+            confirm: 'Turn off and admit',
+          });
+    asked
+      .then(function (yes) {
+        if (!yes) return;
+        return request('PUT', '/lobby', { enabled: enabled }).then(render);
+      })
+      .catch(function (failure) {
+        showError(client.messageOf(failure));
+      });
   });
 })();

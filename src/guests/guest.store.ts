@@ -69,6 +69,12 @@ export interface GuestLogEntry {
   sentToLobbyByName: string | null;
 }
 
+/** A visit a bulk denial ended, with its link (a denied join may give its click back). */
+export interface DeniedVisit {
+  id: string;
+  linkId: string;
+}
+
 export interface GuestStore {
   findLinkEntry(tokenHash: string): Promise<LinkEntry | null>;
   /**
@@ -102,6 +108,11 @@ export interface GuestStore {
   ): Promise<GuestVisit | null>;
   /** Admits every guest waiting in the room; returns their visit ids. */
   admitAll(roomId: string, actor: Actor): Promise<string[]>;
+  /**
+   * Denies every guest waiting in the room, under the room's lobby lock, and records it in
+   * the audit log; returns the visits it denied (none: nothing is recorded).
+   */
+  denyAll(roomId: string, actor: Actor): Promise<DeniedVisit[]>;
   /** Sets the room's lobby; turning it off admits everyone waiting. Null: no such room. */
   setLobbyEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ admitted: string[] } | null>;
   guestLog(roomId: string): Promise<GuestLogEntry[]>;

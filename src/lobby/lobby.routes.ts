@@ -36,6 +36,10 @@ export function lobbyRouter(
     res.json(await lobby.admitAll(await roomAccess(req.params.roomId, res)));
   });
 
+  router.post('/api/rooms/:roomId/lobby/deny-all', async (req, res) => {
+    res.json(await lobby.denyAll(await roomAccess(req.params.roomId, res)));
+  });
+
   router.post('/api/rooms/:roomId/lobby/:visitId/admit', async (req, res) => {
     res.json(await lobby.decide(await roomAccess(req.params.roomId, res), req.params.visitId, 'admitted'));
   });

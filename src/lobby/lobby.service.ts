@@ -22,7 +22,7 @@ export interface LobbyView {
   waiting: WaitingGuestView[];
 }
 
-/** The moderators' side of the lobby: who waits, admit, deny, admit all, the lobby setting, the log. */
+/** The moderators' side of the lobby: who waits, admit, deny, admit all, deny all, the lobby setting, the log. */
 export class LobbyService {
   constructor(
     private readonly store: GuestStore,
@@ -87,6 +87,17 @@ export class LobbyService {
     const admitted = await this.store.admitAll(access.room.id, actorOf(access));
     if (admitted.length > 0) this.publish(access.room.id, admitted);
     return { admitted: admitted.length };
+  }
+
+  async denyAll(access: RoomAccess): Promise<{ denied: number }> {
+    this.authorize(access);
+    const denied = await this.store.denyAll(access.room.id, actorOf(access));
+    if (denied.length > 0)
+      this.publish(
+        access.room.id,
+        denied.map((visit) => visit.id),
+      );
+    return { denied: denied.length };
   }
 
   async setLobbyEnabled(access: RoomAccess, enabled: boolean): Promise<LobbyView> {

@@ -86,7 +86,9 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     ...(liveStage ? LIVE_SCRIPTS : []),
     ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),
-    ...(features.lobby ? ['/static/js/lobby.js'] : []),
+    ...(features.lobby
+      ? ['/static/js/lobby-confirm.js', '/static/js/lobby-alerts.js', '/static/js/lobby.js']
+      : []),
   ];
   return {
     roomId: room.id,

@@ -434,6 +434,72 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
       });
     });
 
+    it('denies everyone waiting with deny all, returning each denied visit with its link', async () => {
+      const { roomId, token } = await roomWithLink();
+      expect(await storage.guests.denyAll(roomId, actor)).toEqual([]);
+      const visits: string[] = [];
+      for (let index = 0; index < 3; index++) {
+        const result = await join(token);
+        if (!result.ok) throw new TypeError(result.reason);
+        visits.push(result.visit.id);
+      }
+      const [admitted, ...waiting] = visits as [string, string, string];
+      await storage.guests.decide(roomId, admitted, 'admitted', actor);
+      const [link] = (await storage.guestAccess.getState(roomId))!.links;
+      const denied = await storage.guests.denyAll(roomId, actor);
+      expect(denied.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+        waiting.map((id) => ({ id, linkId: link!.id })).sort((a, b) => a.id.localeCompare(b.id)),
+      );
+      expect(await storage.guests.denyAll(roomId, actor)).toEqual([]);
+      expect(await storage.guests.denyAll('missing-room', actor)).toEqual([]);
+      expect(await storage.guests.listWaiting(roomId)).toEqual([]);
+      const statuses = Object.fromEntries(await storage.guests.visitStatuses(visits));
+      expect(statuses).toEqual({ [admitted]: 'admitted', [waiting[0]]: 'denied', [waiting[1]]: 'denied' });
+      expect(
+        (await storage.guests.guestLog(roomId)).find((entry) => entry.visitId === waiting[0]),
+      ).toMatchObject({
+        status: 'denied',
+        outcomeReason: 'moderator',
+        decidedByName: 'Ada',
+      });
+      // The denied places are free again: a full lobby takes new guests.
+      const refill = await Promise.all([join(token, 2), join(token, 2)]);
+      expect(refill.every((result) => result.ok)).toBe(true);
+    });
+
+    it('loses no guest and decides none twice when deny all races joins and single decisions', async () => {
+      const { roomId, token } = await roomWithLink();
+      const early: string[] = [];
+      for (let index = 0; index < 4; index++) {
+        const result = await join(token);
+        if (!result.ok) throw new TypeError(result.reason);
+        early.push(result.visit.id);
+      }
+      const [joins, denied, single] = await Promise.all([
+        Promise.all(Array.from({ length: 8 }, () => join(token))),
+        storage.guests.denyAll(roomId, actor),
+        storage.guests.decide(roomId, early[0]!, 'admitted', actor),
+      ]);
+      const joined = joins.map((result) => {
+        if (!result.ok) throw new TypeError(result.reason);
+        return result.visit.id;
+      });
+      const deniedIds = denied.map((visit) => visit.id);
+      expect(new Set(deniedIds).size).toBe(deniedIds.length);
+      // The single admit and deny all never both decide the same visit.
+      expect(deniedIds.includes(early[0]!)).toBe(single === null);
+      for (const id of early.slice(1)) expect(deniedIds).toContain(id);
+      const statuses = await storage.guests.visitStatuses([...early, ...joined]);
+      const waitingNow = (await storage.guests.listWaiting(roomId)).map((visit) => visit.id);
+      // Every guest who joined during the race was either denied by it or is still waiting.
+      for (const id of joined) {
+        const status = statuses.get(id);
+        expect(status === 'denied' ? deniedIds.includes(id) : status === 'waiting').toBe(true);
+      }
+      expect(waitingNow.sort()).toEqual(joined.filter((id) => !deniedIds.includes(id)).sort());
+      for (const id of deniedIds) expect(statuses.get(id)).toBe('denied');
+    });
+
     it('turns away the guests waiting on a deleted link', async () => {
       const { roomId, token } = await roomWithLink();
       const result = await join(token);

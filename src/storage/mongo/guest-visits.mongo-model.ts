@@ -172,3 +172,36 @@ export async function admitWaiting(
   const admitted = await visits.find({ roomId, decisionBatch: batch }, { _id: 1 }).lean<{ _id: string }[]>();
   return admitted.map((doc) => doc._id);
 }
+
+/**
+ * Moves every waiting visit of the room to denied by a moderator and returns exactly those
+ * visits with their links (tagged with a fresh batch id, as admitWaiting does). Each visit
+ * changes in one atomic document update conditioned on still waiting, so a visit another
+ * moderator decided, or one that left meanwhile, is never decided twice; a join inserted
+ * after the update keeps waiting.
+ */
+export async function denyWaiting(
+  visits: Model<VisitDoc>,
+  roomId: string,
+  actor: Actor,
+  batch: string,
+): Promise<{ id: string; linkId: string; admittedOnce: boolean }[]> {
+  const result = await visits.updateMany(
+    { roomId, status: 'waiting' },
+    {
+      $set: {
+        status: 'denied',
+        outcomeReason: 'moderator',
+        decidedAt: new Date(),
+        decidedBy: actor.userId,
+        decidedByName: actor.name,
+        decisionBatch: batch,
+      },
+    },
+  );
+  if (result.modifiedCount === 0) return [];
+  const denied = await visits
+    .find({ roomId, decisionBatch: batch }, { _id: 1, linkId: 1, admittedOnce: 1 })
+    .lean<{ _id: string; linkId: string; admittedOnce?: boolean }[]>();
+  return denied.map((doc) => ({ id: doc._id, linkId: doc.linkId, admittedOnce: doc.admittedOnce ?? false }));
+}

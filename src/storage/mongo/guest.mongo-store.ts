@@ -10,6 +10,7 @@ import {
 import type {
   ComeBackRequest,
   ComeBackResult,
+  DeniedVisit,
   GuestLogEntry,
   GuestStore,
   JoinRequest,
@@ -21,7 +22,14 @@ import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
 import type { LinkDoc } from './guest-access.mongo-store';
 import { isDuplicateKey } from './connection';
-import { admitWaiting, giveClickBackFor, toVisit, type VisitDoc } from './guest-visits.mongo-model';
+import {
+  admitWaiting,
+  denyWaiting,
+  giveClickBackFor,
+  giveClicksBack,
+  toVisit,
+  type VisitDoc,
+} from './guest-visits.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
 import type { Actor } from '../../rooms/room-role';
@@ -359,6 +367,19 @@ export class MongoGuestStore implements GuestStore {
 
   async admitAll(roomId: string, actor: Actor): Promise<string[]> {
     return admitWaiting(this.models.visits, roomId, 'moderator', actor, randomUUID());
+  }
+
+  async denyAll(roomId: string, actor: Actor): Promise<DeniedVisit[]> {
+    const denied = await denyWaiting(this.models.visits, roomId, actor, randomUUID());
+    if (denied.length === 0) return [];
+    // Fair clicks: those who never got in give their clicks back (a guest sent back to the
+    // lobby keeps theirs).
+    await giveClicksBack(
+      this.models.links,
+      denied.filter((visit) => !visit.admittedOnce).map((visit) => visit.linkId),
+    );
+    await recordAudit(this.models.audit, roomId, actor, 'lobby.denied-all', { denied: denied.length });
+    return denied.map(({ id, linkId }) => ({ id, linkId }));
   }
 
   async setLobbyEnabled(

@@ -1,5 +1,6 @@
 import type { GuestVisit } from '../../guests/guest';
 import type {
+  DeniedVisit,
   GuestLogEntry,
   GuestStore,
   JoinRefusal,
@@ -240,6 +241,23 @@ export class PgGuestStore implements GuestStore {
 
   admitAll(roomId: string, actor: Actor): Promise<string[]> {
     return admitWaiting(this.sql, roomId, 'moderator', actor);
+  }
+
+  denyAll(roomId: string, actor: Actor): Promise<DeniedVisit[]> {
+    return this.sql.transaction(async (tx) => {
+      // The lobby lock orders this against join batches: a guest joining now is either
+      // denied here or still waiting afterwards, never lost between the two.
+      await lockLobby(tx, roomId);
+      const rows = await tx.query<{ id: string; link_id: string }>(
+        `UPDATE guest_visits
+         SET status = 'denied', outcome_reason = 'moderator', decided_at = now(), decided_by = $2, decided_by_name = $3
+         WHERE room_id = $1 AND status = 'waiting'
+         RETURNING id, link_id`,
+        [roomId, actor.userId, actor.name],
+      );
+      if (rows.length > 0) await recordAudit(tx, roomId, actor, 'lobby.denied-all', { denied: rows.length });
+      return rows.map((row) => ({ id: row.id, linkId: row.link_id }));
+    });
   }
 
   async setLobbyEnabled(

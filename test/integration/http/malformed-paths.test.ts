@@ -56,6 +56,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: (x) => `/api/rooms/${x}/lobby`, who: 'host' },
   { method: 'put', path: (x) => `/API/rooms/${x}/lobby`, who: 'host' },
   { method: 'post', path: (x) => `/Api/Rooms/${x}/lobby/admit-all`, who: 'host' },
+  { method: 'post', path: (x) => `/api/rooms/${x}/lobby/deny-all`, who: 'host' },
   { method: 'post', path: (x, room) => `/api/rooms/${room}/lobby/${x}/admit`, who: 'host' },
   { method: 'post', path: (x, room) => `/api/rooms/${room}/lobby/${x}/deny`, who: 'host' },
   { method: 'get', path: (x) => `/api/rooms/${x}/lobby/events`, who: 'host' },
