@@ -12,7 +12,7 @@ import type {
   VisitContext,
 } from '../../guests/guest.store';
 import { CallBatcher } from './call-batcher';
-import { lockLobby, recordAudit } from './guest-access.pg-store';
+import { lockLobby, lockRoomLinks, recordAudit } from './guest-access.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import type { Actor } from '../../rooms/room-role';
 
@@ -246,7 +246,9 @@ export class PgGuestStore implements GuestStore {
   denyAll(roomId: string, actor: Actor): Promise<DeniedVisit[]> {
     return this.sql.transaction(async (tx) => {
       // The lobby lock orders this against join batches: a guest joining now is either
-      // denied here or still waiting afterwards, never lost between the two.
+      // denied here or still waiting afterwards, never lost between the two. The room's links
+      // first, as a batch takes them: the denied guests' clicks go back to them (fair clicks).
+      await lockRoomLinks(tx, roomId);
       await lockLobby(tx, roomId);
       const rows = await tx.query<{ id: string; link_id: string }>(
         `UPDATE guest_visits
