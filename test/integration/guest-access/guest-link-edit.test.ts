@@ -50,6 +50,11 @@ describe.each(SQL_BACKENDS)('editing guest links on %s', (backend) => {
     await joinAs(server, link.path, { name: 'One' });
     await joinAs(server, link.path, { name: 'Two' });
     const hashBefore = (await linkRow(link.id)).token_hash;
+    // Created three days ago: a duration counted from creation would end four days from now.
+    await server.sql.query(
+      `UPDATE guest_links SET created_at = created_at - interval '3 days' WHERE id = $1`,
+      [link.id],
+    );
 
     const before = Date.now();
     const edited = await api
