@@ -1,4 +1,5 @@
-// The Manage guest access and Create new link windows on the media page.
+// The Manage guest access window on the media page, and the windows it opens: Create new
+// link (also Edit link), Delete, QR code.
 // Talks to the JSON API with the launch's ltik; the server enforces every rule again.
 (function () {
   'use strict';
@@ -28,8 +29,18 @@
   var formError = document.getElementById('create-link-error');
   var menuButton = document.getElementById('room-menu-button');
 
+  var qrDialog = document.getElementById('qr-dialog');
+  var expiryPreview = document.getElementById('link-expiry-preview');
+  var clicksInput = document.getElementById('link-clicks');
+  var durationInput = document.getElementById('link-duration');
+
   var state = null;
   var linkToDelete = null;
+  // The link the Create window edits; null while it creates one.
+  var linkToEdit = null;
+  // Edit mode: the duration field's first value, to tell "left as it was" from "changed".
+  var durationAsOpened = '';
+  var clicksAsOpened = '';
 
   var FIELDS = {
     name: { input: 'link-name', error: 'link-name-error' },
@@ -45,8 +56,8 @@
 
   // Date and time in the viewer's own time zone, named: "expires at 5:00 PM" must not leave
   // anyone guessing whose afternoon that is.
-  function formatExpiry(iso) {
-    return new Date(iso).toLocaleString(locale, {
+  function formatExpiry(when) {
+    return new Date(when).toLocaleString(locale, {
       year: 'numeric',
       month: 'long',
       day: 'numeric',
@@ -90,6 +101,27 @@
     return button;
   }
 
+  // "2 used · 3 left": what the link has given and what it still can.
+  function clicksText(link) {
+    var used = link.clicksUsed.toLocaleString('en-US') + ' used';
+    if (link.clicksLimit === null) return used + ' · no limit';
+    return used + ' · ' + Math.max(0, link.clicksLimit - link.clicksUsed).toLocaleString('en-US') + ' left';
+  }
+
+  // The URL itself, read-only and selected on focus, for copying by hand where the
+  // clipboard is blocked (some LMS frames).
+  function urlInput(link) {
+    var input = el('input', 'link-url');
+    input.type = 'text';
+    input.readOnly = true;
+    input.value = link.url;
+    input.setAttribute('aria-label', 'URL of ' + link.name);
+    input.addEventListener('focus', function () {
+      input.select();
+    });
+    return input;
+  }
+
   function countLabel(count) {
     if (count === 0) return 'No links added';
     return count === 1 ? '1 link' : count + ' links';
@@ -110,21 +142,28 @@
       if (STATUS_LABELS[link.status]) {
         nameCell.appendChild(el('span', 'status-badge status-' + link.status, STATUS_LABELS[link.status]));
       }
+      var urlField = urlInput(link);
+      nameCell.appendChild(urlField);
+      nameCell.appendChild(el('span', 'copy-feedback'));
       row.appendChild(nameCell);
       row.appendChild(expiryCell(link.expiresAt));
-      var clicks = el('td');
+      var clicks = el('td', null, clicksText(link));
       clicks.dataset.label = '# of clicks';
-      if (link.clicksLimit === null) {
-        clicks.textContent = 'unlimited';
-        if (link.clicksUsed > 0) clicks.appendChild(el('span', 'muted', ' · ' + link.clicksUsed + ' used'));
-      } else {
-        clicks.textContent = link.clicksUsed + ' / ' + link.clicksLimit;
-      }
       row.appendChild(clicks);
       var actions = el('td', 'link-actions');
       actions.appendChild(
+        iconButton('edit', 'Edit link ' + link.name, function () {
+          openEdit(link);
+        }),
+      );
+      actions.appendChild(
         iconButton('copy', 'Copy link ' + link.name, function (event) {
-          copyLink(link, event.currentTarget);
+          copyLink(link, event.currentTarget, urlField);
+        }),
+      );
+      actions.appendChild(
+        iconButton('qr', 'Show QR code for ' + link.name, function () {
+          openQr(link);
         }),
       );
       actions.appendChild(
@@ -196,17 +235,29 @@
     });
   }
 
-  function copyLink(link, button) {
+  var COPIED_FOR_MS = 2000;
+
+  function copyLink(link, button, urlField) {
+    var feedback = urlField.parentNode.querySelector('.copy-feedback');
+    showError(manageError, '');
     copyText(link.url).then(
       function () {
         button.classList.add('is-copied');
+        feedback.textContent = 'Link copied';
         window.setTimeout(function () {
           button.classList.remove('is-copied');
-        }, 2000);
+          feedback.textContent = '';
+        }, COPIED_FOR_MS);
         announce('Link copied');
       },
       function () {
-        showError(manageError, 'Your browser blocked copying. Copy the link by hand: ' + link.url);
+        // Leave the URL selected: Ctrl+C (or Cmd+C) copies it from there.
+        urlField.focus();
+        urlField.select();
+        showError(
+          manageError,
+          'Your browser blocked copying. The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.',
+        );
       },
     );
   }
@@ -306,19 +357,55 @@
     var name = document.getElementById('link-name').value.trim();
     if (!name) errors.name = 'Enter a link name.';
     else if (name.length > 80) errors.name = 'Use at most 80 characters.';
-    var clicks = wholeNumber(
-      document.getElementById('link-clicks').value.trim(),
-      '# of clicks',
-      100000,
-      'click',
-    );
+    var clicksRaw = clicksInput.value.trim();
+    var clicks = wholeNumber(clicksRaw, '# of clicks', 100000, 'click');
     if (clicks.error) errors.clicks = clicks.error;
-    var days = wholeNumber(document.getElementById('link-duration').value.trim(), 'Duration', 365, 'day');
+    else if (linkToEdit && clicks.value !== null && clicks.value < linkToEdit.clicksUsed)
+      errors.clicks = clicksBelowUsed(linkToEdit.clicksUsed);
+    var durationRaw = durationInput.value.trim();
+    var days = wholeNumber(durationRaw, 'Duration', 365, 'day');
     if (days.error) errors.durationDays = days.error;
     var body = { name: name };
-    if (clicks.value) body.clicks = clicks.value;
-    if (days.value) body.durationDays = days.value;
+    if (!linkToEdit) {
+      if (clicks.value) body.clicks = clicks.value;
+      if (days.value) body.durationDays = days.value;
+    } else {
+      // An edit sends only what changed; an emptied field clears the limit (null).
+      if (clicksRaw !== clicksAsOpened) body.clicks = clicks.value;
+      if (durationRaw !== durationAsOpened) body.durationDays = days.value;
+    }
     return { body: body, errors: errors };
+  }
+
+  // The server's wording (clicksBelowUsedMessage in src/guest-access/guest-link.ts).
+  function clicksBelowUsed(used) {
+    var guests = used === 1 ? '1 guest already used' : used + ' guests already used';
+    return '# of clicks must be at least ' + used + ': ' + guests + ' this link.';
+  }
+
+  var DAY_MS = 24 * 60 * 60 * 1000;
+
+  // "The link will expire on …": what a duration means, before saving. Durations count
+  // from now, in the create window and when editing alike.
+  function updateExpiryPreview() {
+    var raw = durationInput.value.trim();
+    var text = '';
+    if (linkToEdit && raw === durationAsOpened) {
+      var expiresAt = linkToEdit.expiresAt;
+      if (!expiresAt) text = 'The link never expires.';
+      else
+        text =
+          (new Date(expiresAt).getTime() <= Date.now() ? 'The link expired on ' : 'The link expires on ') +
+          formatExpiry(expiresAt) +
+          '.';
+    } else if (raw === '') {
+      text = linkToEdit ? 'The link will never expire.' : '';
+    } else {
+      var days = wholeNumber(raw, 'Duration', 365, 'day');
+      if (days.value)
+        text = 'The link will expire on ' + formatExpiry(new Date(Date.now() + days.value * DAY_MS)) + '.';
+    }
+    expiryPreview.textContent = text;
   }
 
   function focusFirstInvalid() {
@@ -340,14 +427,28 @@
     }
     var submit = document.getElementById('create-link-submit');
     submit.disabled = true;
-    request('POST', '/guest-links', input.body)
+    var editing = linkToEdit;
+    var saved = editing
+      ? request('PATCH', '/guest-links/' + encodeURIComponent(editing.id), input.body)
+      : request('POST', '/guest-links', input.body);
+    saved
       .then(
         function (link) {
           createDialog.close();
-          announce('Link “' + link.name + '” created');
-          return load();
+          announce('Link “' + link.name + '” ' + (editing ? 'saved' : 'created'));
+          // The list is drawn anew: focus what the close left focused again.
+          return load().then(function () {
+            if (manageDialog.open) focusAfterForm(editing);
+          });
         },
         function (failure) {
+          if (editing && failure.status === 404) {
+            createDialog.close();
+            announce('That link was deleted');
+            return load().then(function () {
+              if (manageDialog.open) focusAfterForm(null);
+            });
+          }
           fieldError(failure.error && failure.error.field, messageOf(failure));
           focusFirstInvalid();
         },
@@ -357,12 +458,85 @@
       });
   }
 
-  function openCreate() {
+  // Back to the edited link's Edit button when it is still listed, else to Create new link.
+  function focusAfterForm(link) {
+    var row = link && tableBody.querySelector('tr[data-link-id="' + link.id + '"]');
+    (row ? row.querySelector('button') : createButton.disabled ? toggle : createButton).focus();
+  }
+
+  // One window creates and edits: only its title, wording and button change.
+  function setFormMode(link) {
+    linkToEdit = link;
     form.reset();
     clearFieldErrors();
+    document.getElementById('create-link-title').textContent = link ? 'Edit link' : 'Create new link';
+    document.getElementById('create-link-submit').textContent = link ? 'Save' : 'Create';
+    document.getElementById('create-link-description').textContent = link
+      ? 'The link’s URL stays the same, and guests who already used it still count.'
+      : 'Allow anyone with this link to access the media without signing in.';
+    document.getElementById('link-clicks-used').textContent = link
+      ? ' ' + link.clicksUsed.toLocaleString('en-US') + ' used so far.'
+      : '';
+  }
+
+  function openCreate() {
+    setFormMode(null);
+    clicksAsOpened = '';
+    durationAsOpened = '';
+    updateExpiryPreview();
     createDialog.showModal();
     document.getElementById('link-name').focus();
   }
+
+  // The duration shown when editing is the whole days left (rounded up); saved unchanged,
+  // the expiry stays exactly as it was.
+  function daysLeft(expiresAt) {
+    if (!expiresAt) return '';
+    var days = Math.ceil((new Date(expiresAt).getTime() - Date.now()) / DAY_MS);
+    return days > 0 ? String(Math.min(days, 365)) : '';
+  }
+
+  function openEdit(link) {
+    setFormMode(link);
+    document.getElementById('link-name').value = link.name;
+    clicksInput.value = link.clicksLimit === null ? '' : String(link.clicksLimit);
+    clicksAsOpened = clicksInput.value;
+    durationInput.value = daysLeft(link.expiresAt);
+    durationAsOpened = durationInput.value;
+    updateExpiryPreview();
+    createDialog.showModal();
+    document.getElementById('link-name').focus();
+  }
+
+  var qrImage = document.getElementById('qr-image');
+  var qrFigure = document.getElementById('qr-figure');
+  var qrFullscreen = document.getElementById('qr-fullscreen');
+
+  // The code is drawn by the server (an SVG image); the ltik rides in its URL as page loads' do.
+  function openQr(link) {
+    showError(document.getElementById('qr-error'), '');
+    qrImage.alt = 'QR code for the link ' + link.name;
+    qrImage.src =
+      api + '/guest-links/' + encodeURIComponent(link.id) + '/qr-code?ltik=' + encodeURIComponent(ltik);
+    document.getElementById('qr-link-name').textContent = link.name;
+    document.getElementById('qr-link-url').textContent = link.url;
+    // Frames without allowfullscreen cannot go full screen: offer it only where it works.
+    qrFullscreen.hidden = !(document.fullscreenEnabled && qrFigure.requestFullscreen);
+    qrDialog.showModal();
+  }
+
+  qrImage.addEventListener('error', function () {
+    if (!qrDialog.open) return;
+    showError(
+      document.getElementById('qr-error'),
+      'The QR code could not be loaded. Close this window and try again.',
+    );
+  });
+  qrFullscreen.addEventListener('click', function () {
+    qrFigure.requestFullscreen().catch(function () {
+      qrFullscreen.hidden = true;
+    });
+  });
 
   var logDialog = document.getElementById('guest-log-dialog');
 
@@ -395,7 +569,9 @@
   form.addEventListener('submit', submitCreate);
   document.getElementById('delete-link-confirm').addEventListener('click', confirmDelete);
 
-  [manageDialog, createDialog, deleteDialog, logDialog].forEach(function (dialog) {
+  durationInput.addEventListener('input', updateExpiryPreview);
+
+  [manageDialog, createDialog, deleteDialog, logDialog, qrDialog].forEach(function (dialog) {
     dialog.querySelectorAll('[data-close]').forEach(function (button) {
       button.addEventListener('click', function () {
         dialog.close();
@@ -403,7 +579,11 @@
     });
   });
   createDialog.addEventListener('close', function () {
-    if (manageDialog.open) (createButton.disabled ? toggle : createButton).focus();
+    if (manageDialog.open) focusAfterForm(linkToEdit);
+  });
+  qrDialog.addEventListener('close', function () {
+    if (document.fullscreenElement) document.exitFullscreen();
+    qrImage.removeAttribute('src');
   });
   manageDialog.addEventListener('close', function () {
     if (menuButton) menuButton.focus();

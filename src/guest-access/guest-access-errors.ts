@@ -35,3 +35,9 @@ export class GuestAccessDisabledError extends ConflictError {
     super('GUEST_ACCESS_DISABLED', 'Turn on guest access before creating links.');
   }
 }
+
+export class ClicksBelowUsedError extends AppError {
+  constructor(message: string) {
+    super(400, 'CLICKS_BELOW_USED', message, { field: 'clicks' });
+  }
+}

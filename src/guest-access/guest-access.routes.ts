@@ -3,7 +3,7 @@ import { UnauthenticatedError } from '../errors';
 import { onOffInput, parseJsonBody } from '../http/json-body';
 import { launchFrom } from '../lti/claims';
 import type { RoomAccessService } from '../lti/room-access.service';
-import { createLinkInput } from './guest-link';
+import { createLinkInput, editLinkInput } from './guest-link';
 import type { GuestAccessService } from './guest-access.service';
 
 /**
@@ -40,6 +40,17 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
       .status(201)
       .location(`/api/rooms/${encodeURIComponent(access.room.id)}/guest-links/${link.id}`)
       .json(link);
+  });
+
+  router.patch('/api/rooms/:roomId/guest-links/:linkId', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    res.json(await guestAccess.editLink(access, req.params.linkId, parseJsonBody(editLinkInput, req)));
+  });
+
+  // An image the manage window shows with the ltik in its URL, as page loads carry it.
+  router.get('/api/rooms/:roomId/guest-links/:linkId/qr-code', async (req, res) => {
+    const svg = await guestAccess.linkQrCode(await roomAccess(req.params.roomId, res), req.params.linkId);
+    res.type('image/svg+xml').set('Cache-Control', 'no-store').send(svg);
   });
 
   router.delete('/api/rooms/:roomId/guest-links/:linkId', async (req, res) => {

@@ -4,6 +4,7 @@ import { guestAccessModulesEnabled } from '../platforms/platform';
 import { guestAccessSupported } from '../rooms/room';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import {
+  ClicksBelowUsedError,
   FeatureDisabledError,
   GuestAccessDisabledError,
   LinkLimitReachedError,
@@ -12,17 +13,22 @@ import {
 } from './guest-access-errors';
 import type { GuestAccessStore } from './guest-access.store';
 import {
+  clicksBelowUsedMessage,
   guestAccessGroupName,
   linkNameKey,
   linkStatus,
   MAX_LINKS_PER_ROOM,
   type CreateLinkInput,
+  type EditLinkInput,
   type GuestLink,
   type LinkStatus,
 } from './guest-link';
+import { qrCodeSvg } from './guest-link-qr';
 import { GuestLinkTokens } from './guest-link-token';
 import type { LinkEntryCache } from './link-entry-cache';
 import { roomEvent, type RoomEventChannel } from '../rooms/room-events';
+
+const LINK_MISSING = 'This guest link does not exist or was already deleted.';
 
 export interface GuestLinkView {
   id: string;
@@ -136,10 +142,48 @@ export class GuestAccessService {
     return this.linkView(result.link, true);
   }
 
+  /** Changes a link's name or limits; its URL and the clicks already used stay. */
+  async editLink(access: RoomAccess, linkId: string, input: EditLinkInput): Promise<GuestLinkView> {
+    this.authorize(access);
+    const result = await this.store.editLink(
+      access.room.id,
+      linkId,
+      {
+        ...(input.name === undefined ? {} : { name: input.name, nameKey: linkNameKey(input.name) }),
+        clickLimit: input.clicks,
+        durationDays: input.durationDays,
+      },
+      actorOf(access),
+    );
+    if (!result.ok) {
+      switch (result.reason) {
+        case 'link-missing':
+          throw new NotFoundError(LINK_MISSING);
+        case 'name-taken':
+          throw new NameTakenError();
+        case 'clicks-below-used':
+          throw new ClicksBelowUsedError(clicksBelowUsedMessage(result.clicksUsed));
+      }
+    }
+    // Guests opening the link must meet its new limits at once, here and on other instances.
+    this.linkEntries.forgetRoom(access.room.id);
+    await this.events.publish(roomEvent(access.room.id));
+    return this.linkView(result.link, result.guestAccessEnabled);
+  }
+
+  /** The link's URL as a QR code, for projecting in a classroom. */
+  async linkQrCode(access: RoomAccess, linkId: string): Promise<string> {
+    this.authorize(access);
+    const state = await this.store.getState(access.room.id);
+    const link = state?.links.find((candidate) => candidate.id === linkId);
+    if (!link) throw new NotFoundError(LINK_MISSING);
+    return qrCodeSvg(this.tokens.urlOf(link.tokenSeed));
+  }
+
   async deleteLink(access: RoomAccess, linkId: string): Promise<void> {
     this.authorize(access);
     const deleted = await this.store.deleteLink(access.room.id, linkId, actorOf(access));
-    if (!deleted) throw new NotFoundError('This guest link does not exist or was already deleted.');
+    if (!deleted) throw new NotFoundError(LINK_MISSING);
     this.linkEntries.forgetRoom(access.room.id);
     await this.events.publish(roomEvent(access.room.id));
   }

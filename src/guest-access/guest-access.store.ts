@@ -18,6 +18,22 @@ export type CreateLinkResult =
   | { ok: true; link: GuestLink }
   | { ok: false; reason: 'room-missing' | 'guest-access-disabled' | 'limit-reached' | 'name-taken' };
 
+/** What an edit changes; a field left out keeps its value. */
+export interface GuestLinkChanges {
+  name?: string;
+  /** Given with name. */
+  nameKey?: string;
+  /** Null: no limit. */
+  clickLimit?: number | null;
+  /** Days from the moment the store saves the edit; null: never expires. */
+  durationDays?: number | null;
+}
+
+export type EditLinkResult =
+  | { ok: true; link: GuestLink; guestAccessEnabled: boolean }
+  | { ok: false; reason: 'link-missing' | 'name-taken' }
+  | { ok: false; reason: 'clicks-below-used'; clicksUsed: number };
+
 export interface GuestAccessState {
   enabled: boolean;
   /** Live links, oldest first. */
@@ -33,6 +49,12 @@ export interface GuestAccessStore {
    * the name is free; atomic under concurrency. Records an audit event.
    */
   createLink(link: NewGuestLink): Promise<CreateLinkResult>;
+  /**
+   * Changes a live link of the room, keeping its token and clicks used. Atomic against
+   * joins: a new click limit below the clicks used when it is saved is refused, never
+   * stored. A name must be free in the room, as for create. Records an audit event.
+   */
+  editLink(roomId: string, linkId: string, changes: GuestLinkChanges, actor: Actor): Promise<EditLinkResult>;
   /** Deletes a live link of the room for good; false if there is none. Records an audit event. */
   deleteLink(roomId: string, linkId: string, actor: Actor): Promise<GuestLink | null>;
 }

@@ -48,27 +48,69 @@ const wholeNumber = (field: string, max: number, unit: string) => {
     .max(max, `${field} must be at most ${countOf(max, unit)}.`);
 };
 
+const linkName = z
+  .string({ message: 'Enter a link name.' })
+  .transform((value) => value.normalize('NFC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Enter a link name.')
+      .max(LINK_NAME_MAX, `Use at most ${LINK_NAME_MAX} characters.`)
+      .refine((value) => !hasForbiddenCharacters(value), 'Remove line breaks and other control characters.'),
+  );
+const clickLimit = wholeNumber('# of clicks', CLICK_LIMIT_MAX, 'click');
+const durationDays = wholeNumber('Duration', DURATION_DAYS_MAX, 'day');
+
 export const createLinkInput = z
   .object({
-    name: z
-      .string({ message: 'Enter a link name.' })
-      .transform((value) => value.normalize('NFC').trim())
-      .pipe(
-        z
-          .string()
-          .min(1, 'Enter a link name.')
-          .max(LINK_NAME_MAX, `Use at most ${LINK_NAME_MAX} characters.`)
-          .refine(
-            (value) => !hasForbiddenCharacters(value),
-            'Remove line breaks and other control characters.',
-          ),
-      ),
-    clicks: wholeNumber('# of clicks', CLICK_LIMIT_MAX, 'click').nullish(),
-    durationDays: wholeNumber('Duration', DURATION_DAYS_MAX, 'day').nullish(),
+    name: linkName,
+    clicks: clickLimit.nullish(),
+    durationDays: durationDays.nullish(),
   })
   .strict();
 
 export type CreateLinkInput = z.infer<typeof createLinkInput>;
+
+/**
+ * An edit names only what changes: a field left out keeps its value, null clears a limit
+ * ("no limit", "never expires"). A new duration counts from the moment of the edit, as
+ * someone extending a link expects ("7 more days"), not from the link's creation.
+ */
+export const editLinkInput = z
+  .object({
+    name: linkName.optional(),
+    clicks: clickLimit.nullable().optional(),
+    durationDays: durationDays.nullable().optional(),
+  })
+  .strict()
+  .refine(
+    (input) => Object.values(input).some((value) => value !== undefined),
+    'Send at least one of name, clicks or durationDays to change.',
+  );
+
+export type EditLinkInput = z.infer<typeof editLinkInput>;
+
+/** Guests who got in stay counted: a limit below them would be broken the moment it is saved. */
+export function clicksBelowUsedMessage(clicksUsed: number): string {
+  const guests = clicksUsed === 1 ? '1 guest already used' : `${clicksUsed} guests already used`;
+  return `# of clicks must be at least ${clicksUsed}: ${guests} this link.`;
+}
+
+/** Whether a new click limit leaves room for the clicks already used; null: no limit. */
+export function limitCoversUsed(clickLimit: number | null, clicksUsed: number): boolean {
+  return clickLimit === null || clickLimit >= clicksUsed;
+}
+
+/** An edit's audit details: the link, and each changed field before and after. */
+export function editAuditDetails(before: GuestLink, after: GuestLink): Record<string, unknown> {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  if (before.name !== after.name) changed.name = { from: before.name, to: after.name };
+  if (before.clickLimit !== after.clickLimit)
+    changed.clickLimit = { from: before.clickLimit, to: after.clickLimit };
+  if (before.expiresAt?.getTime() !== after.expiresAt?.getTime())
+    changed.expiresAt = { from: before.expiresAt, to: after.expiresAt };
+  return { linkId: after.id, linkName: after.name, clicksUsed: after.clicksUsed, changed };
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

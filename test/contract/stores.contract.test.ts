@@ -514,6 +514,130 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
     });
   });
 
+  describe('guest link edits', () => {
+    const actor = { userId: 'teacher', name: 'Ada' };
+    let editCounter = 0;
+
+    async function linkIn(
+      roomId: string,
+      name: string,
+      clickLimit: number | null,
+      durationDays: number | null,
+    ) {
+      const seed = `edit-${backend}-${editCounter++}`;
+      const created = await storage.guestAccess.createLink({
+        id: randomUUID(),
+        roomId,
+        name,
+        nameKey: name.toLowerCase(),
+        tokenSeed: seed,
+        tokenHash: `hash-${seed}`,
+        clickLimit,
+        durationDays,
+        actor,
+      });
+      if (!created.ok) throw new TypeError(`link not created: ${created.reason}`);
+      return { link: created.link, token: `hash-${seed}` };
+    }
+
+    async function openRoom(): Promise<string> {
+      const room = await storage.rooms.openForLaunch(launch());
+      await storage.guestAccess.setEnabled(room.id, true, actor);
+      return room.id;
+    }
+
+    function join(token: string) {
+      return storage.guests.join({
+        tokenHash: token,
+        visitId: randomUUID(),
+        name: 'Grace',
+        email: 'grace@example.org',
+        waitingCap: 1000,
+        mustWait: false,
+      });
+    }
+
+    it('changes what it is given, keeping the token, the clicks used and the rest', async () => {
+      const roomId = await openRoom();
+      const { link, token } = await linkIn(roomId, 'Panel', 5, 2);
+      await join(token);
+      const before = Date.now();
+      const edited = await storage.guestAccess.editLink(
+        roomId,
+        link.id,
+        { name: 'Guest panel', nameKey: 'guest panel', durationDays: 7 },
+        actor,
+      );
+      if (!edited.ok) throw new Error(edited.reason);
+      expect(edited.guestAccessEnabled).toBe(true);
+      expect(edited.link).toMatchObject({
+        id: link.id,
+        name: 'Guest panel',
+        tokenSeed: link.tokenSeed,
+        clickLimit: 5,
+        clicksUsed: 1,
+        createdAt: link.createdAt,
+      });
+      expect(edited.link.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 7 * 86400_000 - 5000);
+      const cleared = await storage.guestAccess.editLink(
+        roomId,
+        link.id,
+        { clickLimit: null, durationDays: null },
+        actor,
+      );
+      expect(cleared).toMatchObject({
+        ok: true,
+        link: { name: 'Guest panel', clickLimit: null, expiresAt: null },
+      });
+      expect((await storage.guests.findLinkEntry(token))!.roomId).toBe(roomId);
+    });
+
+    it('refuses a limit below the clicks used, a taken name, and a link that is not live in the room', async () => {
+      const roomId = await openRoom();
+      const { link, token } = await linkIn(roomId, 'First', 5, null);
+      await linkIn(roomId, 'Second', null, null);
+      for (let index = 0; index < 3; index++) await join(token);
+      expect(await storage.guestAccess.editLink(roomId, link.id, { clickLimit: 2 }, actor)).toEqual({
+        ok: false,
+        reason: 'clicks-below-used',
+        clicksUsed: 3,
+      });
+      expect(
+        await storage.guestAccess.editLink(roomId, link.id, { name: 'Second', nameKey: 'second' }, actor),
+      ).toEqual({ ok: false, reason: 'name-taken' });
+      expect((await storage.guestAccess.getState(roomId))!.links[0]).toMatchObject({
+        name: 'First',
+        clickLimit: 5,
+      });
+      const other = await openRoom();
+      expect(await storage.guestAccess.editLink(other, link.id, { clickLimit: 9 }, actor)).toEqual({
+        ok: false,
+        reason: 'link-missing',
+      });
+      await storage.guestAccess.deleteLink(roomId, link.id, actor);
+      expect(await storage.guestAccess.editLink(roomId, link.id, { clickLimit: 9 }, actor)).toEqual({
+        ok: false,
+        reason: 'link-missing',
+      });
+    });
+
+    it('never leaves more clicks used than the limit when an edit lowers it during joins', async () => {
+      for (let round = 0; round < 5; round++) {
+        const roomId = await openRoom();
+        const { link, token } = await linkIn(roomId, 'Race', 30, null);
+        for (let index = 0; index < 2; index++) await join(token);
+        const joins = Array.from({ length: 15 }, () => join(token));
+        const edit = storage.guestAccess.editLink(roomId, link.id, { clickLimit: 6 }, actor);
+        const [edited, ...joined] = await Promise.all([edit, ...joins]);
+        const state = (await storage.guestAccess.getState(roomId))!.links[0]!;
+        expect(state.clicksUsed).toBe(2 + joined.filter((result) => result.ok).length);
+        expect(state.clicksUsed).toBeLessThanOrEqual(state.clickLimit!);
+        expect(state.clickLimit).toBe(edited!.ok ? 6 : 30);
+        if (!edited!.ok) expect(edited).toMatchObject({ reason: 'clicks-below-used' });
+      }
+    });
+  });
+
   describe('login states', () => {
     it('can be consumed once', async () => {
       const login = {

@@ -85,7 +85,7 @@ describe('guest links in a real browser', () => {
     expect(cells[0]).toBe('Guest speakers');
     // Date and time, in the instructor's browser's time zone (UTC here).
     expect(cells[1]).toMatch(new RegExp(`^${inSevenDays} at \\d{1,2}:\\d{2} [AP]M UTC$`));
-    expect(cells[2]).toBe('0 / 2');
+    expect(cells[2]).toBe('0 used · 2 left');
     await expect(dialog.locator('#guest-link-count').textContent()).resolves.toBe('1 link');
     await checkScreen(host, 'manage-guest-access-with-link');
 

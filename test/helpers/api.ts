@@ -9,6 +9,7 @@ export function apiFor(launch: Launch, roomId = launch.roomId) {
     get: (path: string) => auth(launch.agent.get(`${base}${path}`)),
     put: (path: string, body?: unknown) => auth(launch.agent.put(`${base}${path}`)).send(body as object),
     post: (path: string, body?: unknown) => auth(launch.agent.post(`${base}${path}`)).send(body as object),
+    patch: (path: string, body?: unknown) => auth(launch.agent.patch(`${base}${path}`)).send(body as object),
     delete: (path: string) => auth(launch.agent.delete(`${base}${path}`)),
     /** Turns guest access on and returns the state. */
     enable: async () =>

@@ -1,11 +1,20 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type {
   CreateLinkResult,
+  EditLinkResult,
+  GuestLinkChanges,
   GuestAccessState,
   GuestAccessStore,
   NewGuestLink,
 } from '../../guest-access/guest-access.store';
-import { LINK_SLOTS, MAX_LINKS_PER_ROOM, expiryFor, type GuestLink } from '../../guest-access/guest-link';
+import {
+  editAuditDetails,
+  expiryFor,
+  limitCoversUsed,
+  LINK_SLOTS,
+  MAX_LINKS_PER_ROOM,
+  type GuestLink,
+} from '../../guest-access/guest-link';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import { turnAwayWaiting, type VisitDoc } from './guest-visits.mongo-model';
@@ -161,6 +170,53 @@ export class MongoGuestAccessStore implements GuestAccessStore {
       }
     }
     return { ok: false, reason: 'limit-reached' };
+  }
+
+  async editLink(
+    roomId: string,
+    linkId: string,
+    changes: GuestLinkChanges,
+    actor: Actor,
+  ): Promise<EditLinkResult> {
+    const set: Partial<LinkDoc> = {};
+    if (changes.name !== undefined && changes.nameKey !== undefined) {
+      set.name = changes.name;
+      set.nameKey = changes.nameKey;
+    }
+    if (changes.clickLimit !== undefined) set.clickLimit = changes.clickLimit;
+    if (changes.durationDays !== undefined) set.expiresAt = expiryFor(new Date(), changes.durationDays);
+    // One conditional update, as a join's click is: a new limit is saved only while the
+    // clicks used fit under it, so the two can interleave in any order and never leave
+    // clicksUsed above clickLimit.
+    const fits = typeof changes.clickLimit === 'number' ? { clicksUsed: { $lte: changes.clickLimit } } : {};
+    let before: LinkDoc | null;
+    try {
+      before = await this.models.links
+        .findOneAndUpdate({ _id: linkId, roomId, live: true, ...fits }, { $set: set })
+        .lean<LinkDoc>();
+    } catch (error) {
+      // The live_name index settles a rename racing a create or another rename.
+      if (isDuplicateKey(error, 'nameKey', 'live_name')) return { ok: false, reason: 'name-taken' };
+      throw error;
+    }
+    if (!before) {
+      const current = await this.models.links.findOne({ _id: linkId, roomId, live: true }).lean<LinkDoc>();
+      if (!current) return { ok: false, reason: 'link-missing' };
+      if (!limitCoversUsed(changes.clickLimit ?? null, current.clicksUsed))
+        return { ok: false, reason: 'clicks-below-used', clicksUsed: current.clicksUsed };
+      // Clicks given back between the update and this read: the limit fits now.
+      return this.editLink(roomId, linkId, changes, actor);
+    }
+    const edited = toGuestLink({ ...before, ...set });
+    await recordAudit(
+      this.models.audit,
+      roomId,
+      actor,
+      'guest-link.edited',
+      editAuditDetails(toGuestLink(before), edited),
+    );
+    const room = await this.models.rooms.findById(roomId, { guestAccessEnabled: 1 }).lean<RoomDoc>();
+    return { ok: true, link: edited, guestAccessEnabled: room?.guestAccessEnabled ?? false };
   }
 
   async deleteLink(roomId: string, linkId: string, actor: Actor): Promise<GuestLink | null> {

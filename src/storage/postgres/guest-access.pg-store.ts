@@ -1,7 +1,14 @@
 import type { GuestLink } from '../../guest-access/guest-link';
-import { LINK_SLOTS, MAX_LINKS_PER_ROOM } from '../../guest-access/guest-link';
+import {
+  editAuditDetails,
+  LINK_SLOTS,
+  MAX_LINKS_PER_ROOM,
+  limitCoversUsed,
+} from '../../guest-access/guest-link';
 import type {
   CreateLinkResult,
+  EditLinkResult,
+  GuestLinkChanges,
   GuestAccessState,
   GuestAccessStore,
   NewGuestLink,
@@ -170,6 +177,60 @@ export class PgGuestAccessStore implements GuestAccessStore {
         expiresAt: created.expiresAt,
       });
       return { ok: true, link: created };
+    });
+  }
+
+  async editLink(
+    roomId: string,
+    linkId: string,
+    changes: GuestLinkChanges,
+    actor: Actor,
+  ): Promise<EditLinkResult> {
+    return this.sql.transaction(async (tx): Promise<EditLinkResult> => {
+      // Serialises with creates (FOR UPDATE) and other edits in this room, so the name
+      // check below cannot be overtaken; a join's visit insert (FOR KEY SHARE) is not held up.
+      const [room] = await tx.query<{ guest_access_enabled: boolean }>(
+        'SELECT guest_access_enabled FROM rooms WHERE id = $1 FOR NO KEY UPDATE',
+        [roomId],
+      );
+      if (!room) return { ok: false, reason: 'link-missing' };
+      // The link's row lock is the one join batches take: clicks_used cannot move until we commit.
+      const [link] = await tx.query<GuestLinkRow>(
+        'SELECT * FROM guest_links WHERE id = $1 AND room_id = $2 AND deleted_at IS NULL FOR UPDATE',
+        [linkId, roomId],
+      );
+      if (!link) return { ok: false, reason: 'link-missing' };
+      if (changes.nameKey !== undefined) {
+        const [taken] = await tx.query(
+          'SELECT 1 FROM guest_links WHERE room_id = $1 AND name_key = $2 AND id <> $3 AND deleted_at IS NULL',
+          [roomId, changes.nameKey, linkId],
+        );
+        if (taken) return { ok: false, reason: 'name-taken' };
+      }
+      const clickLimit = changes.clickLimit === undefined ? link.click_limit : changes.clickLimit;
+      if (!limitCoversUsed(clickLimit, link.clicks_used))
+        return { ok: false, reason: 'clicks-below-used', clicksUsed: link.clicks_used };
+      const [row] = await tx.query<GuestLinkRow>(
+        `UPDATE guest_links
+         SET name = coalesce($3, name), name_key = coalesce($4, name_key), click_limit = $5,
+             expires_at = CASE WHEN NOT $6::boolean THEN expires_at
+                               WHEN $7::int IS NULL THEN NULL
+                               ELSE now() + make_interval(days => $7::int) END
+         WHERE id = $1 AND room_id = $2
+         RETURNING *`,
+        [
+          linkId,
+          roomId,
+          changes.name ?? null,
+          changes.nameKey ?? null,
+          clickLimit,
+          changes.durationDays !== undefined,
+          changes.durationDays ?? null,
+        ],
+      );
+      const edited = toGuestLink(row!);
+      await recordAudit(tx, roomId, actor, 'guest-link.edited', editAuditDetails(toGuestLink(link), edited));
+      return { ok: true, link: edited, guestAccessEnabled: room.guest_access_enabled };
     });
   }
 

@@ -1,10 +1,15 @@
 import {
+  clicksBelowUsedMessage,
   createLinkInput,
+  editAuditDetails,
+  editLinkInput,
   expiryFor,
   guestAccessGroupName,
   linkCountText,
   linkNameKey,
   linkStatus,
+  limitCoversUsed,
+  type GuestLink,
 } from '../../../src/guest-access/guest-link';
 import { GuestLinkTokens, isWellFormedToken, tokenHash } from '../../../src/guest-access/guest-link-token';
 
@@ -46,6 +51,48 @@ describe('guest link rules', () => {
     expect(createLinkInput.parse({ name: ' A ', clicks: null })).toEqual({ name: 'A', clicks: null });
     expect(createLinkInput.safeParse({ name: 'A', clicks: 5.5 }).success).toBe(false);
     expect(createLinkInput.safeParse({ name: 'A\u2028B' }).success).toBe(false);
+  });
+});
+
+describe('editing a guest link', () => {
+  it('keeps what an edit leaves out, clears with null, and needs something to change', () => {
+    expect(editLinkInput.parse({ name: ' Panel ' })).toEqual({ name: 'Panel' });
+    expect(editLinkInput.parse({ clicks: null, durationDays: 3 })).toEqual({ clicks: null, durationDays: 3 });
+    expect(editLinkInput.safeParse({}).success).toBe(false);
+    expect(editLinkInput.safeParse({ clicks: undefined }).success).toBe(false);
+    expect(editLinkInput.safeParse({ name: null }).success).toBe(false);
+    expect(editLinkInput.safeParse({ clicksUsed: 0 }).success).toBe(false);
+  });
+
+  it('never lets a limit fall below the clicks already used', () => {
+    expect(limitCoversUsed(null, 40)).toBe(true);
+    expect(limitCoversUsed(3, 3)).toBe(true);
+    expect(limitCoversUsed(2, 3)).toBe(false);
+    expect(clicksBelowUsedMessage(3)).toBe(
+      '# of clicks must be at least 3: 3 guests already used this link.',
+    );
+    expect(clicksBelowUsedMessage(1)).toBe('# of clicks must be at least 1: 1 guest already used this link.');
+  });
+
+  it('audits only the fields that changed', () => {
+    const before: GuestLink = {
+      id: 'l1',
+      roomId: 'r1',
+      name: 'Old',
+      tokenSeed: 's',
+      clickLimit: 4,
+      clicksUsed: 2,
+      expiresAt: new Date('2026-05-01T00:00:00Z'),
+      createdBy: 'u',
+      createdByName: null,
+      createdAt: now,
+    };
+    expect(editAuditDetails(before, { ...before, name: 'New', expiresAt: null })).toEqual({
+      linkId: 'l1',
+      linkName: 'New',
+      clicksUsed: 2,
+      changed: { name: { from: 'Old', to: 'New' }, expiresAt: { from: before.expiresAt, to: null } },
+    });
   });
 });
 
