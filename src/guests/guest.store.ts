@@ -1,4 +1,5 @@
 import type { AccessState, GuestVisit } from './guest';
+import type { LobbyNote } from '../rooms/room';
 import type { Actor } from '../rooms/room-role';
 
 /** A link as its entry page needs it, with everything that decides whether it still admits. */
@@ -16,6 +17,19 @@ export interface VisitContext extends AccessState {
   roomType: string;
   mediaUrl: string | null;
   contextTitle: string | null;
+  /** The room's lobby message, for the waiting page. */
+  lobbyMessage: LobbyNote | null;
+}
+
+export type PrivateMessageResult =
+  { ok: true; visit: GuestVisit } | { ok: false; reason: 'not-found' | 'not-waiting' };
+
+/** What waiting pages need after a room event: one read for all of a room's waiting streams. */
+export interface WaitingPageReads {
+  /** The room's lobby message; absent unless asked for. */
+  lobbyMessage?: LobbyNote | null;
+  /** Each named visit of the room that still exists. */
+  visits: Map<string, { status: GuestVisit['status']; privateMessage: LobbyNote | null }>;
 }
 
 export type JoinRefusal =
@@ -72,6 +86,19 @@ export interface GuestStore {
   /** Sets the room's lobby; turning it off admits everyone waiting. Null: no such room. */
   setLobbyEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ admitted: string[] } | null>;
   guestLog(roomId: string): Promise<GuestLogEntry[]>;
+  /**
+   * Sets (text) or clears (null) the room's lobby message and records it in the audit log,
+   * atomically; an unchanged message changes and records nothing. Null: no such room.
+   */
+  setLobbyMessage(
+    roomId: string,
+    text: string | null,
+    actor: Actor,
+  ): Promise<{ changed: boolean; message: LobbyNote | null } | null>;
+  /** Keeps a private message on a visit, only while it waits in that room. */
+  sendPrivateMessage(roomId: string, visitId: string, text: string): Promise<PrivateMessageResult>;
+  /** The named visits' statuses and private messages, and the room's lobby message if asked. */
+  waitingPageReads(roomId: string, visitIds: string[], withRoom: boolean): Promise<WaitingPageReads>;
   /** The current status of each of these visits (missing ids are left out). */
   visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>>;
 }

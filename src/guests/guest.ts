@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LobbyNote } from '../rooms/room';
 import { hasForbiddenCharacters } from '../text';
 
 export const VISIT_STATUSES = ['waiting', 'admitted', 'denied', 'left', 'removed'] as const;
@@ -25,6 +26,8 @@ export interface GuestVisit {
   removedByName: string | null;
   /** Came after a removal: this browser waits for a moderator whatever the lobby setting. */
   mustWait: boolean;
+  /** The latest private message a moderator sent this guest while waiting. */
+  privateMessage: LobbyNote | null;
 }
 
 export const GUEST_NAME_MAX = 80;

@@ -1,10 +1,14 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { GuestVisit } from '../../guests/guest';
+import { LOBBY_NOTE_MAX, lobbyNote } from '../../rooms/room';
 import type { Actor } from '../../rooms/room-role';
 
 /** A visit as stored: the domain visit under `_id`, plus what only the store needs. */
-export interface VisitDoc extends Omit<GuestVisit, 'id'> {
+export interface VisitDoc extends Omit<GuestVisit, 'id' | 'privateMessage'> {
   _id: string;
+  /** The latest private message from a moderator (migration 009's columns). */
+  privateMessage?: string | null;
+  privateMessageAt?: Date | null;
   decidedBy: string | null;
   removedBy?: string | null;
   /**
@@ -39,6 +43,8 @@ const visitSchema = new Schema<VisitDoc>(
     removedBy: nullableString,
     removedByName: nullableString,
     mustWait: { type: Boolean, default: false },
+    privateMessage: { type: String, default: null, maxlength: LOBBY_NOTE_MAX },
+    privateMessageAt: nullableDate,
     seat: { type: Number },
     decisionBatch: { type: String },
   },
@@ -79,6 +85,7 @@ export function toVisit(doc: VisitDoc): GuestVisit {
     removedAt: doc.removedAt ?? null,
     removedByName: doc.removedByName ?? null,
     mustWait: doc.mustWait ?? false,
+    privateMessage: lobbyNote(doc.privateMessage, doc.privateMessageAt),
   };
 }
 
