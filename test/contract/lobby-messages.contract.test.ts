@@ -173,8 +173,11 @@ describe.each(STORAGE_BACKENDS)('lobby message contract on %s', (backend) => {
       const visit = (await storage.guests.findVisit(visitId))!.visit;
       expect(visit.status).toBe('denied');
       // Either the message landed while the guest still waited, or it was refused: never half.
-      if (sent.ok) expect(visit.privateMessage!.text).toBe('One moment');
-      else expect(visit.privateMessage).toBeNull();
+      if (sent.ok) {
+        expect(visit.privateMessage!.text).toBe('One moment');
+        // Landed while the guest still waited: never after the decision.
+        expect(visit.privateMessage!.at.getTime()).toBeLessThanOrEqual(visit.decidedAt!.getTime());
+      } else expect(visit.privateMessage).toBeNull();
     }
   });
 
