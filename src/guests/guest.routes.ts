@@ -196,6 +196,8 @@ export function guestRouter(
       };
       if (!initial) return report(context.visit.status);
       let state = initial;
+      // Carries status "waiting" too, so that listeners looking only at statuses pass over it.
+      const sendState = () => stream.send('waiting', { status: 'waiting', ...waitingPageView(state) });
       const stop = hub.watchVisit(roomId, context.visit.id, (status, update) => {
         if (status !== 'waiting') return report(status);
         // A room without a stage has nobody to be "in" it: presence stays unsaid there.
@@ -203,11 +205,11 @@ export function guestRouter(
         const next = applyWaitingUpdate(state, relevant ?? {});
         if (next === state) return;
         state = next;
-        stream.send('waiting', waitingPageView(state));
+        sendState();
       });
       stream.onClose(stop);
       report('waiting');
-      stream.send('waiting', waitingPageView(state));
+      sendState();
     });
   });
 
