@@ -100,8 +100,13 @@ export async function startRuntime(
     await syncLtijsPlatforms(lti, platforms);
 
     const linkEntries = new LinkEntryCache<LinkEntry>();
-    const lobbyHub = new LobbyHub(storage.lobbyEvents, storage.guests, logger, (roomId) =>
-      linkEntries.forgetRoom(roomId),
+    const lobbyHub = new LobbyHub(
+      storage.lobbyEvents,
+      storage.guests,
+      logger,
+      (roomId) => linkEntries.forgetRoom(roomId),
+      // Waiting pages say whether a host or moderator is on the stage, on every instance.
+      { events: storage.liveEvents, moderatorPresent: (roomId) => storage.live.moderatorPresent(roomId) },
     );
     await lobbyHub.start();
     const instanceId = randomUUID();

@@ -22,6 +22,19 @@
   var error = document.getElementById('lobby-error');
   var confirmLobby = window.Guestlink.confirmLobby;
   var UNDO_MS = 5000;
+  var messageForm = document.getElementById('lobby-message-form');
+  var messageText = document.getElementById('lobby-message-text');
+  var messageClear = document.getElementById('lobby-message-clear');
+  var messageState = document.getElementById('lobby-message-state');
+  var guestDialog = document.getElementById('guest-message-dialog');
+  var guestForm = document.getElementById('guest-message-form');
+  var guestText = document.getElementById('guest-message-text');
+  var guestError = document.getElementById('guest-message-error');
+  var guestTitle = document.getElementById('guest-message-title');
+  var messageTo = null;
+  // The lobby message as last saved: the field follows other moderators' changes unless
+  // this moderator is in the middle of editing it.
+  var savedMessage = '';
   var known = {};
   var first = true;
   var waiting = [];
@@ -114,6 +127,23 @@
     });
   }
 
+  function renderLobbyMessage(note) {
+    var text = note ? note.text : '';
+    if (messageText.value === savedMessage) messageText.value = text;
+    savedMessage = text;
+    messageClear.disabled = !note;
+    messageState.textContent = note ? 'Waiting guests see this message.' : 'No lobby message.';
+  }
+
+  function openMessage(guest) {
+    messageTo = guest;
+    guestTitle.textContent = 'Message to ' + guest.name;
+    guestText.value = '';
+    guestError.hidden = true;
+    guestDialog.showModal();
+    guestText.focus();
+  }
+
   function renderCountdowns() {
     list.querySelectorAll('[data-deny]').forEach(function (node) {
       var pending = pendingDenials[node.dataset.deny];
@@ -154,6 +184,11 @@
         askDeny(guest);
       }),
     );
+    buttons.appendChild(
+      button('button', 'Message', 'Message ' + guest.name, 'message:' + guest.id, function () {
+        openMessage(guest);
+      }),
+    );
     return buttons;
   }
 
@@ -183,6 +218,8 @@
       time.dataset.since = guest.waitingSince;
       meta.appendChild(time);
       who.appendChild(meta);
+      if (guest.privateMessage)
+        who.appendChild(el('span', 'muted lobby-guest-note', 'You wrote: ' + guest.privateMessage.text));
       item.appendChild(who);
       item.appendChild(guestActions(guest));
       list.appendChild(item);
@@ -195,6 +232,7 @@
 
   function render(view) {
     showError('');
+    if (view.lobbyMessage !== undefined) renderLobbyMessage(view.lobbyMessage);
     toggle.setAttribute('aria-checked', view.lobbyEnabled ? 'true' : 'false');
     waiting = view.waiting;
     var arrived = waiting.filter(function (guest) {
@@ -349,5 +387,53 @@
       .catch(function (failure) {
         showError(client.messageOf(failure));
       });
+  });
+  function saveLobbyMessage(text) {
+    request('PUT', '/lobby/message', { text: text }).then(
+      function (view) {
+        savedMessage = messageText.value = view.lobbyMessage ? view.lobbyMessage.text : '';
+        render(view);
+        announce(view.lobbyMessage ? 'Lobby message saved' : 'Lobby message cleared');
+      },
+      function (failure) {
+        showError(client.messageOf(failure));
+      },
+    );
+  }
+  messageForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    saveLobbyMessage(messageText.value);
+  });
+  messageClear.addEventListener('click', function () {
+    saveLobbyMessage(null);
+  });
+  guestForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!messageTo) return;
+    var guest = messageTo;
+    if (!guestText.value.trim()) {
+      guestError.textContent = 'Write a message first.';
+      guestError.hidden = false;
+      guestText.focus();
+      return;
+    }
+    request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/message', { text: guestText.value }).then(
+      function () {
+        guestDialog.close();
+        announce('Message sent to ' + guest.name);
+      },
+      function (failure) {
+        guestError.textContent = client.messageOf(failure);
+        guestError.hidden = false;
+      },
+    );
+  });
+  guestDialog.querySelectorAll('[data-close]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      guestDialog.close();
+    });
+  });
+  guestDialog.addEventListener('close', function () {
+    messageTo = null;
   });
 })();

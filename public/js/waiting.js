@@ -8,7 +8,26 @@
   var polling = null;
   var done = false;
 
+  // The moderators' messages and whether one of them is in the room. Plain text only.
+  function showNote(id, note) {
+    var section = document.getElementById(id);
+    if (!section) return;
+    var text = section.querySelector('.waiting-note-text');
+    var value = note ? note.text : '';
+    if (text.textContent !== value) text.textContent = value;
+    section.hidden = !note;
+  }
+
+  function showWaiting(state) {
+    if (!state) return;
+    var presence = document.getElementById('waiting-presence');
+    if (presence && presence.textContent !== state.presence) presence.textContent = state.presence;
+    showNote('waiting-lobby-message', state.lobbyMessage);
+    showNote('waiting-private-message', state.privateMessage);
+  }
+
   function follow(data) {
+    if (data && data.status === 'waiting') showWaiting(data.waiting);
     if (done || !data || data.status === 'waiting') return;
     done = true;
     window.location.assign(data.status === 'admitted' ? data.location : base + '/waiting');
@@ -40,6 +59,9 @@
         source.close();
         follow(data);
       }
+    });
+    source.addEventListener('waiting', function (event) {
+      showWaiting(JSON.parse(event.data));
     });
     source.onerror = startPolling;
     // EventSource reconnects by itself: once it is back, polling is no longer needed.

@@ -15,6 +15,13 @@ import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { hasLiveSession } from '../rooms/room';
 import { guestIdentity, identityOfGuest } from './guest-live-identity';
+import {
+  applyWaitingUpdate,
+  presenceText,
+  waitingPageView,
+  type WaitingPageState,
+  type WaitingPageUpdate,
+} from './waiting-page';
 
 /**
  * Tells a waiting guest's page when their visit is decided. The lobby's hub does it on every
@@ -24,7 +31,7 @@ export interface VisitWatch {
   watchVisit(
     roomId: string,
     visitId: string,
-    watcher: (status: GuestVisit['status'] | 'gone') => void,
+    watcher: (status: GuestVisit['status'] | 'gone', update?: WaitingPageUpdate) => void,
   ): () => void;
 }
 
@@ -162,14 +169,31 @@ export function guestRouter(
     });
   };
 
+  /** The waiting page's messages and whether a moderator is on the stage, read now. */
+  const waitingState = async (context: VisitContext): Promise<WaitingPageState> => ({
+    lobbyMessage: context.lobbyMessage,
+    privateMessage: context.visit.privateMessage,
+    moderatorPresent: hasLiveSession({
+      roomType: context.roomType as Room['roomType'],
+      mediaUrl: context.mediaUrl,
+    })
+      ? await live.moderatorPresent(context.visit.roomId)
+      : null,
+  });
+
   router.get('/guest/rooms/:roomId/waiting', limits.pagesPerIp, async (req, res) => {
     const context = await visitFor(req);
     if (context.visit.status === 'admitted') return res.redirect(303, guestRoomPath(context.visit.roomId));
     if (context.visit.status === 'left') return renderLeft(req, res, context);
+    const state = await waitingState(context);
     res.render('guests/waiting', {
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
+      contextTitle: context.contextTitle,
       guestName: context.visit.name,
+      lobbyMessage: state.lobbyMessage,
+      privateMessage: state.privateMessage,
+      presence: presenceText(state.moderatorPresent),
       csrfToken: csrf.token(req, res),
       refreshSeconds: 5,
     });
@@ -180,6 +204,7 @@ export function guestRouter(
     const context = await visitFor(req);
     const roomId = context.visit.roomId;
     const owner = { kind: 'guest-pass', visitId: context.visit.id } as const;
+    const initial = context.visit.status === 'waiting' ? await waitingState(context) : null;
     await streams.stream(req, res, owner, 'lobby', (open) => {
       const stream = open();
       const report = (status: string) => {
@@ -189,17 +214,32 @@ export function guestRouter(
         });
         if (status !== 'waiting') stream.close();
       };
-      if (context.visit.status !== 'waiting') return report(context.visit.status);
-      const stop = hub.watchVisit(roomId, context.visit.id, report);
+      if (!initial) return report(context.visit.status);
+      let state = initial;
+      // Carries status "waiting" too, so that listeners looking only at statuses pass over it.
+      const sendState = () => stream.send('waiting', { status: 'waiting', ...waitingPageView(state) });
+      const stop = hub.watchVisit(roomId, context.visit.id, (status, update) => {
+        if (status !== 'waiting') return report(status);
+        // A room without a stage has nobody to be "in" it: presence stays unsaid there.
+        const relevant = state.moderatorPresent === null ? { ...update, moderatorPresent: null } : update;
+        const next = applyWaitingUpdate(state, relevant ?? {});
+        if (next === state) return;
+        state = next;
+        sendState();
+      });
       stream.onClose(stop);
       report('waiting');
+      sendState();
     });
   });
 
   router.get('/guest/rooms/:roomId/status', async (req, res) => {
     try {
       const context = await visitFor(req);
-      res.json({ status: context.visit.status, location: nextLocation(context) });
+      // The polling fallback gets the waiting page's messages too: nothing is only live.
+      const waiting =
+        context.visit.status === 'waiting' ? waitingPageView(await waitingState(context)) : undefined;
+      res.json({ status: context.visit.status, location: nextLocation(context), waiting });
     } catch (error) {
       if (!(error instanceof GuestProblemError)) throw error;
       res.json({ status: 'ended', location: waitingPath(String(req.params.roomId)) });

@@ -1,4 +1,5 @@
 import type { AccessState, GuestVisit } from './guest';
+import type { LobbyNote } from '../rooms/room';
 import type { Actor } from '../rooms/room-role';
 
 /** A link as its entry page needs it, with everything that decides whether it still admits. */
@@ -18,6 +19,19 @@ export interface VisitContext extends AccessState {
   contextTitle: string | null;
   /** The link's click limit (null: unlimited); Leave asks first when coming back may cost one. */
   linkClickLimit: number | null;
+  /** The room's lobby message, for the waiting page. */
+  lobbyMessage: LobbyNote | null;
+}
+
+export type PrivateMessageResult =
+  { ok: true; visit: GuestVisit } | { ok: false; reason: 'not-found' | 'not-waiting' };
+
+/** What waiting pages need after a room event: one read for all of a room's waiting streams. */
+export interface WaitingPageReads {
+  /** The room's lobby message; absent unless asked for. */
+  lobbyMessage?: LobbyNote | null;
+  /** Each named visit of the room that still exists. */
+  visits: Map<string, { status: GuestVisit['status']; privateMessage: LobbyNote | null }>;
 }
 
 export type JoinRefusal =
@@ -116,6 +130,19 @@ export interface GuestStore {
   /** Sets the room's lobby; turning it off admits everyone waiting. Null: no such room. */
   setLobbyEnabled(roomId: string, enabled: boolean, actor: Actor): Promise<{ admitted: string[] } | null>;
   guestLog(roomId: string): Promise<GuestLogEntry[]>;
+  /**
+   * Sets (text) or clears (null) the room's lobby message and records it in the audit log,
+   * atomically; an unchanged message changes and records nothing. Null: no such room.
+   */
+  setLobbyMessage(
+    roomId: string,
+    text: string | null,
+    actor: Actor,
+  ): Promise<{ changed: boolean; message: LobbyNote | null } | null>;
+  /** Keeps a private message on a visit, only while it waits in that room. */
+  sendPrivateMessage(roomId: string, visitId: string, text: string): Promise<PrivateMessageResult>;
+  /** The named visits' statuses and private messages, and the room's lobby message if asked. */
+  waitingPageReads(roomId: string, visitIds: string[], withRoom: boolean): Promise<WaitingPageReads>;
   /** The current status of each of these visits (missing ids are left out). */
   visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>>;
 }

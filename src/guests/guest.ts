@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LobbyNote } from '../rooms/room';
 import { hasForbiddenCharacters } from '../text';
 
 export const VISIT_STATUSES = ['waiting', 'admitted', 'denied', 'left', 'removed'] as const;
@@ -27,6 +28,8 @@ export interface GuestVisit {
   mustWait: boolean;
   /** The guest got in at least once: their click is kept, and they may come back without one. */
   admittedOnce: boolean;
+  /** The latest private message a moderator sent this guest while waiting. */
+  privateMessage: LobbyNote | null;
 }
 
 /**

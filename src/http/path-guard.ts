@@ -22,7 +22,7 @@ const IDS_IN_PATHS: IdInPath[] = [
   { where: /^\/(?:api\/|guest\/)?rooms\/([^/]+)/i, field: 'roomId', what: 'room', shape: UUID },
   { where: /^\/api\/rooms\/[^/]+\/guest-links\/([^/]+)/i, field: 'linkId', what: 'guest link', shape: UUID },
   {
-    where: /^\/api\/rooms\/[^/]+\/lobby\/([^/]+)\/(?:admit|deny)\/?$/i,
+    where: /^\/api\/rooms\/[^/]+\/lobby\/([^/]+)\/(?:admit|deny|message)\/?$/i,
     field: 'visitId',
     what: 'guest visit',
     shape: UUID,

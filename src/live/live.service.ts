@@ -67,6 +67,11 @@ export class LiveService {
    * Why this person's page cannot join the stage now, checked when the page loads (and again,
    * atomically, when it connects): a full room is a page of its own, a removal a notice.
    */
+  /** Whether a host or moderator is on the room's live stage now: the waiting page says so. */
+  moderatorPresent(roomId: string): Promise<boolean> {
+    return this.store.moderatorPresent(roomId);
+  }
+
   async pageProblem(who: LiveIdentity): Promise<'removed' | null> {
     if (who.visitId === null && (await this.store.isRemoved(who.roomId, who.identity))) return 'removed';
     const cap = this.engine.participantCap;

@@ -51,6 +51,8 @@ export interface LiveStore {
   find(participantId: string): Promise<LiveParticipant | null>;
   /** The room's connected participants, oldest first. */
   list(roomId: string): Promise<LiveParticipant[]>;
+  /** Whether a host or moderator is connected to the room's live session now (seen recently). */
+  moderatorPresent(roomId: string): Promise<boolean>;
   /** How many participants count toward the room's cap now, leaving out one identity's own connection. */
   countTowardCap(roomId: string, exceptIdentity?: string): Promise<number>;
   /**

@@ -1,18 +1,39 @@
 import type { GuestVisit } from '../guests/guest';
 import type { GuestStore } from '../guests/guest.store';
+import type { WaitingPageUpdate } from '../guests/waiting-page';
+import type { LiveEvent, LiveEventChannel } from '../live/live-events';
 import type { Logger } from '../logger';
 import type { RoomEvent, RoomEventChannel } from '../rooms/room-events';
 
-type VisitWatcher = (status: GuestVisit['status'] | 'gone') => void;
+/** Told a visit's new status; while it still waits, what changed on its waiting page. */
+type VisitWatcher = (status: GuestVisit['status'] | 'gone', update?: WaitingPageUpdate) => void;
 type RoomWatcher = () => void;
 
 interface RoomWatchers {
   visits: Map<string, Set<VisitWatcher>>;
   moderators: Set<RoomWatcher>;
-  /** Visit ids named by events since the last flush; null: re-read them all. */
+  /** Visit ids named by events since the last flush; null: a room-wide change, re-read them all and the room. */
   pending: Set<string> | null;
   moderatorsPending: boolean;
+  /** A host or moderator joined or left the live stage: waiting pages re-read presence. */
+  presencePending: boolean;
   timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Whether a host or moderator is on a room's live stage, and the live channel that says
+ * when that may have changed (any instance's stage joins and departures).
+ */
+export interface ModeratorPresence {
+  events: LiveEventChannel;
+  moderatorPresent(roomId: string): Promise<boolean>;
+}
+
+/** Live events that may change whether a host or moderator is in the room. */
+function changesPresence(event: LiveEvent): boolean {
+  if (event.type === 'ended') return true;
+  if (event.type !== 'joined' && event.type !== 'departed') return false;
+  return event.participant.baseRole === 'host' || event.participant.baseRole === 'moderator';
 }
 
 /** How long events for one room are gathered before listeners are told: a surge of joins becomes one read. */
@@ -26,6 +47,7 @@ const COALESCE_MS = 40;
 export class LobbyHub {
   private readonly rooms = new Map<string, RoomWatchers>();
   private unsubscribe: (() => Promise<void>) | null = null;
+  private unsubscribeLive: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly events: RoomEventChannel,
@@ -33,16 +55,20 @@ export class LobbyHub {
     private readonly logger: Logger,
     /** Told of every event, from any instance: caches of room state drop that room. */
     private readonly onRoomChanged: (roomId: string) => void = () => undefined,
+    private readonly presence: ModeratorPresence | null = null,
   ) {}
 
   async start(): Promise<void> {
     this.unsubscribe = await this.events.subscribe((event) => this.receive(event));
+    if (this.presence)
+      this.unsubscribeLive = await this.presence.events.subscribe((event) => this.receiveLive(event));
   }
 
   async stop(): Promise<void> {
     for (const room of this.rooms.values()) if (room.timer) clearTimeout(room.timer);
     this.rooms.clear();
     await this.unsubscribe?.();
+    await this.unsubscribeLive?.();
   }
 
   /** Rooms, visits and moderators watched now, and flushes pending: all 0 once every stream closed. */
@@ -87,6 +113,7 @@ export class LobbyHub {
         moderators: new Set(),
         pending: new Set(),
         moderatorsPending: false,
+        presencePending: false,
         timer: null,
       };
       this.rooms.set(roomId, room);
@@ -108,21 +135,42 @@ export class LobbyHub {
     room.timer ??= setTimeout(() => void this.flush(event.roomId, room), COALESCE_MS);
   }
 
+  /** Only waiting pages care who is on the stage; moderators' panels do not. */
+  private receiveLive(event: LiveEvent): void {
+    if (!changesPresence(event)) return;
+    const room = this.rooms.get(event.roomId);
+    if (!room || room.visits.size === 0) return;
+    room.presencePending = true;
+    room.timer ??= setTimeout(() => void this.flush(event.roomId, room), COALESCE_MS);
+  }
+
   private async flush(roomId: string, room: RoomWatchers): Promise<void> {
     room.timer = null;
-    const ids = room.pending ? [...room.pending] : [...room.visits.keys()];
+    const roomWide = room.pending === null;
+    const presence = room.presencePending && this.presence !== null;
+    const ids = room.pending && !presence ? [...room.pending] : [...room.visits.keys()];
     const notifyModerators = room.moderatorsPending;
     room.pending = new Set();
     room.moderatorsPending = false;
+    room.presencePending = false;
     if (notifyModerators) for (const watcher of room.moderators) watcher();
     // The last watcher may have left while the timer ran: nothing may keep the room then.
     if (ids.length === 0) return this.forgetIfIdle(roomId, room);
     try {
-      const statuses = await this.store.visitStatuses(ids);
+      // One read per room and burst, however many waiting pages it serves.
+      const [reads, moderatorPresent] = await Promise.all([
+        this.store.waitingPageReads(roomId, ids, roomWide),
+        presence ? this.presence!.moderatorPresent(roomId) : undefined,
+      ]);
       for (const id of ids) {
-        const status = statuses.get(id) ?? 'gone';
-        if (status === 'waiting') continue;
-        for (const watcher of room.visits.get(id) ?? []) watcher(status);
+        const visit = reads.visits.get(id);
+        const status = visit?.status ?? 'gone';
+        const update: WaitingPageUpdate = { privateMessage: visit?.privateMessage ?? null };
+        if (reads.lobbyMessage !== undefined) update.lobbyMessage = reads.lobbyMessage;
+        if (moderatorPresent !== undefined) update.moderatorPresent = moderatorPresent;
+        for (const watcher of room.visits.get(id) ?? [])
+          if (status === 'waiting') watcher(status, update);
+          else watcher(status);
       }
     } catch (error) {
       this.logger.warn({ err: error, roomId }, 'Reading visit statuses for lobby streams failed');

@@ -7,6 +7,7 @@ import type { RoomAccessService } from '../lti/room-access.service';
 import { guestLogWire } from './guest-log';
 import { guestLogCsv } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
+import { lobbyMessageInput, privateMessageInput } from './lobby-message';
 import type { LobbyService } from './lobby.service';
 import { ModeratorLobbyFeed } from './moderator-lobby-feed';
 
@@ -30,6 +31,18 @@ export function lobbyRouter(
     const access = await roomAccess(req.params.roomId, res);
     const { enabled } = parseJsonBody(onOffInput, req);
     res.json(await lobby.setLobbyEnabled(access, enabled));
+  });
+
+  router.put('/api/rooms/:roomId/lobby/message', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    const { text } = parseJsonBody(lobbyMessageInput, req);
+    res.json(await lobby.setLobbyMessage(access, text));
+  });
+
+  router.post('/api/rooms/:roomId/lobby/:visitId/message', async (req, res) => {
+    const access = await roomAccess(req.params.roomId, res);
+    const { text } = parseJsonBody(privateMessageInput, req);
+    res.json(await lobby.sendPrivateMessage(access, req.params.visitId, text));
   });
 
   router.post('/api/rooms/:roomId/lobby/admit-all', async (req, res) => {

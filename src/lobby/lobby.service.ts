@@ -1,9 +1,10 @@
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
 import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
 import { waitingTime, type GuestVisit } from '../guests/guest';
 import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
+import type { LobbyNote } from '../rooms/room';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { atLeast } from '../rooms/room-role';
 import { NotWaitingError } from './lobby-errors';
@@ -15,10 +16,14 @@ export interface WaitingGuestView {
   linkName: string;
   waitingSince: string;
   waitingTime: string;
+  /** The latest private message sent to this guest. */
+  privateMessage: LobbyNote | null;
 }
 
 export interface LobbyView {
   lobbyEnabled: boolean;
+  /** Shown to every waiting guest. */
+  lobbyMessage: LobbyNote | null;
   waiting: WaitingGuestView[];
 }
 
@@ -42,15 +47,26 @@ export class LobbyService {
     return atLeast(access.role, 'moderator') && guestFeatureAvailable(access);
   }
 
-  async view(access: RoomAccess, lobbyEnabled = access.room.lobbyEnabled): Promise<LobbyView> {
+  async view(
+    access: RoomAccess,
+    changed: Partial<Pick<LobbyView, 'lobbyEnabled' | 'lobbyMessage'>> = {},
+  ): Promise<LobbyView> {
     this.authorize(access);
-    return { lobbyEnabled, waiting: this.waitingViews(await this.store.listWaiting(access.room.id)) };
+    return {
+      lobbyEnabled: changed.lobbyEnabled ?? access.room.lobbyEnabled,
+      lobbyMessage: changed.lobbyMessage !== undefined ? changed.lobbyMessage : access.room.lobbyMessage,
+      waiting: this.waitingViews(await this.store.listWaiting(access.room.id)),
+    };
   }
 
   /** The lobby as `access` may see it, from visits already read (one read for all moderators). */
   viewOf(access: RoomAccess, waiting: GuestVisit[]): LobbyView {
     this.authorize(access);
-    return { lobbyEnabled: access.room.lobbyEnabled, waiting: this.waitingViews(waiting) };
+    return {
+      lobbyEnabled: access.room.lobbyEnabled,
+      lobbyMessage: access.room.lobbyMessage,
+      waiting: this.waitingViews(waiting),
+    };
   }
 
   /** The room's waiting visits, unchecked: callers check each reader with viewOf. */
@@ -67,6 +83,7 @@ export class LobbyService {
       linkName: visit.linkName,
       waitingSince: visit.createdAt.toISOString(),
       waitingTime: waitingTime(visit.createdAt, now),
+      privateMessage: visit.privateMessage,
     }));
   }
 
@@ -105,7 +122,33 @@ export class LobbyService {
     const result = await this.store.setLobbyEnabled(access.room.id, enabled, actorOf(access));
     // Every change, so other moderators' panels show the new setting too.
     if (result) this.publish(access.room.id, result.admitted);
-    return this.view(access, enabled);
+    return this.view(access, { lobbyEnabled: enabled });
+  }
+
+  /** Sets (text) or clears (null) the message every waiting guest sees. */
+  async setLobbyMessage(access: RoomAccess, text: string | null): Promise<LobbyView> {
+    this.authorize(access);
+    const result = await this.store.setLobbyMessage(access.room.id, text, actorOf(access));
+    if (!result) throw new NotFoundError('This room no longer exists.');
+    // No visit ids: a change of the room itself, which every waiting page re-reads once.
+    if (result.changed) publishRoomChange(this.events, this.logger, access.room.id);
+    return this.view(access, { lobbyMessage: result.message });
+  }
+
+  /** A message only this waiting guest sees (the latest replaces the one before). */
+  async sendPrivateMessage(
+    access: RoomAccess,
+    visitId: string,
+    text: string,
+  ): Promise<{ id: string; privateMessage: LobbyNote | null }> {
+    this.authorize(access);
+    const result = await this.store.sendPrivateMessage(access.room.id, visitId, text);
+    if (!result.ok) {
+      if (result.reason === 'not-found') throw new NotFoundError('There is no such guest in this room.');
+      throw new NotWaitingError();
+    }
+    this.publish(access.room.id, [visitId]);
+    return { id: visitId, privateMessage: result.visit.privateMessage };
   }
 
   async guestLog(access: RoomAccess): Promise<GuestLogEntry[]> {

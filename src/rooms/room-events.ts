@@ -28,13 +28,14 @@ export function roomEvent(roomId: string, visitIds?: string[]): RoomEvent {
 
 /**
  * Publishes a room change without making the caller wait or fail: the change itself is
- * stored; a lost event only delays the live views until their next poll.
+ * stored; a lost event only delays the live views until their next poll. Without visit ids,
+ * a change of the room itself (its lobby message, say): listeners re-read the room.
  */
 export function publishRoomChange(
   events: RoomEventChannel,
   logger: Logger,
   roomId: string,
-  visitIds: string[],
+  visitIds?: string[],
 ): void {
   events.publish(roomEvent(roomId, visitIds)).catch((error: unknown) => {
     logger.warn({ err: error, roomId }, 'Publishing a room event failed');

@@ -18,11 +18,30 @@ export interface Room {
   hostName: string | null;
   guestAccessEnabled: boolean;
   lobbyEnabled: boolean;
+  /** Shown to every guest waiting in the room; null: none. */
+  lobbyMessage: LobbyNote | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const ROOM_TITLE_MAX = 200;
+
+/** A moderator's note on the waiting page: to the whole lobby, or to one waiting guest. */
+export interface LobbyNote {
+  text: string;
+  at: Date;
+}
+
+/** The longest lobby or private message, in characters (also a CHECK in migration 009). */
+export const LOBBY_NOTE_MAX = 500;
+
+/** A note read from storage: text and time, or null when either is missing. */
+export function lobbyNote(
+  text: string | null | undefined,
+  at: Date | string | null | undefined,
+): LobbyNote | null {
+  return text && at ? { text, at: new Date(at) } : null;
+}
 
 /** Reads the `room_type` custom parameter. Unknown or unresolved values mean a normal room. */
 export function roomTypeFromCustom(value: unknown): RoomType {

@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { LinkDoc } from './guest-access.mongo-store';
 import type { GuestVisit } from '../../guests/guest';
+import { LOBBY_NOTE_MAX, lobbyNote } from '../../rooms/room';
 import type { Actor } from '../../rooms/room-role';
 
 /** A visit as stored: the domain visit under `_id`, plus what only the store needs. */
-export interface VisitDoc extends Omit<GuestVisit, 'id'> {
+export interface VisitDoc extends Omit<GuestVisit, 'id' | 'privateMessage'> {
   _id: string;
+  /** The latest private message from a moderator (migration 009's columns). */
+  privateMessage?: string | null;
+  privateMessageAt?: Date | null;
   decidedBy: string | null;
   removedBy?: string | null;
   /**
@@ -42,6 +46,8 @@ const visitSchema = new Schema<VisitDoc>(
     removedByName: nullableString,
     mustWait: { type: Boolean, default: false },
     admittedOnce: { type: Boolean, default: false },
+    privateMessage: { type: String, default: null, maxlength: LOBBY_NOTE_MAX },
+    privateMessageAt: nullableDate,
     seat: { type: Number },
     decisionBatch: { type: String },
   },
@@ -83,6 +89,7 @@ export function toVisit(doc: VisitDoc): GuestVisit {
     removedByName: doc.removedByName ?? null,
     mustWait: doc.mustWait ?? false,
     admittedOnce: doc.admittedOnce ?? false,
+    privateMessage: lobbyNote(doc.privateMessage, doc.privateMessageAt),
   };
 }
 

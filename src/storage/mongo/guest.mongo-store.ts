@@ -7,11 +7,14 @@ import {
   type AccessState,
   type GuestVisit,
 } from '../../guests/guest';
+import { lobbyNote, type LobbyNote } from '../../rooms/room';
 import type {
   ComeBackRequest,
   ComeBackResult,
   DeniedVisit,
   GuestLogEntry,
+  PrivateMessageResult,
+  WaitingPageReads,
   GuestStore,
   JoinRequest,
   JoinResult,
@@ -244,6 +247,7 @@ export class MongoGuestStore implements GuestStore {
       mediaUrl: access.room.mediaUrl ?? null,
       contextTitle: access.room.contextTitle ?? null,
       linkClickLimit: access.link.clickLimit ?? null,
+      lobbyMessage: lobbyNote(access.room.lobbyMessage, access.room.lobbyMessageUpdatedAt),
     };
   }
 
@@ -428,6 +432,81 @@ export class MongoGuestStore implements GuestStore {
       sentToLobbyAt: lastSent.get(doc._id)?.createdAt ?? null,
       sentToLobbyByName: lastSent.get(doc._id)?.actorName ?? null,
     }));
+  }
+
+  async setLobbyMessage(
+    roomId: string,
+    text: string | null,
+    actor: Actor,
+  ): Promise<{ changed: boolean; message: LobbyNote | null } | null> {
+    const at = text === null ? null : new Date();
+    // Conditional, as the SQL update is: only a different message changes (and is audited).
+    const changed = await this.models.rooms
+      .findOneAndUpdate(
+        { _id: roomId, lobbyMessage: { $ne: text } },
+        {
+          $set: {
+            lobbyMessage: text,
+            lobbyMessageUpdatedAt: at,
+            lobbyMessageUpdatedBy: actor.userId,
+            updatedAt: new Date(),
+          },
+        },
+        { returnDocument: 'after', runValidators: true },
+      )
+      .lean<RoomDoc>();
+    if (changed) {
+      await recordAudit(
+        this.models.audit,
+        roomId,
+        actor,
+        text === null ? 'lobby.message-cleared' : 'lobby.message-set',
+        {
+          length: text?.length ?? 0,
+        },
+      );
+      return { changed: true, message: lobbyNote(changed.lobbyMessage, changed.lobbyMessageUpdatedAt) };
+    }
+    const room = await this.models.rooms.findById(roomId).lean<RoomDoc>();
+    return room
+      ? { changed: false, message: lobbyNote(room.lobbyMessage, room.lobbyMessageUpdatedAt) }
+      : null;
+  }
+
+  async sendPrivateMessage(roomId: string, visitId: string, text: string): Promise<PrivateMessageResult> {
+    const doc = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visitId, roomId, status: 'waiting' },
+        { $set: { privateMessage: text, privateMessageAt: new Date() } },
+        { returnDocument: 'after', runValidators: true },
+      )
+      .lean<VisitDoc>();
+    if (doc) return { ok: true, visit: toVisit(doc) };
+    const exists = await this.models.visits.exists({ _id: visitId, roomId });
+    return { ok: false, reason: exists ? 'not-waiting' : 'not-found' };
+  }
+
+  async waitingPageReads(roomId: string, visitIds: string[], withRoom: boolean): Promise<WaitingPageReads> {
+    const [room, docs] = await Promise.all([
+      withRoom
+        ? this.models.rooms.findById(roomId, { lobbyMessage: 1, lobbyMessageUpdatedAt: 1 }).lean<RoomDoc>()
+        : null,
+      visitIds.length > 0
+        ? this.models.visits
+            .find({ _id: { $in: visitIds }, roomId }, { status: 1, privateMessage: 1, privateMessageAt: 1 })
+            .lean<VisitDoc[]>()
+        : [],
+    ]);
+    const reads: WaitingPageReads = {
+      visits: new Map(
+        docs.map((doc) => [
+          doc._id,
+          { status: doc.status, privateMessage: lobbyNote(doc.privateMessage, doc.privateMessageAt) },
+        ]),
+      ),
+    };
+    if (withRoom) reads.lobbyMessage = lobbyNote(room?.lobbyMessage, room?.lobbyMessageUpdatedAt);
+    return reads;
   }
 
   async visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>> {

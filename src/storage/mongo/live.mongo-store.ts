@@ -252,6 +252,15 @@ export class MongoLiveStore implements LiveStore {
     return docs.map(toParticipant);
   }
 
+  async moderatorPresent(roomId: string): Promise<boolean> {
+    const found = await this.models.participants.exists({
+      roomId,
+      baseRole: { $in: ['host', 'moderator'] },
+      seenAt: { $gt: freshSince() },
+    });
+    return found !== null;
+  }
+
   async countTowardCap(roomId: string, exceptIdentity?: string): Promise<number> {
     return this.models.participants.countDocuments({
       roomId,

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Room } from '../../rooms/room';
+import { LOBBY_NOTE_MAX, lobbyNote, type Room } from '../../rooms/room';
 import type { RoomLaunch, RoomStore } from '../../rooms/room.store';
 import { isDuplicateKey } from './connection';
 
 /** A room as stored: the domain room under `_id`, plus its soft-deletion time. */
-export interface RoomDoc extends Omit<Room, 'id'> {
+export interface RoomDoc extends Omit<Room, 'id' | 'lobbyMessage'> {
   _id: string;
   deletedAt: Date | null;
+  lobbyMessage?: string | null;
+  lobbyMessageUpdatedAt?: Date | null;
+  lobbyMessageUpdatedBy?: string | null;
 }
 
 const nullableString = { type: String, default: null };
@@ -27,6 +30,10 @@ const roomSchema = new Schema<RoomDoc>(
     hostName: nullableString,
     guestAccessEnabled: { type: Boolean, required: true, default: false },
     lobbyEnabled: { type: Boolean, required: true, default: true },
+    // The lobby message (migration 009's columns); at most LOBBY_NOTE_MAX characters.
+    lobbyMessage: { type: String, default: null, maxlength: LOBBY_NOTE_MAX },
+    lobbyMessageUpdatedAt: { type: Date, default: null },
+    lobbyMessageUpdatedBy: nullableString,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     deletedAt: { type: Date, default: null },
@@ -55,6 +62,7 @@ export function toRoom(doc: RoomDoc): Room {
     hostName: doc.hostName ?? null,
     guestAccessEnabled: doc.guestAccessEnabled,
     lobbyEnabled: doc.lobbyEnabled,
+    lobbyMessage: lobbyNote(doc.lobbyMessage, doc.lobbyMessageUpdatedAt),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

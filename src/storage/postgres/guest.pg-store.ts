@@ -1,7 +1,10 @@
 import type { GuestVisit } from '../../guests/guest';
+import { lobbyNote, type LobbyNote } from '../../rooms/room';
 import type {
   DeniedVisit,
   GuestLogEntry,
+  PrivateMessageResult,
+  WaitingPageReads,
   GuestStore,
   JoinRefusal,
   JoinRequest,
@@ -33,6 +36,8 @@ interface VisitRow {
   removed_by_name?: string | null;
   must_wait?: boolean;
   admitted_once?: boolean;
+  private_message?: string | null;
+  private_message_at?: Date | string | null;
 }
 
 function toVisit(row: VisitRow): GuestVisit {
@@ -53,6 +58,7 @@ function toVisit(row: VisitRow): GuestVisit {
     removedByName: row.removed_by_name ?? null,
     mustWait: row.must_wait ?? false,
     admittedOnce: row.admitted_once ?? false,
+    privateMessage: lobbyNote(row.private_message, row.private_message_at),
   };
 }
 
@@ -176,9 +182,12 @@ export class PgGuestStore implements GuestStore {
   }
 
   async findVisit(visitId: string): Promise<VisitContext | null> {
-    const [row] = await this.sql.query<AccessRow & { visit: VisitRow }>(
-      `SELECT a.*, to_jsonb(v.*) AS visit
+    const [row] = await this.sql.query<
+      AccessRow & { visit: VisitRow; lobby_message: string | null; lobby_message_at: Date | null }
+    >(
+      `SELECT a.*, to_jsonb(v.*) AS visit, r.lobby_message, r.lobby_message_updated_at AS lobby_message_at
        FROM guest_visits v JOIN guest_link_access a ON a.link_id = v.link_id
+       JOIN rooms r ON r.id = v.room_id
        WHERE v.id = $1`,
       [visitId],
     );
@@ -191,6 +200,7 @@ export class PgGuestStore implements GuestStore {
       mediaUrl: row.media_url,
       contextTitle: row.context_title,
       linkClickLimit: row.click_limit,
+      lobbyMessage: lobbyNote(row.lobby_message, row.lobby_message_at),
     };
   }
 
@@ -319,6 +329,74 @@ export class PgGuestStore implements GuestStore {
       sentToLobbyAt: row.sent_to_lobby_at,
       sentToLobbyByName: row.sent_to_lobby_by_name,
     }));
+  }
+
+  async setLobbyMessage(
+    roomId: string,
+    text: string | null,
+    actor: Actor,
+  ): Promise<{ changed: boolean; message: LobbyNote | null } | null> {
+    return this.sql.transaction(async (tx) => {
+      const [changed] = await tx.query<{ lobby_message: string | null; at: Date | null }>(
+        `UPDATE rooms
+         SET lobby_message = $2, lobby_message_updated_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END,
+             lobby_message_updated_by = $3, updated_at = now()
+         WHERE id = $1 AND lobby_message IS DISTINCT FROM $2::text
+         RETURNING lobby_message, lobby_message_updated_at AS at`,
+        [roomId, text, actor.userId],
+      );
+      if (changed) {
+        await recordAudit(tx, roomId, actor, text === null ? 'lobby.message-cleared' : 'lobby.message-set', {
+          length: text?.length ?? 0,
+        });
+        return { changed: true, message: lobbyNote(changed.lobby_message, changed.at) };
+      }
+      const [room] = await tx.query<{ lobby_message: string | null; at: Date | null }>(
+        'SELECT lobby_message, lobby_message_updated_at AS at FROM rooms WHERE id = $1',
+        [roomId],
+      );
+      return room ? { changed: false, message: lobbyNote(room.lobby_message, room.at) } : null;
+    });
+  }
+
+  async sendPrivateMessage(roomId: string, visitId: string, text: string): Promise<PrivateMessageResult> {
+    const [row] = await this.sql.query<VisitRow>(
+      `UPDATE guest_visits SET private_message = $3, private_message_at = now()
+       WHERE id = $2 AND room_id = $1 AND status = 'waiting'
+       RETURNING *`,
+      [roomId, visitId, text],
+    );
+    if (row) return { ok: true, visit: toVisit(row) };
+    const [other] = await this.sql.query('SELECT 1 FROM guest_visits WHERE id = $2 AND room_id = $1', [
+      roomId,
+      visitId,
+    ]);
+    return { ok: false, reason: other ? 'not-waiting' : 'not-found' };
+  }
+
+  async waitingPageReads(roomId: string, visitIds: string[], withRoom: boolean): Promise<WaitingPageReads> {
+    // One round trip: the room's message (when asked) and the visits, as rows of one shape.
+    const rows = await this.sql.query<{
+      id: string | null;
+      status: GuestVisit['status'] | null;
+      text: string | null;
+      at: Date | null;
+    }>(
+      `SELECT NULL::text AS id, NULL::text AS status, lobby_message AS text, lobby_message_updated_at AS at
+       FROM rooms WHERE id = $1 AND $3::boolean
+       UNION ALL
+       SELECT id, status, private_message, private_message_at
+       FROM guest_visits WHERE room_id = $1 AND id = ANY($2::text[])`,
+      [roomId, visitIds, withRoom],
+    );
+    const reads: WaitingPageReads = { visits: new Map() };
+    for (const row of rows) {
+      if (row.id === null) reads.lobbyMessage = lobbyNote(row.text, row.at);
+      else reads.visits.set(row.id, { status: row.status!, privateMessage: lobbyNote(row.text, row.at) });
+    }
+    // A room deleted meanwhile has no message.
+    if (withRoom && reads.lobbyMessage === undefined) reads.lobbyMessage = null;
+    return reads;
   }
 
   async visitStatuses(visitIds: string[]): Promise<Map<string, GuestVisit['status']>> {

@@ -139,6 +139,17 @@ export class PgLiveStore implements LiveStore {
     return rows.map(toParticipant);
   }
 
+  async moderatorPresent(roomId: string): Promise<boolean> {
+    const [row] = await this.sql.query<{ present: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM live_participants
+         WHERE room_id = $1 AND base_role IN ('host', 'moderator') AND ${FRESH}
+       ) AS present`,
+      [roomId],
+    );
+    return row!.present;
+  }
+
   async countTowardCap(roomId: string, exceptIdentity?: string): Promise<number> {
     const [row] = await this.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM live_participants

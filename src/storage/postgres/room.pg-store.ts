@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Room } from '../../rooms/room';
+import { lobbyNote, type Room } from '../../rooms/room';
 import type { RoomLaunch, RoomStore } from '../../rooms/room.store';
 import type { SqlClient } from './sql-client';
 
@@ -17,6 +17,8 @@ interface RoomRow {
   host_name: string | null;
   guest_access_enabled: boolean;
   lobby_enabled: boolean;
+  lobby_message?: string | null;
+  lobby_message_updated_at?: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -36,6 +38,7 @@ export function toRoom(row: RoomRow): Room {
     hostName: row.host_name,
     guestAccessEnabled: row.guest_access_enabled,
     lobbyEnabled: row.lobby_enabled,
+    lobbyMessage: lobbyNote(row.lobby_message, row.lobby_message_updated_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -194,7 +194,7 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     const { link, api, host } = await roomWithLink(server);
     const early = await joinAs(server, link.path, { name: 'Early' });
     const view = await api.put('/lobby', { enabled: false }).expect(200);
-    expect(view.body).toEqual({ lobbyEnabled: false, waiting: [] });
+    expect(view.body).toEqual({ lobbyEnabled: false, lobbyMessage: null, waiting: [] });
     await early.agent.get(`/guest/rooms/${host.roomId}`).expect(200);
     const { response } = await joinAs(server, link.path, { name: 'Direct' });
     expect(response.headers.location).toBe(`/guest/rooms/${host.roomId}`);

@@ -1,0 +1,49 @@
+import type { LobbyNote } from '../rooms/room';
+
+/**
+ * What a waiting guest's page shows besides their own status: the moderators' message to
+ * the lobby, the latest private message to this guest (both kept side by side, so neither
+ * hides the other), and whether a host or moderator is on the room's live stage — null
+ * when the room has no live stage (it plays a recording), where nobody can be "in" it.
+ */
+export interface WaitingPageState {
+  lobbyMessage: LobbyNote | null;
+  privateMessage: LobbyNote | null;
+  moderatorPresent: boolean | null;
+}
+
+/** What changed for one waiting page: only the fields named are new. */
+export type WaitingPageUpdate = Partial<WaitingPageState>;
+
+export const NOT_STARTED = "The session hasn't started yet. You'll be let in when a moderator arrives.";
+export const MODERATOR_HERE = 'A moderator is here and will let you in shortly.';
+export const WAITING_GENERIC = 'A moderator will let you in shortly.';
+
+/** The sentence under the waiting page's heading: whether anyone can admit the guest yet. */
+export function presenceText(moderatorPresent: boolean | null): string {
+  if (moderatorPresent === null) return WAITING_GENERIC;
+  return moderatorPresent ? MODERATOR_HERE : NOT_STARTED;
+}
+
+/** The page's state as its script receives it (dates as ISO strings, the sentence worded). */
+export function waitingPageView(state: WaitingPageState) {
+  const note = (value: LobbyNote | null) => value && { text: value.text, at: value.at.toISOString() };
+  return {
+    lobbyMessage: note(state.lobbyMessage),
+    privateMessage: note(state.privateMessage),
+    moderatorPresent: state.moderatorPresent,
+    presence: presenceText(state.moderatorPresent),
+  };
+}
+
+/** The state after an update; the same object when nothing in it changed. */
+export function applyWaitingUpdate(state: WaitingPageState, update: WaitingPageUpdate): WaitingPageState {
+  const next = { ...state, ...update };
+  const same = (a: LobbyNote | null, b: LobbyNote | null) =>
+    a === b || (a !== null && b !== null && a.text === b.text && a.at.getTime() === b.at.getTime());
+  return same(next.lobbyMessage, state.lobbyMessage) &&
+    same(next.privateMessage, state.privateMessage) &&
+    next.moderatorPresent === state.moderatorPresent
+    ? state
+    : next;
+}
