@@ -52,5 +52,5 @@ describe('sending a guest back to the lobby in a real browser', () => {
     await host.locator('#lobby-list', { hasText: 'Grace Hopper' }).waitFor();
     await checkScreen(guest, 'guest-sent-back');
     expect(await clicksUsed()).toBe(1);
-  });
+  }, 120_000);
 });
