@@ -111,6 +111,17 @@ function causedByData(error: unknown): boolean {
   return typeof code === 'string' && /^2[23]/.test(code);
 }
 
+/**
+ * The visit's link row, before the visit: ending a wait gives the click back to the link
+ * (guestlink_fair_clicks.sql), and settings changes and link deletions lock links before visits.
+ */
+async function lockVisitLink(db: SqlExecutor, visitId: string): Promise<void> {
+  await db.query(
+    'SELECT 1 FROM guest_links WHERE id = (SELECT link_id FROM guest_visits WHERE id = $1) FOR UPDATE',
+    [visitId],
+  );
+}
+
 /** Lets every guest waiting in the room in; the ids of those it let in. */
 async function admitWaiting(
   db: SqlExecutor,
@@ -217,12 +228,15 @@ export class PgGuestStore implements GuestStore {
   }
 
   async leave(visitId: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      `UPDATE guest_visits SET status = 'left', left_at = now()
+    return this.sql.transaction(async (tx) => {
+      await lockVisitLink(tx, visitId);
+      const rows = await tx.query(
+        `UPDATE guest_visits SET status = 'left', left_at = now()
        WHERE id = $1 AND status IN ('waiting', 'admitted') RETURNING id`,
-      [visitId],
-    );
-    return rows.length > 0;
+        [visitId],
+      );
+      return rows.length > 0;
+    });
   }
 
   async listWaiting(roomId: string): Promise<GuestVisit[]> {
@@ -239,13 +253,16 @@ export class PgGuestStore implements GuestStore {
     status: 'admitted' | 'denied',
     actor: Actor,
   ): Promise<GuestVisit | null> {
-    const [row] = await this.sql.query<VisitRow>(
-      `UPDATE guest_visits
+    const [row] = await this.sql.transaction(async (tx) => {
+      await lockVisitLink(tx, visitId);
+      return tx.query<VisitRow>(
+        `UPDATE guest_visits
        SET status = $3, outcome_reason = 'moderator', decided_at = now(), decided_by = $4, decided_by_name = $5
        WHERE id = $2 AND room_id = $1 AND status = 'waiting'
        RETURNING *`,
-      [roomId, visitId, status, actor.userId, actor.name],
-    );
+        [roomId, visitId, status, actor.userId, actor.name],
+      );
+    });
     return row ? toVisit(row) : null;
   }
 

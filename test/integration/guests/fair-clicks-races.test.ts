@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { Platform } from '../../../src/platforms/platform';
 import type { Storage } from '../../../src/storage';
 import { openPgClient } from '../../../src/storage/postgres/pg-client';
@@ -37,6 +38,71 @@ const actor = { userId: 'teacher', name: 'Ada' };
     afterAll(async () => {
       await second.close();
       await database.close();
+    });
+
+    it('re-opens a visit once when two Join again arrive while its row is busy', async () => {
+      const room = await first.rooms.openForLaunch({
+        platformId: lms.id,
+        deploymentId: 'deployment-1',
+        contextId: '_1_1',
+        resourceLinkId: 'fair-come-back',
+        title: 'Fair',
+        contextTitle: 'Biology',
+        roomType: 'room',
+        mediaUrl: null,
+        hostCandidate: actor,
+        launcherUserId: actor.userId,
+        launcherName: actor.name,
+        lobbyDefault: false,
+      });
+      await first.guestAccess.setEnabled(room.id, true, actor);
+      const created = await first.guestAccess.createLink({
+        id: randomUUID(),
+        roomId: room.id,
+        name: 'Link',
+        nameKey: 'link',
+        tokenSeed: 'fair-come-back',
+        tokenHash: 'fair-come-back',
+        clickLimit: 2,
+        durationDays: null,
+        actor,
+      });
+      if (!created.ok) throw new TypeError(created.reason);
+      const joined = await first.guests.join({
+        tokenHash: 'fair-come-back',
+        visitId: randomUUID(),
+        name: 'Grace',
+        email: 'grace@example.org',
+        waitingCap: 100,
+        mustWait: false,
+      });
+      if (!joined.ok) throw new TypeError(joined.reason);
+      await first.guests.leave(joined.visit.id);
+
+      // Something else holds the visit's row (a moderator's statement, the retention sweep):
+      // both "Join again" have read it as left by the time it is free.
+      const busy = new pg.Client({ connectionString: database.url! });
+      await busy.connect();
+      try {
+        await busy.query('BEGIN');
+        await busy.query('SELECT 1 FROM guest_visits WHERE id = $1 FOR UPDATE', [joined.visit.id]);
+        const request = { visitId: joined.visit.id, waitingCap: 100, windowMs: 3 * 3_600_000 };
+        const racing = Promise.all([first.guests.comeBack(request), second.guests.comeBack(request)]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await busy.query('COMMIT');
+        const results = await racing;
+        expect(results.map((result) => (result.ok ? 'ok' : result.reason)).sort()).toEqual([
+          'already-back',
+          'ok',
+        ]);
+      } finally {
+        await busy.end();
+      }
+      const [link] = await database.sql.query<{ clicks_used: number }>(
+        'SELECT clicks_used FROM guest_links WHERE id = $1',
+        [created.link.id],
+      );
+      expect(link!.clicks_used).toBe(1);
     });
 
     it('keeps clicks_used at admitted plus waiting while joins, denials, leaving and access changes race', async () => {
