@@ -233,4 +233,43 @@ describe.each(STORAGE_BACKENDS)('fair clicks contract on %s', (backend) => {
     await storage.guests.decide(roomId, kept[0].id, 'admitted', actor);
     expect(await clicksUsed(roomId)).toBe(2);
   });
+
+  it('gives back with Deny all the clicks of guests who never got in, and keeps that of one who got in', async () => {
+    const { roomId, token } = await roomWithLink(3);
+    const inside = await join(token);
+    await storage.guests.decide(roomId, inside.id, 'admitted', actor);
+    // Got in, left, and came back past the window: waiting again, admitted once.
+    await storage.guests.leave(inside.id);
+    expect(await comeBack(inside.id, 0)).toMatchObject({ ok: true, visit: { status: 'waiting' } });
+    const strangers = [await join(token), await join(token)];
+    expect(await clicksUsed(roomId)).toBe(3);
+    const denied = await storage.guests.denyAll(roomId, actor);
+    expect(denied.map((visit) => visit.id).sort()).toEqual(
+      [inside, ...strangers].map((visit) => visit.id).sort(),
+    );
+    expect(await clicksUsed(roomId)).toBe(1);
+  });
+
+  it('keeps clicks_used at admitted plus waiting when Deny all races joins on a 2-click link', async () => {
+    const { roomId, token } = await roomWithLink(2);
+    const work: Promise<unknown>[] = [];
+    for (let round = 0; round < 12; round++) {
+      work.push(
+        storage.guests.join({
+          tokenHash: token,
+          visitId: randomUUID(),
+          name: `Guest ${round}`,
+          email: 'g@example.org',
+          waitingCap: 100,
+          mustWait: false,
+        }),
+      );
+      if (round % 3 === 2) work.push(storage.guests.denyAll(roomId, actor));
+    }
+    await Promise.all(work);
+    const waiting = await storage.guests.listWaiting(roomId);
+    expect(await clicksUsed(roomId)).toBe(waiting.length);
+    await storage.guests.denyAll(roomId, actor);
+    expect(await clicksUsed(roomId)).toBe(0);
+  });
 });
