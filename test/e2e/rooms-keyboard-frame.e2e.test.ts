@@ -116,7 +116,7 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
     await page.locator('#create-link-dialog').waitFor({ state: 'hidden' });
     const row = page.locator('#guest-links-body tr', { hasText: 'Keyboard guests' });
     await row.waitFor();
-    expect(await row.locator('td').nth(2).textContent()).toBe('0 / 5');
+    expect(await row.locator('td').nth(2).textContent()).toBe('0 used · 5 left');
     // Date and time, in the viewer's time zone (Tokyo, GMT+9), named.
     const expiry = row.locator('td').nth(1).locator('time');
     const expiresAt = new Date(String(await expiry.getAttribute('datetime')));
