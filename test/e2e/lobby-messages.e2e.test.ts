@@ -133,6 +133,10 @@ describe('talking to the lobby in a real browser', () => {
       const box = await message.boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
       await expectAccessible(host, `lobby panel ${size.width}px`);
+      // The moderator's page, lobby and guest row included, never scrolls sideways.
+      expect(
+        await host.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+      ).toBeLessThanOrEqual(0);
       await guest.setViewportSize(size);
       await expectAccessible(guest, `waiting page ${size.width}px`);
       const sideways = await guest.evaluate('document.documentElement.scrollWidth - window.innerWidth');
