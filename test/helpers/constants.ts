@@ -16,3 +16,10 @@ export function testEnv(
     ...overrides,
   };
 }
+
+/** The guests' rate limits out of the way, for tests that are not about them. */
+export const GENEROUS_GUEST_LIMITS = {
+  GUEST_JOINS_PER_IP_PER_MINUTE: '100000',
+  GUEST_JOINS_PER_LINK_PER_MINUTE: '100000',
+  GUEST_PAGES_PER_IP_PER_MINUTE: '100000',
+};

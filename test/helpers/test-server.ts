@@ -11,6 +11,7 @@ import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
 import type { SqlClient } from '../../src/storage/postgres/sql-client';
 import { testEnv } from './constants';
 import { openTestDatabase, type SqlBackend } from './databases';
+import { mongoUrlFor, type StorageBackend } from './storages';
 
 export interface TestServerOptions {
   backend?: SqlBackend;
@@ -99,4 +100,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A server on one storage backend; on MongoDB, on a fresh database of its own whose name
+ * starts with `name`, so parallel test files never share one.
+ */
+export function startOnBackend(
+  backend: StorageBackend,
+  env: Record<string, string>,
+  name: string,
+): Promise<TestServer> {
+  if (backend !== 'mongodb') return startTestServer({ backend, env });
+  const url = mongoUrlFor(`guestlink_${name}_${process.pid}_${Date.now().toString(36)}`);
+  return startTestServer({ configuredStorage: true, env: { ...env, MONGODB_URI: url } });
 }

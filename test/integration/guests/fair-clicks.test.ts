@@ -2,8 +2,9 @@ import request from 'supertest';
 import { GuestSessions } from '../../../src/guests/guest-session';
 import { joinAs, openEntry, roomWithLink } from '../../helpers/guests';
 import { hiddenField, type Agent } from '../../helpers/lti-launch';
-import { mongoUrlFor, STORAGE_BACKENDS, TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
-import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { STORAGE_BACKENDS, TEST_MONGODB_URI } from '../../helpers/storages';
+import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
+import { startOnBackend, type TestServer } from '../../helpers/test-server';
 
 /**
  * Fair clicks and coming back (issue 12) through the real app over HTTP, on every backend:
@@ -17,23 +18,11 @@ if (!TEST_MONGODB_URI) {
   });
 }
 
-const ENV = {
-  GUEST_JOINS_PER_IP_PER_MINUTE: '100000',
-  GUEST_JOINS_PER_LINK_PER_MINUTE: '100000',
-  GUEST_PAGES_PER_IP_PER_MINUTE: '100000',
-};
-
-async function start(backend: StorageBackend): Promise<TestServer> {
-  if (backend !== 'mongodb') return startTestServer({ backend, env: ENV });
-  const url = mongoUrlFor(`guestlink_fair_${process.pid}_${Date.now().toString(36)}`);
-  return startTestServer({ configuredStorage: true, env: { ...ENV, MONGODB_URI: url } });
-}
-
 describe.each(STORAGE_BACKENDS)('fair clicks over HTTP on %s', (backend) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await start(backend);
+    server = await startOnBackend(backend, GENEROUS_GUEST_LIMITS, 'fair');
   });
 
   afterAll(async () => {

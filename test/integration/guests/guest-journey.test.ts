@@ -1,19 +1,14 @@
 import request from 'supertest';
 import { SQL_BACKENDS } from '../../helpers/databases';
 import { joinAs, linkClicks, openEntry, roomWithLink, visitCount } from '../../helpers/guests';
+import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
-
-const GENEROUS_LIMITS = {
-  GUEST_JOINS_PER_IP_PER_MINUTE: '100000',
-  GUEST_JOINS_PER_LINK_PER_MINUTE: '100000',
-  GUEST_PAGES_PER_IP_PER_MINUTE: '100000',
-};
 
 describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ backend, env: GENEROUS_LIMITS });
+    server = await startTestServer({ backend, env: GENEROUS_GUEST_LIMITS });
   });
 
   afterAll(async () => {

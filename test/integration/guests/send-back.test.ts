@@ -1,8 +1,9 @@
 import { roomWithLink } from '../../helpers/guests';
 import { admittedGuest, connectGuest, connectLaunched, type LiveClient } from '../../helpers/live';
 import { hiddenField } from '../../helpers/lti-launch';
-import { mongoUrlFor, STORAGE_BACKENDS, TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
-import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { STORAGE_BACKENDS, TEST_MONGODB_URI } from '../../helpers/storages';
+import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
+import { startOnBackend, type TestServer } from '../../helpers/test-server';
 
 /**
  * Send back to the lobby and fair clicks (issue 12): the guest got in, so the click is kept
@@ -15,24 +16,12 @@ if (!TEST_MONGODB_URI) {
   });
 }
 
-const ENV = {
-  GUEST_JOINS_PER_IP_PER_MINUTE: '100000',
-  GUEST_JOINS_PER_LINK_PER_MINUTE: '100000',
-  GUEST_PAGES_PER_IP_PER_MINUTE: '100000',
-};
-
-async function start(backend: StorageBackend): Promise<TestServer> {
-  if (backend !== 'mongodb') return startTestServer({ backend, env: ENV });
-  const url = mongoUrlFor(`guestlink_sendback_${process.pid}_${Date.now().toString(36)}`);
-  return startTestServer({ configuredStorage: true, env: { ...ENV, MONGODB_URI: url } });
-}
-
 describe.each(STORAGE_BACKENDS)('a guest sent back to the lobby on %s', (backend) => {
   let server: TestServer;
   const open: LiveClient[] = [];
 
   beforeAll(async () => {
-    server = await start(backend);
+    server = await startOnBackend(backend, GENEROUS_GUEST_LIMITS, 'sendback');
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { SQL_BACKENDS } from '../../helpers/databases';
 import { joinAs, roomWithLink, type GuestLink } from '../../helpers/guests';
 import { admittedGuest, connectGuest, connectLaunched, type LiveClient } from '../../helpers/live';
 import { hiddenField } from '../../helpers/lti-launch';
+import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 interface WireEntry {
@@ -21,12 +22,6 @@ interface WireEntry {
   decidedBy: string | null;
 }
 
-const GENEROUS_LIMITS = {
-  GUEST_JOINS_PER_IP_PER_MINUTE: '100000',
-  GUEST_JOINS_PER_LINK_PER_MINUTE: '100000',
-  GUEST_PAGES_PER_IP_PER_MINUTE: '100000',
-};
-
 /** "14:38" as the CSV and the JSON's outcome write it: UTC hours and minutes. */
 const utc = (iso: string | null) => iso!.slice(11, 16);
 
@@ -35,7 +30,7 @@ describe.each(SQL_BACKENDS)('the guest log on %s', (backend) => {
   const open: LiveClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ backend, env: GENEROUS_LIMITS });
+    server = await startTestServer({ backend, env: GENEROUS_GUEST_LIMITS });
   });
 
   afterAll(async () => {
