@@ -92,6 +92,12 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     if (listener) return listener;
     listenerReady ??= (async () => {
       const client = await named(pool.connect());
+      // close() ran while this connection was being made: hand it back, or pool.end() would
+      // wait for it forever (seen as a shutdown that never finished after a database outage).
+      if (closed) {
+        client.release();
+        throw new Error('The database client is closed.');
+      }
       client.on('notification', (message) => {
         const handlers = channels.get(message.channel);
         if (handlers) for (const handler of handlers) handler(message.payload ?? '');
