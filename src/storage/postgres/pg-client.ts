@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ServiceUnavailableError } from '../../errors';
 import {
   describeConnectionError,
   isErrorLike,
@@ -96,7 +97,7 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
       // wait for it forever (seen as a shutdown that never finished after a database outage).
       if (closed) {
         client.release();
-        throw new Error('The database client is closed.');
+        throw new ServiceUnavailableError();
       }
       client.on('notification', (message) => {
         const handlers = channels.get(message.channel);
