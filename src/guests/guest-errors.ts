@@ -53,6 +53,13 @@ const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
     message: 'A moderator removed you from this session.',
     hint: 'To ask to join again, open the guest link you were given: a moderator will have to let you in.',
   },
+  'invitation-revoked': {
+    status: 403,
+    code: 'INVITATION_REVOKED',
+    title: 'Your invitation was withdrawn',
+    message: 'The person who invited you withdrew this invitation, so it no longer opens the session.',
+    hint: 'If you think this was a mistake, contact the person who invited you.',
+  },
   'lobby-full': {
     status: 503,
     code: 'LOBBY_FULL',

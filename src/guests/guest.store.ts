@@ -1,6 +1,14 @@
 import type { AccessState, GuestVisit } from './guest';
 import type { LobbyNote } from '../rooms/room';
-import type { Actor } from '../rooms/room-role';
+import type { Actor, InviteRole } from '../rooms/room-role';
+
+/** An invited person's standing, read with their visit: the role is current, never copied. */
+export interface InviteeContext {
+  invitationId: string;
+  role: InviteRole;
+  startsAt: Date | null;
+  invitedByName: string | null;
+}
 
 /** A link as its entry page needs it, with everything that decides whether it still admits. */
 export interface LinkEntry extends AccessState {
@@ -21,6 +29,8 @@ export interface VisitContext extends AccessState {
   linkClickLimit: number | null;
   /** The room's lobby message, for the waiting page. */
   lobbyMessage: LobbyNote | null;
+  /** Set for an invited person's visit (no link: linkClickLimit null, link fields stand for the invitation). */
+  invitee: InviteeContext | null;
 }
 
 export type PrivateMessageResult =

@@ -6,13 +6,18 @@ export const VISIT_STATUSES = ['waiting', 'admitted', 'denied', 'left', 'removed
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
 
 /** Why a visit was ended by something other than a moderator's decision. */
-export type OutcomeReason = 'moderator' | 'guest-access-off' | 'link-deleted' | 'lobby-off';
+export type OutcomeReason =
+  'moderator' | 'guest-access-off' | 'link-deleted' | 'lobby-off' | 'invitation-revoked';
 
 export interface GuestVisit {
   id: string;
   roomId: string;
-  linkId: string;
+  /** The guest link joined through; null for an invited person's visit. */
+  linkId: string | null;
+  /** The link's name; empty for an invited person's visit. */
   linkName: string;
+  /** The invitation (Invite users) this visit belongs to; null for a guest link's visit. */
+  invitationId: string | null;
   name: string;
   email: string;
   status: VisitStatus;
@@ -120,7 +125,8 @@ export type GuestProblem =
   | 'room-unavailable'
   | 'declined'
   | 'lobby-full'
-  | 'removed';
+  | 'removed'
+  | 'invitation-revoked';
 
 /** The link, room and platform state that decides whether a guest may enter. */
 export interface AccessState {
@@ -147,7 +153,8 @@ export function accessProblem(state: AccessState, now: Date): AccessProblem | nu
 
 /** The problem a visit that was ended without the guest leaving stands for. */
 export function endedVisitProblem(visit: Pick<GuestVisit, 'status' | 'outcomeReason'>): GuestProblem | null {
-  if (visit.status === 'removed') return 'removed';
+  if (visit.status === 'removed')
+    return visit.outcomeReason === 'invitation-revoked' ? 'invitation-revoked' : 'removed';
   if (visit.status !== 'denied') return null;
   if (visit.outcomeReason === 'guest-access-off') return 'guest-access-off';
   if (visit.outcomeReason === 'link-deleted') return 'link-invalid';

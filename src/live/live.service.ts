@@ -26,6 +26,7 @@ import {
   type LiveParticipant,
   type MediaState,
   type ModeratorAction,
+  identityOfVisit,
 } from './participant';
 import type { RoomEngine } from './room-engine';
 import { parseLink, SFU_END, signalRefusal, type ClientSignal } from './signal';
@@ -281,6 +282,26 @@ export class LiveService {
       throw refuse(403, 'OUTRANKED', 'Only the host can let a moderator back in.');
     if (!(await this.store.allowBack(who.roomId, identity)))
       throw refuse(404, 'NOT_REMOVED', 'That person is not removed from this session.');
+  }
+
+  /**
+   * Ends an invited person's connection when their invitation changes (Invite users): revoked,
+   * they are out; a new role, their page connects again and gets the new role's rights. Their
+   * media stop at once: every instance ends the connection and its engine handles on the event.
+   */
+  async endVisitConnection(
+    roomId: string,
+    visitId: string,
+    reason: 'revoked' | 'role-changed',
+  ): Promise<void> {
+    const identity = identityOfVisit(visitId);
+    const connected = (await this.store.list(roomId)).filter(
+      (participant) => participant.identity === identity,
+    );
+    for (const participant of connected) {
+      const gone = await this.store.leave(participant.id);
+      if (gone) await this.hub.publish({ roomId, type: 'departed', participant: toWire(gone), reason });
+    }
   }
 
   /**

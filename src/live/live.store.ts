@@ -28,7 +28,17 @@ export interface ParticipantChange {
 }
 
 /** Why a participant is no longer in the room, as their page and the others learn it. */
-export type DepartureReason = 'left' | 'removed' | 'lobby' | 'replaced' | 'ended' | 'lost';
+export type DepartureReason =
+  | 'left'
+  | 'removed'
+  | 'lobby'
+  | 'replaced'
+  | 'ended'
+  | 'lost'
+  /** An invited person's invitation was revoked. */
+  | 'revoked'
+  /** An invited person's role changed: their page connects again with the new rights. */
+  | 'role-changed';
 
 /** A launched user kept off a room's stage by a moderator. */
 export interface RemovedUser {

@@ -19,3 +19,16 @@ export interface Actor {
   userId: string;
   name: string | null;
 }
+
+/**
+ * What an invited person (Invite users, docs/product.md §13) may do in the live room:
+ * watch and raise a hand, also present, or also run the room (admit, remove, invite to speak).
+ */
+export const INVITE_ROLES = ['viewer', 'speaker', 'moderator'] as const;
+export type InviteRole = (typeof INVITE_ROLES)[number];
+
+export const INVITE_ROLE_LABELS: Record<InviteRole, string> = {
+  viewer: 'Viewer',
+  speaker: 'Speaker',
+  moderator: 'Moderator',
+};

@@ -18,6 +18,8 @@ export interface Room {
   hostName: string | null;
   guestAccessEnabled: boolean;
   lobbyEnabled: boolean;
+  /** Invited people (Invite users) wait in the lobby too, while it is on; by default they skip it. */
+  inviteesWait: boolean;
   /** Shown to every guest waiting in the room; null: none. */
   lobbyMessage: LobbyNote | null;
   createdAt: Date;

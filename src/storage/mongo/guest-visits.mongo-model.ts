@@ -6,7 +6,9 @@ import { LOBBY_NOTE_MAX, lobbyNote } from '../../rooms/room';
 import type { Actor } from '../../rooms/room-role';
 
 /** A visit as stored: the domain visit under `_id`, plus what only the store needs. */
-export interface VisitDoc extends Omit<GuestVisit, 'id' | 'privateMessage'> {
+export interface VisitDoc extends Omit<GuestVisit, 'id' | 'privateMessage' | 'invitationId'> {
+  /** Set on an invited person's visit (linkId null); absent on older documents. */
+  invitationId?: string | null;
   _id: string;
   /** The latest private message from a moderator (migration 009's columns). */
   privateMessage?: string | null;
@@ -30,8 +32,10 @@ const visitSchema = new Schema<VisitDoc>(
   {
     _id: { type: String, required: true },
     roomId: { type: String, required: true },
-    linkId: { type: String, required: true },
-    linkName: { type: String, required: true },
+    // Null for an invited person's visit, which has invitationId instead.
+    linkId: nullableString,
+    invitationId: nullableString,
+    linkName: { type: String, default: '' },
     name: { type: String, required: true },
     email: { type: String, required: true },
     status: { type: String, required: true, enum: ['waiting', 'admitted', 'denied', 'left', 'removed'] },
@@ -75,7 +79,8 @@ export function toVisit(doc: VisitDoc): GuestVisit {
   return {
     id: doc._id,
     roomId: doc.roomId,
-    linkId: doc.linkId,
+    linkId: doc.linkId ?? null,
+    invitationId: doc.invitationId ?? null,
     linkName: doc.linkName,
     name: doc.name,
     email: doc.email,
@@ -99,9 +104,10 @@ export function toVisit(doc: VisitDoc): GuestVisit {
  * waiting guest leave calls it right after its own conditional update, with what that update
  * changed; a crash in between keeps the click used (the safe side for the limit).
  */
-export async function giveClicksBack(links: Model<LinkDoc>, linkIds: string[]): Promise<void> {
+export async function giveClicksBack(links: Model<LinkDoc>, linkIds: Array<string | null>): Promise<void> {
   const perLink = new Map<string, number>();
-  for (const linkId of linkIds) perLink.set(linkId, (perLink.get(linkId) ?? 0) + 1);
+  // An invited person's visit (no link) holds no click.
+  for (const linkId of linkIds) if (linkId) perLink.set(linkId, (perLink.get(linkId) ?? 0) + 1);
   for (const [linkId, clicks] of perLink) {
     await links.updateOne({ _id: linkId }, [
       { $set: { clicksUsed: { $max: [0, { $subtract: ['$clicksUsed', clicks] }] } } },

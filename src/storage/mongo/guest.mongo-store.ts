@@ -248,6 +248,7 @@ export class MongoGuestStore implements GuestStore {
       contextTitle: access.room.contextTitle ?? null,
       linkClickLimit: access.link.clickLimit ?? null,
       lobbyMessage: lobbyNote(access.room.lobbyMessage, access.room.lobbyMessageUpdatedAt),
+      invitee: null,
     };
   }
 

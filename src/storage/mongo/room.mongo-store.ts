@@ -30,6 +30,7 @@ const roomSchema = new Schema<RoomDoc>(
     hostName: nullableString,
     guestAccessEnabled: { type: Boolean, required: true, default: false },
     lobbyEnabled: { type: Boolean, required: true, default: true },
+    inviteesWait: { type: Boolean, default: false },
     // The lobby message (migration 009's columns); at most LOBBY_NOTE_MAX characters.
     lobbyMessage: { type: String, default: null, maxlength: LOBBY_NOTE_MAX },
     lobbyMessageUpdatedAt: { type: Date, default: null },
@@ -62,6 +63,7 @@ export function toRoom(doc: RoomDoc): Room {
     hostName: doc.hostName ?? null,
     guestAccessEnabled: doc.guestAccessEnabled,
     lobbyEnabled: doc.lobbyEnabled,
+    inviteesWait: doc.inviteesWait ?? false,
     lobbyMessage: lobbyNote(doc.lobbyMessage, doc.lobbyMessageUpdatedAt),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -22,8 +22,9 @@ import type { Actor } from '../../rooms/room-role';
 interface VisitRow {
   id: string;
   room_id: string;
-  link_id: string;
-  link_name: string;
+  link_id: string | null;
+  link_name: string | null;
+  invitation_id?: string | null;
   name: string;
   email: string;
   status: GuestVisit['status'];
@@ -45,7 +46,8 @@ function toVisit(row: VisitRow): GuestVisit {
     id: row.id,
     roomId: row.room_id,
     linkId: row.link_id,
-    linkName: row.link_name,
+    linkName: row.link_name ?? '',
+    invitationId: row.invitation_id ?? null,
     name: row.name,
     email: row.email,
     status: row.status,
@@ -212,6 +214,7 @@ export class PgGuestStore implements GuestStore {
       contextTitle: row.context_title,
       linkClickLimit: row.click_limit,
       lobbyMessage: lobbyNote(row.lobby_message, row.lobby_message_at),
+      invitee: null,
     };
   }
 
@@ -334,7 +337,7 @@ export class PgGuestStore implements GuestStore {
       visitId: row.id,
       name: row.name,
       email: row.email,
-      linkName: row.link_name,
+      linkName: row.link_name ?? '',
       joinedAt: row.created_at,
       status: row.status,
       outcomeReason: row.outcome_reason,

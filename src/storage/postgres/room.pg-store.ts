@@ -17,6 +17,7 @@ interface RoomRow {
   host_name: string | null;
   guest_access_enabled: boolean;
   lobby_enabled: boolean;
+  invitees_wait: boolean;
   lobby_message?: string | null;
   lobby_message_updated_at?: Date | null;
   created_at: Date;
@@ -38,6 +39,7 @@ export function toRoom(row: RoomRow): Room {
     hostName: row.host_name,
     guestAccessEnabled: row.guest_access_enabled,
     lobbyEnabled: row.lobby_enabled,
+    inviteesWait: row.invitees_wait,
     lobbyMessage: lobbyNote(row.lobby_message, row.lobby_message_updated_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

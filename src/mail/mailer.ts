@@ -1,0 +1,20 @@
+/**
+ * Outgoing email (Invite users). One message per recipient; `send` resolves only once the mail
+ * server accepted the message for that recipient, and never throws: a refusal or an unreachable
+ * server is an outcome with its reason in words, so the caller can record "not sent" and why.
+ */
+export interface OutgoingMail {
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type SendOutcome = { ok: true } | { ok: false; reason: string };
+
+export interface Mailer {
+  /** False without SMTP_URL: the Invite users window offers the links to copy instead. */
+  readonly configured: boolean;
+  send(mail: OutgoingMail): Promise<SendOutcome>;
+  close(): Promise<void>;
+}
