@@ -532,6 +532,20 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       });
     });
 
+    it('is never a guest\'s "Join again": that would skip the invitation\'s checks', async () => {
+      const roomId = await newRoom();
+      const one = invitation('grace@example.org');
+      await invite(roomId, one);
+      const mine = claimFor(one);
+      await storage.invitations.claim(mine);
+      await storage.guests.leave(mine.visitId);
+      await storage.invitations.revoke(roomId, one.id, actor);
+      expect(
+        await storage.guests.comeBack({ visitId: mine.visitId, waitingCap: 100, windowMs: 3_600_000 }),
+      ).toEqual({ ok: false, reason: 'not-returnable' });
+      expect(await storage.guests.visitStatuses([mine.visitId])).toEqual(new Map([[mine.visitId, 'left']]));
+    });
+
     it('is refused before anyone claimed the link', async () => {
       const roomId = await newRoom();
       const one = invitation('grace@example.org');
