@@ -46,11 +46,6 @@ function admission(entry: Entry): string {
   return entry.role ? 'admitted (invited)' : 'admitted (no lobby)';
 }
 
-/** How the person came: the guest link's name, or "Invitation · Speaker" (the invitation's current role). */
-export function linkLabel(entry: Pick<GuestLogEntry, 'linkName' | 'role'>): string {
-  return entry.role ? `Invitation · ${INVITE_ROLE_LABELS[entry.role]}` : entry.linkName;
-}
-
 /** When the guest went: they left (the room or the lobby), or were removed, whichever came first. */
 export function goneAt(entry: Entry): Date | null {
   const ends = [entry.leftAt, entry.removedAt].filter((date): date is Date => date !== null);
@@ -153,6 +148,14 @@ export function outcomeText(entry: Entry): string {
     .join('');
 }
 
+/**
+ * How the person came: a guest link's name, or for an invited person "Invitation · Speaker"
+ * (their invitation's current role): the log's Link column, on the page and in the CSV.
+ */
+export function cameThrough(entry: Pick<GuestLogEntry, 'linkName' | 'role'>): string {
+  return entry.role ? `Invitation · ${INVITE_ROLE_LABELS[entry.role]}` : entry.linkName;
+}
+
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 /** One entry of GET …/guest-log: the stored facts (as before) and how the log reads them. */
@@ -161,10 +164,9 @@ export function guestLogWire(entry: GuestLogEntry) {
     visitId: entry.visitId,
     name: entry.name,
     email: entry.email,
-    // An invited person came by no link: the page shows `link` (or the role) instead.
-    linkName: entry.role ? null : entry.linkName,
+    linkName: entry.linkName,
     role: entry.role,
-    link: linkLabel(entry),
+    via: cameThrough(entry),
     joinedAt: entry.joinedAt.toISOString(),
     status: entry.status,
     outcome: outcomeText(entry),

@@ -6,7 +6,7 @@ import {
   durationText,
   goneAt,
   guestLogWire,
-  linkLabel,
+  cameThrough,
   outcomeText,
   story,
 } from '../../../src/lobby/guest-log';
@@ -252,14 +252,13 @@ describe('an invited person in the guest log', () => {
   const invitee = (change: Partial<GuestLogEntry>) => visit({ linkName: '', role: 'speaker', ...change });
 
   it('names the invitation and its role where a guest has a link', () => {
-    expect(linkLabel(invitee({}))).toBe('Invitation · Speaker');
-    expect(linkLabel(visit({}))).toBe('Guests');
+    expect(cameThrough(invitee({}))).toBe('Invitation · Speaker');
+    expect(cameThrough(visit({}))).toBe('Guests');
     expect(guestLogWire(invitee({ role: 'moderator' }))).toMatchObject({
-      linkName: null,
       role: 'moderator',
-      link: 'Invitation · Moderator',
+      via: 'Invitation · Moderator',
     });
-    expect(guestLogWire(visit({}))).toMatchObject({ linkName: 'Guests', role: null, link: 'Guests' });
+    expect(guestLogWire(visit({}))).toMatchObject({ linkName: 'Guests', role: null, via: 'Guests' });
   });
 
   it('says an invitee came straight in, and that a revoked invitation removed them', () => {
