@@ -376,6 +376,19 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       expect(admitted).toMatchObject({ status: 'admitted', decidedByName: 'Ada', admittedOnce: true });
     });
 
+    it('keeps waiting when guest access is turned off: the switch is about guest links', async () => {
+      const roomId = await newRoom();
+      await storage.guests.setLobbyEnabled(roomId, true, actor);
+      await storage.invitations.setInviteesWait(roomId, true, actor);
+      await storage.guestAccess.setEnabled(roomId, true, actor);
+      const one = invitation('grace@example.org');
+      await invite(roomId, one);
+      const claimed = await storage.invitations.claim(claimFor(one));
+      if (!claimed.ok) throw new TypeError(claimed.reason);
+      await storage.guestAccess.setEnabled(roomId, false, actor);
+      expect((await storage.guests.listWaiting(roomId)).map((visit) => visit.id)).toEqual([claimed.visit.id]);
+    });
+
     it('is let in when the lobby is turned off, and can be denied with everyone else', async () => {
       const roomId = await newRoom();
       await storage.guests.setLobbyEnabled(roomId, true, actor);
