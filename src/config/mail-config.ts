@@ -60,7 +60,7 @@ const LINE_BREAK_OR_CONTROL = /[\u0000-\u001f\u007f]/;
 function isSender(value: string): boolean {
   if (LINE_BREAK_OR_CONTROL.test(value)) return false;
   const named = /^([^<>]*)<([^<>]+)>$/.exec(value.trim());
-  const mailbox = named ? named[2].trim() : value.trim();
+  const mailbox = (named ? (named[2] ?? '') : value).trim();
   return address.safeParse(mailbox).success;
 }
 
@@ -81,7 +81,7 @@ export const mailEnvShape = {
   INVITE_EMAILS_PER_USER_PER_HOUR: whole(1, 1_000_000).default(1000),
 };
 
-type MailEnv = { [K in keyof typeof mailEnvShape]: z.output<(typeof mailEnvShape)[K]> };
+type MailEnv = z.output<z.ZodObject<typeof mailEnvShape>>;
 
 export function mailConfigFrom(vars: MailEnv, publicUrl: string): MailConfig {
   return {
