@@ -3,7 +3,8 @@ import type { MailConfig, SmtpServerConfig } from '../config/mail-config';
 import { describeSmtpServer } from '../config/mail-config';
 import type { Logger } from '../logger';
 import type { Mailer, OutgoingMail, SendOutcome } from './mailer';
-import { headerText, sendFailureReason } from './send-failure';
+import { headerText } from './header-text';
+import { sendFailureReason } from './send-failure';
 
 /**
  * The Mailer over SMTP (nodemailer). A small pool of connections is reused across a batch of

@@ -1,4 +1,5 @@
 import { truncateCodePoints } from '../text';
+import { headerText } from './header-text';
 
 /**
  * Why an email was not sent, in words a teacher can act on, from nodemailer's error: the mail
@@ -9,14 +10,6 @@ import { truncateCodePoints } from '../text';
  */
 
 export const SEND_FAILURE_REASON_MAX = 500;
-
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** One line for a header (Subject, a display name): no line break can start another header. */
-export function headerText(value: string): string {
-  return value.replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/\s+/g, ' ').trim();
-}
 
 interface NodemailerError {
   code?: unknown;
