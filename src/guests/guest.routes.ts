@@ -51,6 +51,15 @@ function guestStage(roomId: string, csrfToken: string): StageLocals {
   };
 }
 
+/** The Lobby panel's scripts on an invited moderator's room page (after the stage's json-api.js). */
+const INVITED_MODERATOR_SCRIPTS = [
+  '/static/js/json-api.js',
+  '/static/js/room-api.js',
+  '/static/js/lobby-confirm.js',
+  '/static/js/lobby-alerts.js',
+  '/static/js/lobby.js',
+];
+
 /** The server's fallback for a time the page shows in the viewer's own zone (public/js/local-time.js). */
 function utcTime(date: Date): string {
   return `${date.toISOString().slice(11, 16)} UTC`;
@@ -291,6 +300,17 @@ export function guestRouter(
         ? { kind: 'video', mediaUrl: context.mediaUrl }
         : { kind: 'live', mediaUrl: null },
       live: onStage ? guestStage(context.visit.roomId, csrfToken) : null,
+      // An invited moderator runs the lobby from here (lobby/invitee-lobby.routes.ts checks each request).
+      lobbyPanel:
+        invitee?.role === 'moderator'
+          ? {
+              // The panel's first update (at once, on its stream) sets the switch.
+              lobbyEnabled: false,
+              scripts: INVITED_MODERATOR_SCRIPTS.filter(
+                (script) => !onStage || !LIVE_SCRIPTS.includes(script),
+              ),
+            }
+          : null,
       csrfToken,
     });
   });
