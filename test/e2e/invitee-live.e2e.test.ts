@@ -22,7 +22,7 @@ describe('an invited person’s room page', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startE2eServer(), launchBrowser({ fakeMedia: true })]);
     host = await launchFromSandbox(await (await newContext(browser, server)).newPage(), server, {
-      placement: 'chem-150/invited-session',
+      placement: 'hist-210/office-hours',
     });
     await participantId(host);
     roomId = (await host.locator('main[data-room-id]').getAttribute('data-room-id'))!;
