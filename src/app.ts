@@ -104,7 +104,7 @@ export function createApp(deps: AppDependencies): Express {
     storage.lobbyEvents,
     logger,
   );
-  const pages = roomPages(rooms, guestAccess, live);
+  const pages = roomPages(rooms, guestAccess, live, invitations);
 
   const app = express();
   app.disable('x-powered-by');

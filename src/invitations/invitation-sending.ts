@@ -17,6 +17,10 @@ export type InvitationMailComposer = (facts: InvitationMailFacts) => OutgoingMai
  * messages that were not accepted by the mail server are given back.
  */
 export interface SendBudget {
-  take(roomId: string, userId: string, count: number): { ok: true } | { ok: false; retryAfterSeconds: number };
-  giveBack(roomId: string, userId: string, count: number): void;
+  take(
+    roomId: string,
+    userId: string,
+    count: number,
+  ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+  giveBack(roomId: string, userId: string, count: number): Promise<void>;
 }

@@ -149,7 +149,7 @@ export class InvitationService {
     const roomId = access.room.id;
     const actor = actorOf(access);
     // The budget first: a batch it cannot cover creates nothing and spends nothing.
-    if (sending) this.takeBudget(roomId, actor.userId, read.people.length);
+    if (sending) await this.takeBudget(roomId, actor.userId, read.people.length);
     const fresh: NewInvitation[] = read.people.map((person) => {
       const token = this.tokens.mint();
       return {
@@ -168,11 +168,11 @@ export class InvitationService {
     try {
       result = await this.store.create(roomId, fresh, actor, MAX_ACTIVE_INVITATIONS);
     } catch (error) {
-      if (sending) this.budget.giveBack(roomId, actor.userId, fresh.length);
+      if (sending) await this.budget.giveBack(roomId, actor.userId, fresh.length);
       throw error;
     }
     if (!result.ok) {
-      if (sending) this.budget.giveBack(roomId, actor.userId, fresh.length);
+      if (sending) await this.budget.giveBack(roomId, actor.userId, fresh.length);
       switch (result.reason) {
         case 'limit':
           throw new InvitationLimitError(result.active);
@@ -221,7 +221,7 @@ export class InvitationService {
     const invitation = await this.store.find(roomId, invitationId);
     if (!invitation) throw new NotFoundError('This invitation does not exist.');
     if (invitation.revokedAt) throw new InvitationRevokedError();
-    this.takeBudget(roomId, access.launch.userId, 1);
+    await this.takeBudget(roomId, access.launch.userId, 1);
     return this.view(await this.send(access, invitation));
   }
 
@@ -316,8 +316,8 @@ export class InvitationService {
     return new InviteeProblemError(reason === 'expired' ? 'expired' : 'claimed-elsewhere', inviter);
   }
 
-  private takeBudget(roomId: string, userId: string, count: number): void {
-    const taken = this.budget.take(roomId, userId, count);
+  private async takeBudget(roomId: string, userId: string, count: number): Promise<void> {
+    const taken = await this.budget.take(roomId, userId, count);
     if (!taken.ok) throw new SendLimitError(taken.retryAfterSeconds);
   }
 
@@ -331,7 +331,7 @@ export class InvitationService {
       inviterName: access.launch.userName,
     });
     const outcome = await this.mailer.send(mail);
-    if (!outcome.ok) this.budget.giveBack(invitation.roomId, access.launch.userId, 1);
+    if (!outcome.ok) await this.budget.giveBack(invitation.roomId, access.launch.userId, 1);
     // Addresses and links stay out of the log: the invitation's id names it.
     this.logger.info(
       { roomId: invitation.roomId, invitationId: invitation.id, sent: outcome.ok },
