@@ -44,7 +44,10 @@ export class SendLimitError extends AppError {
       429,
       'SEND_LIMIT',
       'Too many invitation emails were sent from this session or by you in a short time. Please wait and try again.',
-      { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }, title: 'Too many emails' },
+      {
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        title: 'Too many emails',
+      },
     );
   }
 }

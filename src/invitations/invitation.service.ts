@@ -83,8 +83,7 @@ export interface InviteeEntered {
 }
 
 export type ClaimOutcome =
-  | ({ ok: true; browserSecret: string } & InviteeEntered)
-  | { ok: false; reason: 'email-mismatch' };
+  ({ ok: true; browserSecret: string } & InviteeEntered) | { ok: false; reason: 'email-mismatch' };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

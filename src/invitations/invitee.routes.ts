@@ -67,7 +67,9 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
 
   const token = (req: Request) => String(req.params.token);
   const browserSecret = (req: Request, entry: InvitationEntry): string | undefined => {
-    const value = (req.cookies as Record<string, unknown> | undefined)?.[claimCookieName(entry.invitation.id)];
+    const value = (req.cookies as Record<string, unknown> | undefined)?.[
+      claimCookieName(entry.invitation.id)
+    ];
     return typeof value === 'string' && value.length <= 128 ? value : undefined;
   };
 

@@ -21,18 +21,24 @@ export async function invitationCount(server: TestServer, roomId: string): Promi
 
 /** Rooms are shared across a file's tests: earlier invitations stop counting as active. */
 export async function revokeAllInvitations(server: TestServer, roomId: string): Promise<void> {
-  await server.sql.query('UPDATE invitations SET revoked_at = now() WHERE room_id = $1 AND revoked_at IS NULL', [
-    roomId,
-  ]);
+  await server.sql.query(
+    'UPDATE invitations SET revoked_at = now() WHERE room_id = $1 AND revoked_at IS NULL',
+    [roomId],
+  );
 }
 
 /** The path of a personal link: /i/<token>. */
 export const pathOf = (url: string) => new URL(url).pathname;
 
 /** A browser opens the personal link's page and reads its CSRF token (none if it is not the form). */
-export async function openInvitation(server: TestServer, url: string, agent: Agent = request.agent(server.url)) {
+export async function openInvitation(
+  server: TestServer,
+  url: string,
+  agent: Agent = request.agent(server.url),
+) {
   const page = await agent.get(pathOf(url));
-  const csrf = page.status === 200 && page.text.includes('name="_csrf"') ? hiddenField(page.text, '_csrf') : '';
+  const csrf =
+    page.status === 200 && page.text.includes('name="_csrf"') ? hiddenField(page.text, '_csrf') : '';
   return { agent, page, csrf };
 }
 

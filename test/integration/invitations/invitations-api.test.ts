@@ -65,7 +65,12 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
 
     const list = await api.get('/invitations').expect(200);
     expect(list.headers['cache-control']).toBe('no-store');
-    expect(list.body).toMatchObject({ emailConfigured: false, inviteesWait: false, maxActive: 500, active: 3 });
+    expect(list.body).toMatchObject({
+      emailConfigured: false,
+      inviteesWait: false,
+      maxActive: 500,
+      active: 3,
+    });
     expect(new Set(list.body.invitations.slice(0, 3).map((row: { email: string }) => row.email))).toEqual(
       new Set([grace, ada, alan]),
     );
@@ -129,7 +134,9 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
   });
 
   it('audits created, role changed and revoked with the actor', async () => {
-    const [{ since }] = (await server.sql.query<{ since: Date }>('SELECT now() AS since')) as [{ since: Date }];
+    const [{ since }] = (await server.sql.query<{ since: Date }>('SELECT now() AS since')) as [
+      { since: Date },
+    ];
     const created = (await api.post('/invitations', { people: unique('audit'), role: 'viewer' }).expect(201))
       .body.invitations[0];
     await api.patch(`/invitations/${created.id}`, { role: 'speaker' }).expect(200);
@@ -193,8 +200,18 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
         'startsAt',
         /365 days/,
       ],
-      ['an unknown role', () => ({ people: unique('role'), role: 'owner' }), 'role', /viewer, speaker or moderator/],
-      ['an unknown field', () => ({ people: unique('f'), role: 'viewer', admin: true }), 'admin', /Unknown field/],
+      [
+        'an unknown role',
+        () => ({ people: unique('role'), role: 'owner' }),
+        'role',
+        /viewer, speaker or moderator/,
+      ],
+      [
+        'an unknown field',
+        () => ({ people: unique('f'), role: 'viewer', admin: true }),
+        'admin',
+        /Unknown field/,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, body, field, message) => {
@@ -218,8 +235,8 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
     });
 
     it('a role change to an unknown role', async () => {
-      const created = (await api.post('/invitations', { people: unique('rc'), role: 'viewer' }).expect(201)).body
-        .invitations[0];
+      const created = (await api.post('/invitations', { people: unique('rc'), role: 'viewer' }).expect(201))
+        .body.invitations[0];
       const response = await api.patch(`/invitations/${created.id}`, { role: 'host' }).expect(400);
       expect(response.body.error.field).toBe('role');
     });
@@ -231,7 +248,9 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
       await api.post('/invitations', { people, role: 'viewer' }).expect(201);
     }
     const before = await invitationCount(server, host.roomId);
-    const response = await api.post('/invitations', { people: unique('one-more'), role: 'viewer' }).expect(409);
+    const response = await api
+      .post('/invitations', { people: unique('one-more'), role: 'viewer' })
+      .expect(409);
     expect(response.body.error).toMatchObject({ code: 'INVITATION_LIMIT', field: 'people' });
     expect(response.body.error.message).toContain('already has 500 active invitations; at most 500');
     expect(await invitationCount(server, host.roomId)).toBe(before);
@@ -239,9 +258,11 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
 
   describe('who may use it', () => {
     it('keeps students out with 403', async () => {
-      const created = (await api.post('/invitations', { people: unique('s'), role: 'viewer' }).expect(201)).body
-        .invitations[0];
-      const student = apiFor(await sandboxLaunch(server, { user: 'student', placement: 'bio-101/live-session' }));
+      const created = (await api.post('/invitations', { people: unique('s'), role: 'viewer' }).expect(201))
+        .body.invitations[0];
+      const student = apiFor(
+        await sandboxLaunch(server, { user: 'student', placement: 'bio-101/live-session' }),
+      );
       for (const response of [
         await student.get('/invitations'),
         await student.post('/invitations', { people: unique('x'), role: 'viewer' }),
@@ -256,8 +277,8 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
     });
 
     it('answers 404 for another room’s invitation and for a room the launch was not made for', async () => {
-      const created = (await api.post('/invitations', { people: unique('o'), role: 'viewer' }).expect(201)).body
-        .invitations[0];
+      const created = (await api.post('/invitations', { people: unique('o'), role: 'viewer' }).expect(201))
+        .body.invitations[0];
       const other = await sandboxLaunch(server, { placement: 'hist-210/office-hours' });
       const otherApi = apiFor(other);
       await otherApi.patch(`/invitations/${created.id}`, { role: 'moderator' }).expect(404);

@@ -56,7 +56,9 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
       expect(page.text).toContain('<strong>Speaker</strong>');
       expect(page.text).toContain('camera, microphone and screen');
       expect(page.text).toContain(`datetime="${startsAt.toISOString()}"`);
-      expect(page.text).toMatch(/<input id="invite-email" name="email" type="email"[^>]*autocomplete="email"[^>]*autofocus/);
+      expect(page.text).toMatch(
+        /<input id="invite-email" name="email" type="email"[^>]*autocomplete="email"[^>]*autofocus/,
+      );
       expect(page.text).toContain('Join session');
       expect(page.text).not.toContain(email);
     }
@@ -206,13 +208,18 @@ describe('wrong confirmations', () => {
     const api = apiFor(host);
     const first = unique('target');
     const second = unique('other');
-    const created = (await api.post('/invitations', { people: `${first}\n${second}`, role: 'viewer' }).expect(201))
-      .body.invitations as Array<{ url: string; email: string }>;
-    const [target, other] = [created.find((row) => row.email === first)!, created.find((row) => row.email === second)!];
+    const created = (
+      await api.post('/invitations', { people: `${first}\n${second}`, role: 'viewer' }).expect(201)
+    ).body.invitations as Array<{ url: string; email: string }>;
+    const [target, other] = [
+      created.find((row) => row.email === first)!,
+      created.find((row) => row.email === second)!,
+    ];
     const browser = await openInvitation(server, target.url);
     const post = (url: string, email: string) =>
       browser.agent.post(pathOf(url)).type('form').send({ _csrf: browser.csrf, email });
-    for (let attempt = 0; attempt < 10; attempt++) await post(target.url, `guess${attempt}@example.org`).expect(400);
+    for (let attempt = 0; attempt < 10; attempt++)
+      await post(target.url, `guess${attempt}@example.org`).expect(400);
     await post(target.url, 'guess10@example.org').expect(429);
     await post(target.url, first).expect(429);
     await post(other.url, second).expect(303);

@@ -35,8 +35,8 @@ describe.each(SQL_BACKENDS)('an invitee on the live stage (%s)', (backend) => {
   /** Invites, claims the link in a fresh browser, and opens the room page. */
   async function invitee(role: string): Promise<{ id: string; guest: AdmittedGuest }> {
     const email = unique('live');
-    const created = (await api.post('/invitations', { people: `Lena Live <${email}>`, role }).expect(201)).body
-      .invitations[0];
+    const created = (await api.post('/invitations', { people: `Lena Live <${email}>`, role }).expect(201))
+      .body.invitations[0];
     const claimed = await claimAs(server, created.url, email);
     expect(claimed.response.status).toBe(303);
     const page = await claimed.agent.get(`/guest/rooms/${host.roomId}`).expect(200);
