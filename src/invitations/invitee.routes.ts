@@ -9,6 +9,7 @@ import { GuestSessions } from '../guests/guest-session';
 import type { GuestVisit } from '../guests/guest';
 import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
 import { confirmEmailForm, type Invitation } from './invitation';
+import { InviteeProblemError } from './invitation-errors';
 import { InvitationService } from './invitation.service';
 import type { InvitationEntry } from './invitation.store';
 
@@ -112,8 +113,9 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
   const enterIfClaimed = async (req: Request, res: Response, entry: InvitationEntry): Promise<boolean> => {
     if (!entry.claimHash) return false;
     const secret = browserSecret(req, entry);
-    // Another browser: the store answers claimed-elsewhere, which is the "in use" page.
-    const entered = await invitations.enter(token(req), secret ?? '');
+    if (!secret || !InvitationService.claimedBy(entry, secret))
+      throw new InviteeProblemError('claimed-elsewhere', entry.invitation.createdByName);
+    const entered = await invitations.enter(token(req), secret);
     admit(res, entered.invitation, entered.visit);
     return true;
   };
@@ -127,9 +129,8 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
 
   router.post('/i/:token', limits.joinsPerIp, formBody, csrf.verify, wrongEmails, async (req, res) => {
     const entry = await invitations.entry(token(req));
-    // A second submit from the browser that already claimed it: in again, nothing new.
-    if (entry.claimHash && InvitationService.claimedBy(entry, browserSecret(req, entry)))
-      return void (await enterIfClaimed(req, res, entry));
+    // A second submit from the browser that claimed it: in again, nothing new; another: "in use".
+    if (await enterIfClaimed(req, res, entry)) return;
     const form = confirmEmailForm.safeParse(req.body ?? {});
     if (!form.success) {
       res.status(400);
