@@ -34,6 +34,7 @@ import { LiveService } from './live/live.service';
 import type { RoomEngine } from './live/room-engine';
 import type { LobbyHub } from './lobby/lobby-hub';
 import { lobbyRouter } from './lobby/lobby.routes';
+import { inviteeLobbyRouter } from './lobby/invitee-lobby.routes';
 import { LobbyService } from './lobby/lobby.service';
 import { sandboxRouter } from './sandbox/sandbox.routes';
 import type { SandboxPlatform } from './sandbox/sandbox-platform';
@@ -143,6 +144,8 @@ export function createApp(deps: AppDependencies): Express {
   // A pasted list of people may be larger than other API bodies.
   app.use('/api/rooms/:roomId/invitations', invitationsJson);
   app.use(express.json({ limit: '16kb' }));
+  // Invited moderators' lobby: JSON writes with the guest pass and CSRF header.
+  app.use(inviteeLobbyRouter(config, guests, rooms, lobby, lobbyHub, streams, logger));
 
   const storageFaults = new RecentStorageFaults(config.storageFaultWindowSeconds * 1000);
   app.use(healthRouter(storage, storageFaults));

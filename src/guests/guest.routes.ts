@@ -14,7 +14,8 @@ import { liveRouter } from '../live/live.routes';
 import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { hasLiveSession } from '../rooms/room';
-import { guestIdentity, identityOfGuest } from './guest-live-identity';
+import { guestIdentity, identityOfVisitor } from './guest-live-identity';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 import {
   applyWaitingUpdate,
   presenceText,
@@ -52,6 +53,15 @@ function guestStage(roomId: string, csrfToken: string): StageLocals {
     scripts: LIVE_SCRIPTS,
   };
 }
+
+/** The Lobby panel's scripts on an invited moderator's room page (after the stage's json-api.js). */
+const INVITED_MODERATOR_SCRIPTS = [
+  '/static/js/json-api.js',
+  '/static/js/room-api.js',
+  '/static/js/lobby-confirm.js',
+  '/static/js/lobby-alerts.js',
+  '/static/js/lobby.js',
+];
 
 /** The server's fallback for a time the page shows in the viewer's own zone (public/js/local-time.js). */
 function utcTime(date: Date): string {
@@ -269,8 +279,8 @@ export function guestRouter(
       mediaUrl: context.mediaUrl,
     });
     // The visit was just read and checked: the stage's own check needs no second read.
-    if (onStage)
-      await live.pageProblem(identityOfGuest(context.visit.roomId, context.visit.id, context.visit.name));
+    if (onStage) await live.pageProblem(identityOfVisitor(context));
+    const invitee = context.invitee;
     const csrfToken = csrf.token(req, res);
     const pass = sessions.pass(req, context.visit.roomId);
     const confirmUntil =
@@ -283,10 +293,31 @@ export function guestRouter(
       roomTitle: context.roomTitle,
       contextTitle: context.contextTitle,
       guestName: context.visit.name,
+      // An invited person is shown with their role; until a host or moderator is on the stage,
+      // a viewer or speaker is told when the session starts (public/js/session-start.js).
+      roleLabel: invitee ? INVITE_ROLE_LABELS[invitee.role] : 'Guest',
+      sessionStart:
+        invitee && onStage && invitee.role !== 'moderator'
+          ? {
+              iso: invitee.startsAt?.toISOString() ?? null,
+              text: invitee.startsAt && utcTime(invitee.startsAt),
+            }
+          : null,
       screen: context.mediaUrl
         ? { kind: 'video', mediaUrl: context.mediaUrl }
         : { kind: 'live', mediaUrl: null },
       live: onStage ? guestStage(context.visit.roomId, csrfToken) : null,
+      // An invited moderator runs the lobby from here (lobby/invitee-lobby.routes.ts checks each request).
+      lobbyPanel:
+        invitee?.role === 'moderator'
+          ? {
+              // The panel's first update (at once, on its stream) sets the switch.
+              lobbyEnabled: false,
+              scripts: INVITED_MODERATOR_SCRIPTS.filter(
+                (script) => !onStage || !LIVE_SCRIPTS.includes(script),
+              ),
+            }
+          : null,
       csrfToken,
     });
   });
