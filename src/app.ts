@@ -20,9 +20,9 @@ import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-
 import { GuestLinkTokens, INVITATION_LINKS } from './guest-access/guest-link-token';
 import { InvitationService } from './invitations/invitation.service';
 import { invitationRouter, invitationsJson } from './invitations/invitation.routes';
-import type { InvitationMailComposer, SendBudget } from './invitations/invitation-sending';
 import { inviteeRouter } from './invitations/invitee.routes';
 import type { Mailer } from './mail/mailer';
+import type { SendLimits } from './mail/send-limits';
 import { guestRouter } from './guests/guest.routes';
 import { GuestService } from './guests/guest.service';
 import type { LinkEntry } from './guests/guest.store';
@@ -62,9 +62,8 @@ export interface AppDependencies {
   streams: StreamLimits;
   /** Outgoing email (SMTP_URL); unconfigured without it. */
   mailer: Mailer;
-  composeInvitationMail: InvitationMailComposer;
   /** Invitation emails per room and per user (this instance's count). */
-  sendBudget: SendBudget;
+  sendLimits: SendLimits;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
@@ -99,8 +98,7 @@ export function createApp(deps: AppDependencies): Express {
     storage.invitations,
     new GuestLinkTokens(config.appSecret, config.publicUrl, INVITATION_LINKS),
     deps.mailer,
-    deps.composeInvitationMail,
-    deps.sendBudget,
+    deps.sendLimits,
     live,
     storage.lobbyEvents,
     logger,

@@ -23,7 +23,7 @@ export interface GuestVisit {
    * The invitation's current role, where a store reads it with the visit (listWaiting: the
    * lobby panel shows "Invited · Speaker"); absent elsewhere and for guest links' visits.
    */
-  inviteRole?: InviteRole;
+  inviteRole?: InviteRole | null;
   name: string;
   email: string;
   status: VisitStatus;

@@ -37,21 +37,6 @@ export class InvitationRevokedError extends ConflictError {
   }
 }
 
-/** The sending budget (per room and per user) cannot cover this many messages now. */
-export class SendLimitError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(
-      429,
-      'SEND_LIMIT',
-      'Too many invitation emails were sent from this session or by you in a short time. Please wait and try again.',
-      {
-        headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
-        title: 'Too many emails',
-      },
-    );
-  }
-}
-
 type InviteePage = 'claimed-elsewhere' | 'expired';
 
 /** The invitee's side: why the personal link does not let this browser in. */

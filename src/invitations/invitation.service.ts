@@ -34,10 +34,10 @@ import {
   InvitationLimitError,
   InvitationRevokedError,
   InviteeProblemError,
-  SendLimitError,
 } from './invitation-errors';
 import type { InvitationEntry, InvitationStore, NewInvitation } from './invitation.store';
-import type { InvitationMailComposer, SendBudget } from './invitation-sending';
+import { composeInvitationEmail } from './invitation-email';
+import type { SendLimits } from '../mail/send-limits';
 import { UnsupportedRoomTypeError } from '../guest-access/guest-access-errors';
 
 /** Messages sent at once for one request: a batch of 100 takes a few rounds, not 100 connections. */
@@ -94,8 +94,8 @@ export class InvitationService {
     private readonly store: InvitationStore,
     private readonly tokens: GuestLinkTokens,
     private readonly mailer: Mailer,
-    private readonly composeMail: InvitationMailComposer,
-    private readonly budget: SendBudget,
+    /** Invitation emails per room and per user, per hour. */
+    private readonly sendLimits: Pick<SendLimits, 'reserve'>,
     private readonly live: Pick<LiveService, 'endVisitConnection'>,
     private readonly events: RoomEventChannel,
     private readonly logger: Logger,
@@ -148,7 +148,7 @@ export class InvitationService {
     const roomId = access.room.id;
     const actor = actorOf(access);
     // The budget first: a batch it cannot cover creates nothing and spends nothing.
-    if (sending) await this.takeBudget(roomId, actor.userId, read.people.length);
+    const giveBack = sending ? await this.reserve(access, read.people.length) : () => {};
     const fresh: NewInvitation[] = read.people.map((person) => {
       const token = this.tokens.mint();
       return {
@@ -167,11 +167,11 @@ export class InvitationService {
     try {
       result = await this.store.create(roomId, fresh, actor, MAX_ACTIVE_INVITATIONS);
     } catch (error) {
-      if (sending) await this.budget.giveBack(roomId, actor.userId, fresh.length);
+      giveBack(fresh.length);
       throw error;
     }
     if (!result.ok) {
-      if (sending) await this.budget.giveBack(roomId, actor.userId, fresh.length);
+      giveBack(fresh.length);
       switch (result.reason) {
         case 'limit':
           throw new InvitationLimitError(result.active);
@@ -183,7 +183,9 @@ export class InvitationService {
     }
     let created = result.invitations;
     if (sending) {
-      created = await mapLimited(created, SEND_CONCURRENCY, (invitation) => this.send(access, invitation));
+      created = await mapLimited(created, SEND_CONCURRENCY, (invitation) =>
+        this.send(access, invitation, giveBack),
+      );
     } else if (!this.mailer.configured) {
       created = await Promise.all(
         created.map(
@@ -220,8 +222,8 @@ export class InvitationService {
     const invitation = await this.store.find(roomId, invitationId);
     if (!invitation) throw new NotFoundError('This invitation does not exist.');
     if (invitation.revokedAt) throw new InvitationRevokedError();
-    await this.takeBudget(roomId, access.launch.userId, 1);
-    return this.view(await this.send(access, invitation));
+    const giveBack = await this.reserve(access, 1);
+    return this.view(await this.send(access, invitation, giveBack));
   }
 
   async revoke(access: RoomAccess, invitationId: string): Promise<InvitationView> {
@@ -315,22 +317,32 @@ export class InvitationService {
     return new InviteeProblemError(reason === 'expired' ? 'expired' : 'claimed-elsewhere', inviter);
   }
 
-  private async takeBudget(roomId: string, userId: string, count: number): Promise<void> {
-    const taken = await this.budget.take(roomId, userId, count);
-    if (!taken.ok) throw new SendLimitError(taken.retryAfterSeconds);
+  /** Reserves `count` emails from the room's and the user's budgets (429 if either cannot). */
+  private async reserve(access: RoomAccess, count: number): Promise<(unsent: number) => void> {
+    const user = `${access.launch.platformId}:${access.launch.userId}`;
+    const reservation = await this.sendLimits.reserve(access.room.id, user, count);
+    if (!reservation.ok) throw reservation.error;
+    return reservation.giveBack;
   }
 
   /** Sends one invitation's email and records the outcome; a failure gives its budget back. */
-  private async send(access: RoomAccess, invitation: Invitation): Promise<Invitation> {
-    const mail = this.composeMail({
-      invitation,
-      url: this.tokens.urlOf(invitation.tokenSeed),
-      roomTitle: access.room.title,
+  private async send(
+    access: RoomAccess,
+    invitation: Invitation,
+    giveBack: (unsent: number) => void,
+  ): Promise<Invitation> {
+    const mail = composeInvitationEmail({
+      invitee: { name: invitation.name, email: invitation.email },
+      role: invitation.role,
       courseTitle: access.room.contextTitle,
-      inviterName: access.launch.userName,
+      sessionTitle: access.room.title,
+      inviterName: invitation.createdByName ?? access.launch.userName,
+      url: this.tokens.urlOf(invitation.tokenSeed),
+      expiresAt: invitation.expiresAt,
+      startsAt: invitation.startsAt,
     });
     const outcome = await this.mailer.send(mail);
-    if (!outcome.ok) await this.budget.giveBack(invitation.roomId, access.launch.userId, 1);
+    if (!outcome.ok) giveBack(1);
     // Addresses and links stay out of the log: the invitation's id names it.
     this.logger.info(
       { roomId: invitation.roomId, invitationId: invitation.id, sent: outcome.ok },

@@ -7,8 +7,9 @@ import { guestRoomPath, waitingPath } from '../guests/guest.routes';
 import { guestCsrf, guestRateLimits } from '../guests/guest-protection';
 import { GuestSessions } from '../guests/guest-session';
 import type { GuestVisit } from '../guests/guest';
-import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 import { confirmEmailForm, type Invitation } from './invitation';
+import { ROLE_ABILITIES } from './invitation-email';
 import { InviteeProblemError } from './invitation-errors';
 import { InvitationService } from './invitation.service';
 import type { InvitationEntry } from './invitation.store';
@@ -22,13 +23,6 @@ const CLAIM_COOKIE_MAX_MS = 30 * 86_400_000;
  * never the real invitee opening it elsewhere; ten is plenty for typos.
  */
 const WRONG_EMAILS_PER_HOUR = 10;
-
-const ROLE_ALLOWS: Record<InviteRole, string> = {
-  viewer: 'As a Viewer you watch and listen, and can raise your hand.',
-  speaker: 'As a Speaker you can also share your camera, microphone and screen.',
-  moderator:
-    'As a Moderator you can also present, let people in from the lobby, mute, remove and invite others to speak.',
-};
 
 export const claimCookieName = (invitationId: string) => `${CLAIM_COOKIE_PREFIX}${invitationId}`;
 
@@ -81,7 +75,7 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
       contextTitle: entry.contextTitle,
       inviterName: invitation.createdByName,
       roleLabel: INVITE_ROLE_LABELS[invitation.role],
-      roleAllows: ROLE_ALLOWS[invitation.role],
+      roleAllows: ROLE_ABILITIES[invitation.role],
       startsAt: invitation.startsAt && {
         iso: invitation.startsAt.toISOString(),
         text: `${invitation.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
