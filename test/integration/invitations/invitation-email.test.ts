@@ -59,7 +59,12 @@ describe.each(SQL_BACKENDS)('invitation emails on %s', (backend) => {
     expect(mails.map((mail) => mail.envelope.to).sort()).toEqual(people.map((email) => [email]).sort());
     for (const mail of mails) {
       const view = views.find((candidate) => candidate.email === mail.envelope.to[0])!;
-      expect(mail.subject).toContain('Speaker');
+      expect(mail.subject).toBe(
+        'Ada Lovelace invited you to “Weekly live session” (Introduction to Biology)',
+      );
+      expect(mail.text).toContain('Speaker');
+      expect(mail.to).toEqual(mail.envelope.to);
+      expect(mail.headers.has('bcc')).toBe(false);
       expect(mail.links).toContain(view.url);
       expect(mail.html).toContain(view.url);
     }
