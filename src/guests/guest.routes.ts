@@ -36,6 +36,9 @@ export interface VisitWatch {
   ): () => void;
 }
 
+/** An invitee's personal link (Invite users), their way back in after leaving; null once revoked. */
+export type PersonalLinkOf = (context: VisitContext) => Promise<string | null>;
+
 export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
 export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;
 
@@ -82,6 +85,7 @@ export function guestRouter(
   hub: VisitWatch,
   live: LiveService,
   streams: StreamLimits,
+  personalLinkOf: PersonalLinkOf = async () => null,
 ): Router {
   const router = express.Router();
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
@@ -169,11 +173,14 @@ export function guestRouter(
     return pass ? freeComebackUntil(context.visit, pass.expiresAt, context.linkExpiresAt) : null;
   };
 
-  const renderLeft = (req: Request, res: Response, context: VisitContext) => {
-    const until = canComeBack(context.visit) ? freeUntil(req, context) : null;
+  const renderLeft = async (req: Request, res: Response, context: VisitContext) => {
+    // Invitees come back through their personal link, which knows this browser.
+    const personalLink = context.invitee ? await personalLinkOf(context) : null;
+    const until = !context.invitee && canComeBack(context.visit) ? freeUntil(req, context) : null;
     res.render('guests/left', {
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
+      personalLink,
       until: until && { iso: until.toISOString(), text: utcTime(until) },
       csrfToken: csrf.token(req, res),
     });
@@ -320,7 +327,7 @@ export function guestRouter(
     const context = await guests.leave(roomId, sessions.visitId(req, roomId));
     // The pass stays: a guest who got in comes back on it without a click ("Join again"); one
     // who left the lobby asks again through the form; one who was removed must still wait.
-    renderLeft(req, res, { ...context, visit: { ...context.visit, status: 'left' } });
+    await renderLeft(req, res, { ...context, visit: { ...context.visit, status: 'left' } });
   });
 
   // "Join again": the visit of this browser's pass, re-opened without a click.
