@@ -11,7 +11,6 @@
   var client = window.Guestlink.roomApi();
   var request = client.request;
   var announce = client.announce;
-  var ltik = client.ltik;
   var api = client.base;
   var list = document.getElementById('lobby-list');
   var empty = document.getElementById('lobby-empty');
@@ -213,7 +212,8 @@
       who.appendChild(el('strong', null, guest.name));
       who.appendChild(el('span', 'muted', guest.email));
       var meta = el('span', 'muted');
-      meta.appendChild(document.createTextNode('via ' + guest.linkName + ' · '));
+      // An invited person shows "Invited · Speaker" (their invitation's role), not a link.
+      meta.appendChild(document.createTextNode((guest.invited ? '' : 'via ') + guest.linkName + ' · '));
       var time = el('span', null, 'waiting ' + since(guest.waitingSince));
       time.dataset.since = guest.waitingSince;
       meta.appendChild(time);
@@ -273,7 +273,7 @@
   var refusals = 0;
 
   function listen() {
-    var source = new EventSource(api + '/lobby/events?ltik=' + encodeURIComponent(ltik));
+    var source = new EventSource(client.streamUrl('/lobby/events'));
     source.addEventListener('lobby', function (event) {
       refusals = 0;
       render(JSON.parse(event.data));
@@ -308,7 +308,7 @@
         method: 'POST',
         keepalive: true,
         credentials: 'same-origin',
-        headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
+        headers: Object.assign({ Accept: 'application/json' }, client.headers),
       }).catch(function () {
         /* the page is going away: nothing left to tell */
       });

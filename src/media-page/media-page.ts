@@ -43,6 +43,8 @@ export interface MediaPage {
 
 export interface MediaPageFeatures {
   manageGuestAccess: ManageMenuItem;
+  /** The "Invite users" menu item: same people and conditions as Manage guest access. */
+  inviteUsers?: ManageMenuItem;
   lobby: boolean;
   /** A moderator removed this user from the live session. */
   removedFromStage?: boolean;
