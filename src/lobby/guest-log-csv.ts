@@ -1,5 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
-import { admittedAt, admittedBy, durationText, goneAt, outcomeText } from './guest-log';
+import { admittedAt, admittedBy, cameThrough, durationText, goneAt, outcomeText } from './guest-log';
 
 /** Quotes a CSV cell, and defuses values a spreadsheet would run as a formula. */
 function cell(value: string): string {
@@ -13,7 +13,8 @@ const iso = (date: Date | null) => (date ? date.toISOString() : '');
 export const GUEST_LOG_CSV_HEADER = [
   'Name',
   'Email',
-  'Link',
+  // A guest link's name, or "Invitation · Speaker" for an invited person.
+  'Link or invitation',
   'Joined (UTC)',
   'What happened (times in UTC)',
   'Admitted (UTC)',
@@ -30,7 +31,7 @@ export function guestLogCsv(entries: GuestLogEntry[]): string {
   const rows = entries.map((entry) => [
     entry.name,
     entry.email,
-    entry.linkName,
+    cameThrough(entry),
     iso(entry.joinedAt),
     outcomeText(entry),
     iso(admittedAt(entry)),

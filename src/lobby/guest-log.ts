@@ -1,4 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 
 /**
  * What the guest log says about one visit, in plain words. Times stay Dates here: the page
@@ -8,6 +9,7 @@ export type StoryPart = { text: string } | { time: Date };
 
 type Entry = Pick<
   GuestLogEntry,
+  | 'role'
   | 'joinedAt'
   | 'status'
   | 'outcomeReason'
@@ -34,13 +36,14 @@ export function admittedBy(entry: Entry): string | null {
   if (entry.outcomeReason === 'lobby-off')
     return entry.decidedByName ? `Lobby turned off by ${entry.decidedByName}` : 'Lobby turned off';
   if (entry.outcomeReason === 'moderator') return entry.decidedByName;
-  return 'No lobby';
+  return entry.role ? 'Invitation' : 'No lobby';
 }
 
 function admission(entry: Entry): string {
   if (entry.outcomeReason === 'lobby-off') return 'admitted (lobby turned off)';
   if (entry.outcomeReason === 'moderator') return `admitted${by(entry.decidedByName)}`;
-  return 'admitted (no lobby)';
+  // Invited people skip the lobby unless the room makes them wait.
+  return entry.role ? 'admitted (invited)' : 'admitted (no lobby)';
 }
 
 /** When the guest went: they left (the room or the lobby), or were removed, whichever came first. */
@@ -104,7 +107,11 @@ function phrases(entry: Entry): StoryPart[][] {
       break;
     case 'removed':
       told.push([
-        text(`removed${by(entry.removedByName)}`),
+        text(
+          entry.outcomeReason === 'invitation-revoked'
+            ? `removed: invitation revoked${by(entry.removedByName)}`
+            : `removed${by(entry.removedByName)}`,
+        ),
         ...(entry.removedAt ? [text(' at '), { time: entry.removedAt }] : []),
       ]);
       break;
@@ -141,6 +148,14 @@ export function outcomeText(entry: Entry): string {
     .join('');
 }
 
+/**
+ * How the person came: a guest link's name, or for an invited person "Invitation · Speaker"
+ * (their invitation's current role): the log's Link column, on the page and in the CSV.
+ */
+export function cameThrough(entry: Pick<GuestLogEntry, 'linkName' | 'role'>): string {
+  return entry.role ? `Invitation · ${INVITE_ROLE_LABELS[entry.role]}` : entry.linkName;
+}
+
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 /** One entry of GET …/guest-log: the stored facts (as before) and how the log reads them. */
@@ -150,6 +165,8 @@ export function guestLogWire(entry: GuestLogEntry) {
     name: entry.name,
     email: entry.email,
     linkName: entry.linkName,
+    role: entry.role,
+    via: cameThrough(entry),
     joinedAt: entry.joinedAt.toISOString(),
     status: entry.status,
     outcome: outcomeText(entry),

@@ -20,7 +20,6 @@ import type {
   JoinResult,
   LinkEntry,
   VisitContext,
-  WaitingVisit,
 } from '../../guests/guest.store';
 import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
@@ -295,7 +294,8 @@ export class MongoGuestStore implements GuestStore {
     if (!visit) return { ok: false, reason: 'not-returnable' };
     if (visit.status === 'waiting' || visit.status === 'admitted')
       return { ok: false, reason: 'already-back', visit: toVisit(visit) };
-    if (!canComeBack(toVisit(visit))) return { ok: false, reason: 'not-returnable' };
+    // An invited person comes back through their personal link (InvitationStore.enter), never here.
+    if (!canComeBack(toVisit(visit)) || !visit.linkId) return { ok: false, reason: 'not-returnable' };
     const access = await this.access(await this.models.links.findById(visit.linkId).lean<LinkDoc>());
     if (!access?.room) return { ok: false, reason: 'link-invalid' };
     const now = new Date();
@@ -374,16 +374,16 @@ export class MongoGuestStore implements GuestStore {
     return before !== null;
   }
 
-  async listWaiting(roomId: string): Promise<WaitingVisit[]> {
+  async listWaiting(roomId: string): Promise<GuestVisit[]> {
     const docs = await this.models.visits
       .find({ roomId, status: 'waiting' })
       .sort({ createdAt: 1, _id: 1 })
       .lean<VisitDoc[]>();
     const roles = await this.inviteRoles(docs);
-    return docs.map((doc) => ({
-      ...toVisit(doc),
-      inviteRole: doc.invitationId ? (roles.get(doc.invitationId) ?? null) : null,
-    }));
+    return docs.map((doc) => {
+      const inviteRole = doc.invitationId ? roles.get(doc.invitationId) : undefined;
+      return inviteRole ? { ...toVisit(doc), inviteRole } : toVisit(doc);
+    });
   }
 
   async decide(

@@ -6,6 +6,7 @@ import {
   durationText,
   goneAt,
   guestLogWire,
+  cameThrough,
   outcomeText,
   story,
 } from '../../../src/lobby/guest-log';
@@ -212,7 +213,7 @@ describe('the guest log’s CSV', () => {
     const [header, left, denied, end] = csv.split('\r\n');
     expect(header).toBe(GUEST_LOG_CSV_HEADER.join(','));
     expect(header).toBe(
-      'Name,Email,Link,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
+      'Name,Email,Link or invitation,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
         'Decided by,Decided (UTC),Removed by,Removed (UTC)',
     );
     expect(left).toBe(
@@ -244,5 +245,41 @@ describe('the guest log’s CSV', () => {
     );
     // A line break stays inside its quoted cell; a leading + is defused.
     expect(csv).toContain(`,"Denied by +Mallory\r\nX",,,,,"'+Mallory\r\nX",2026-05-01T14:02:00.000Z,,\r\n`);
+  });
+});
+
+describe('an invited person in the guest log', () => {
+  const invitee = (change: Partial<GuestLogEntry>) => visit({ linkName: '', role: 'speaker', ...change });
+
+  it('names the invitation and its role where a guest has a link', () => {
+    expect(cameThrough(invitee({}))).toBe('Invitation · Speaker');
+    expect(cameThrough(visit({}))).toBe('Guests');
+    expect(guestLogWire(invitee({ role: 'moderator' }))).toMatchObject({
+      role: 'moderator',
+      via: 'Invitation · Moderator',
+    });
+    expect(guestLogWire(visit({}))).toMatchObject({ linkName: 'Guests', role: null, via: 'Guests' });
+  });
+
+  it('says an invitee came straight in, and that a revoked invitation removed them', () => {
+    const straightIn = { status: 'admitted' as const, decidedAt: at('14:00:00') };
+    expect(outcomeText(invitee(straightIn))).toBe('Admitted (invited)');
+    expect(admittedBy(invitee(straightIn))).toBe('Invitation');
+    expect(
+      outcomeText(
+        invitee({
+          ...straightIn,
+          status: 'removed',
+          outcomeReason: 'invitation-revoked',
+          removedAt: at('14:30:00'),
+          removedByName: 'Ada',
+        }),
+      ),
+    ).toBe('Removed: invitation revoked by Ada at 14:30');
+  });
+
+  it('puts the invitation in the CSV’s link column', () => {
+    const [, row] = guestLogCsv([invitee({})]).split('\r\n');
+    expect(row!.split(',')[2]).toBe('Invitation · Speaker');
   });
 });
