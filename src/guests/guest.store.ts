@@ -101,6 +101,11 @@ export interface DeniedVisit {
   linkId: string | null;
 }
 
+/** A visit in the lobby, with the invitation's current role when an invited person waits. */
+export interface WaitingVisit extends GuestVisit {
+  inviteRole: InviteRole | null;
+}
+
 export interface GuestStore {
   findLinkEntry(tokenHash: string): Promise<LinkEntry | null>;
   /**
@@ -121,8 +126,7 @@ export interface GuestStore {
    * got in gives its click back.
    */
   leave(visitId: string): Promise<boolean>;
-  /** The room's waiting visits, oldest first; an invitee's carries its invitation's current role (inviteRole). */
-  listWaiting(roomId: string): Promise<GuestVisit[]>;
+  listWaiting(roomId: string): Promise<WaitingVisit[]>;
   /**
    * Admits or denies one waiting visit; null if it is not waiting in that room. A denied visit
    * that never got in gives its click back.

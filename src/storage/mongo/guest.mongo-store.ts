@@ -20,6 +20,7 @@ import type {
   JoinResult,
   LinkEntry,
   VisitContext,
+  WaitingVisit,
 } from '../../guests/guest.store';
 import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
@@ -374,16 +375,16 @@ export class MongoGuestStore implements GuestStore {
     return before !== null;
   }
 
-  async listWaiting(roomId: string): Promise<GuestVisit[]> {
+  async listWaiting(roomId: string): Promise<WaitingVisit[]> {
     const docs = await this.models.visits
       .find({ roomId, status: 'waiting' })
       .sort({ createdAt: 1, _id: 1 })
       .lean<VisitDoc[]>();
     const roles = await this.inviteRoles(docs);
-    return docs.map((doc) => {
-      const inviteRole = doc.invitationId ? roles.get(doc.invitationId) : undefined;
-      return inviteRole ? { ...toVisit(doc), inviteRole } : toVisit(doc);
-    });
+    return docs.map((doc) => ({
+      ...toVisit(doc),
+      inviteRole: doc.invitationId ? (roles.get(doc.invitationId) ?? null) : null,
+    }));
   }
 
   async decide(

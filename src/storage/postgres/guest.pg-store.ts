@@ -13,6 +13,7 @@ import type {
   ComeBackResult,
   LinkEntry,
   VisitContext,
+  WaitingVisit,
 } from '../../guests/guest.store';
 import { CallBatcher } from './call-batcher';
 import { lockLobby, lockRoomLinks, recordAudit } from './guest-access.pg-store';
@@ -273,16 +274,14 @@ export class PgGuestStore implements GuestStore {
     });
   }
 
-  async listWaiting(roomId: string): Promise<GuestVisit[]> {
+  async listWaiting(roomId: string): Promise<WaitingVisit[]> {
     const rows = await this.sql.query<VisitRow & { invite_role: InviteRole | null }>(
       `SELECT v.*, i.role AS invite_role
        FROM guest_visits v LEFT JOIN invitations i ON i.id = v.invitation_id
        WHERE v.room_id = $1 AND v.status = 'waiting' ORDER BY v.created_at, v.id`,
       [roomId],
     );
-    return rows.map((row) =>
-      row.invite_role ? { ...toVisit(row), inviteRole: row.invite_role } : toVisit(row),
-    );
+    return rows.map((row) => ({ ...toVisit(row), inviteRole: row.invite_role }));
   }
 
   async decide(
