@@ -172,6 +172,32 @@ describe('invitation emails over the sending limit', () => {
   });
 });
 
+describe('invitation emails that fail', () => {
+  it('give their share of the sending limit back', async () => {
+    const smtp = await startSmtpServer();
+    const server = await startTestServer({
+      env: { SMTP_URL: smtp.url, INVITE_EMAILS_PER_ROOM_PER_HOUR: '2' },
+    });
+    try {
+      const api = apiFor(await sandboxLaunch(server));
+      const refused = unique('refused');
+      smtp.refuse({ code: 550, message: 'No such mailbox here', recipient: refused });
+      const first = await api
+        .post('/invitations', { people: `${unique('a')}\n${refused}`, role: 'viewer' })
+        .expect(201);
+      expect(first.body).toMatchObject({ sent: 1, failed: 1 });
+      // One of two was spent: one more message fits this hour, two do not.
+      await api
+        .post('/invitations', { people: `${unique('b')}\n${unique('c')}`, role: 'viewer' })
+        .expect(429);
+      await api.post('/invitations', { people: unique('d'), role: 'viewer' }).expect(201);
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
+  });
+});
+
 describe('without SMTP_URL', () => {
   it('says email is not configured and marks invitations not-configured', async () => {
     const server = await startTestServer();
