@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   window.Guestlink = window.Guestlink || {};
+  var ROLE_LABELS = { viewer: 'Viewer', speaker: 'Speaker', moderator: 'Moderator' };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -55,7 +56,9 @@
     who.appendChild(el('div', 'muted', entry.email));
     row.appendChild(who);
 
-    row.appendChild(el('td', null, entry.linkName)).dataset.label = 'Link';
+    // Invitees came through their personal invitation, not a link: their role says more.
+    var via = entry.role ? 'Invitation · ' + (ROLE_LABELS[entry.role] || entry.role) : entry.linkName;
+    row.appendChild(el('td', entry.role ? 'log-invitation' : null, via)).dataset.label = 'Link';
     var joined = cell('Joined');
     var joinedAt = el(
       'time',

@@ -27,6 +27,8 @@ export interface MediaPage {
   menu: MenuItem[];
   /** The Manage guest access window is on the page (and its script loaded). */
   guestAccessWindow: boolean;
+  /** The Invite users window is on the page: the same people may use it as Manage guest access. */
+  inviteUsersWindow: boolean;
   /** BCP 47 locale the LMS launched with, for dates. */
   locale: string;
   /** The moderators' Lobby panel is on the page. */
@@ -48,6 +50,9 @@ export interface MediaPageFeatures {
   removedFromStage?: boolean;
 }
 
+/** Why Invite users is greyed out: the room type has no live session to invite anyone to. */
+const INVITE_USERS_UNSUPPORTED = 'Invite users is not supported for media gallery rooms.';
+
 const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
 
 const roomApi = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
@@ -67,6 +72,12 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       label: 'Manage guest access',
       ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
     });
+    // The article's next tier: personal invitations, gated as guest links are (docs/product.md §13).
+    menu.push({
+      id: 'invite-users',
+      label: 'Invite users',
+      ...(manage.state === 'disabled' ? { disabled: true, description: INVITE_USERS_UNSUPPORTED } : {}),
+    });
   }
   const liveStage = hasLiveSession(room) && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
@@ -80,12 +91,15 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     newWindow: true,
   });
   const guestAccessWindow = manage.state === 'enabled';
+  const inviteUsersWindow = guestAccessWindow;
   const scripts = [
     '/static/js/menu.js',
     ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
     ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
+    ...(guestAccessWindow || inviteUsersWindow ? ['/static/js/copy-text.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),
+    ...(inviteUsersWindow ? ['/static/js/invite-users.js'] : []),
     ...(features.lobby
       ? ['/static/js/lobby-confirm.js', '/static/js/lobby-alerts.js', '/static/js/lobby.js']
       : []),
@@ -103,6 +117,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
     menu,
     guestAccessWindow,
+    inviteUsersWindow,
     locale: access.launch.locale ?? 'en-US',
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,
