@@ -45,6 +45,8 @@ export interface MediaPage {
 
 export interface MediaPageFeatures {
   manageGuestAccess: ManageMenuItem;
+  /** Invite users (InvitationService.menuItem); the same gating as Manage guest access when absent. */
+  inviteUsers?: ManageMenuItem;
   lobby: boolean;
   /** A moderator removed this user from the live session. */
   removedFromStage?: boolean;
@@ -72,11 +74,14 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       label: 'Manage guest access',
       ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
     });
-    // The article's next tier: personal invitations, gated as guest links are (docs/product.md §13).
+  }
+  // The article's next tier: personal invitations, gated as guest links are (docs/product.md §13).
+  const invite = features.inviteUsers ?? manage;
+  if (invite.state !== 'absent') {
     menu.push({
       id: 'invite-users',
       label: 'Invite users',
-      ...(manage.state === 'disabled' ? { disabled: true, description: INVITE_USERS_UNSUPPORTED } : {}),
+      ...(invite.state === 'disabled' ? { disabled: true, description: INVITE_USERS_UNSUPPORTED } : {}),
     });
   }
   const liveStage = hasLiveSession(room) && !features.removedFromStage;
@@ -91,12 +96,14 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     newWindow: true,
   });
   const guestAccessWindow = manage.state === 'enabled';
-  const inviteUsersWindow = guestAccessWindow;
+  const inviteUsersWindow = invite.state === 'enabled';
   const scripts = [
     '/static/js/menu.js',
     ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
-    ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
+    ...(guestAccessWindow || inviteUsersWindow || features.lobby
+      ? ['/static/js/json-api.js', '/static/js/room-api.js']
+      : []),
     ...(guestAccessWindow || inviteUsersWindow ? ['/static/js/copy-text.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),
     ...(inviteUsersWindow ? ['/static/js/invite-users.js'] : []),
