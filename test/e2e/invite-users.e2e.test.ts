@@ -1,0 +1,380 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
+import type { TestServer } from '../helpers/test-server';
+import {
+  checkScreen,
+  DESKTOP,
+  expectAccessible,
+  launchBrowser,
+  launchFromSandbox,
+  newContext,
+  PHONE,
+  startE2eServer,
+} from './helpers/browser';
+import {
+  confirmInvitation,
+  invitationRow,
+  invite,
+  linkInEmail,
+  openInviteUsers,
+} from './helpers/invitations';
+import { participantId, waitForMedia } from './helpers/live';
+
+// Not UTC, so a time shown in UTC instead of the viewer's zone would fail.
+const VIEWER_ZONE = 'America/New_York';
+
+/** What sticks out sideways in the window on top at phone width. */
+async function sideways(page: Page): Promise<number> {
+  return (await page.evaluate(`(() => {
+    const open = Array.from(document.querySelectorAll('dialog[open]')).pop();
+    const box = open.getBoundingClientRect();
+    const wrap = open.querySelector('.table-wrap');
+    return open.scrollWidth - open.clientWidth + Math.max(0, box.right - window.innerWidth) +
+      (wrap ? wrap.scrollWidth - wrap.clientWidth : 0);
+  })()`)) as number;
+}
+
+/**
+ * Records in the page, from its own clock, when a text first shows: survives the page
+ * navigating (the script runs again on the next document, which may be the message page).
+ */
+const SEEN_AT = `(() => {
+  const check = () => {
+    if (window.__seenAt || !document.body) return;
+    if (document.body.innerText.includes(window.__seenText || '\\u0000')) window.__seenAt = Date.now();
+  };
+  window.__seenText = sessionStorage.getItem('seen-text') || '';
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  document.addEventListener('DOMContentLoaded', check);
+})();`;
+
+/**
+ * The issue's "done when", in a real browser: an instructor in the sandbox invites three
+ * people with different roles, the test's SMTP server receives their emails, each person opens
+ * the link from their email in their own browser and gets exactly their role's rights; revoke
+ * and role change act at once. Each test continues from the previous one's state.
+ */
+describe('Invite users in real browsers, with a real SMTP server', () => {
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+  let browser: Browser;
+  let host: Page;
+  let dialog: Locator;
+  let roomId = '';
+  let hostId = '';
+  const contexts: BrowserContext[] = [];
+  const pages: Record<string, Page> = {};
+  const ids: Record<string, string> = {};
+
+  const PEOPLE = {
+    speaker: { name: 'Sam Speaker', email: 'sam.speaker@example.org' },
+    viewer: { name: 'Vic Viewer', email: 'vic.viewer@example.org' },
+    moderator: { name: 'Moderator, Mo', email: 'mo.moderator@example.org' },
+  };
+
+  async function inviteeContext(): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: DESKTOP, timezoneId: VIEWER_ZONE });
+    context.setDefaultTimeout(10_000);
+    await context.addInitScript(SEEN_AT);
+    contexts.push(context);
+    return context;
+  }
+
+  function emailTo(address: string): { text: string; subject: string } {
+    const message = smtp.messages.find((each) => each.to.includes(address));
+    if (!message) throw new Error(`No email to ${address}`);
+    return message;
+  }
+
+  /** The invitee opens the link from their email, confirms their address and enters the room. */
+  async function enter(who: keyof typeof PEOPLE): Promise<Page> {
+    const person = PEOPLE[who];
+    const page = await (await inviteeContext()).newPage();
+    const response = await page.goto(linkInEmail(emailTo(person.email).text));
+    expect(response!.status()).toBe(200);
+    if (who === 'speaker') await checkScreen(page, 'invite-users-confirm');
+    await confirmInvitation(page, person.email.toUpperCase());
+    await page.waitForURL(`${server.url}/guest/rooms/${roomId}`);
+    ids[who] = await participantId(page);
+    pages[who] = page;
+    return page;
+  }
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    [server, browser] = await Promise.all([
+      startE2eServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Guestlink <guestlink@example.edu>' }),
+      launchBrowser({ fakeMedia: true }),
+    ]);
+    const instructor = await newContext(browser, server, { timezoneId: VIEWER_ZONE });
+    contexts.push(instructor);
+    host = await launchFromSandbox(await instructor.newPage(), server, {
+      user: 'instructor',
+      placement: 'bio-101/live-session',
+    });
+    roomId = (await host.locator('main.room').getAttribute('data-room-id'))!;
+    hostId = await participantId(host);
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+    await smtp?.close();
+  });
+
+  it('invites a speaker, a viewer and a moderator from pasted lines, and sends each one email', async () => {
+    dialog = await openInviteUsers(host);
+    expect(await dialog.locator('#invite-email-notice').isVisible()).toBe(false);
+    expect(await dialog.locator('#invite-submit').textContent()).toBe('Send invitations');
+    await checkScreen(host, 'invite-users-empty');
+
+    await invite(dialog, [`${PEOPLE.speaker.name} <${PEOPLE.speaker.email}>`], 'Speaker');
+    await dialog.locator('#invite-results-heading', { hasText: 'Sent to 1 person.' }).waitFor();
+    // Two lines as a mail client pastes them, one quoted "Last, First": both become viewers.
+    await invite(
+      dialog,
+      [`${PEOPLE.viewer.name} <${PEOPLE.viewer.email}>`, `"Moderator, Mo" <${PEOPLE.moderator.email}>`],
+      'Viewer',
+    );
+    await dialog.locator('#invite-results-heading', { hasText: 'Sent to 2 people.' }).waitFor();
+    const results = dialog.locator('#invite-results-list li');
+    expect(await results.allTextContents()).toEqual([
+      expect.stringContaining('Sent'),
+      expect.stringContaining('Sent'),
+    ]);
+    expect(await dialog.getByLabel('Names and email addresses').inputValue()).toBe('');
+
+    // Change role, immediate: Mo is a moderator before the link is opened.
+    await invitationRow(dialog, 'Moderator, Mo')
+      .getByRole('combobox', { name: 'Role of Moderator, Mo' })
+      .selectOption('moderator');
+    await host
+      .locator('#announcer', { hasText: 'Moderator, Mo is now a Moderator' })
+      .waitFor({ state: 'attached' });
+    expect(await invitationRow(dialog, 'Moderator, Mo').getByRole('combobox').inputValue()).toBe('moderator');
+
+    await smtp.waitFor(3);
+    expect(smtp.messages.map((message) => message.to).sort()).toEqual(
+      [PEOPLE.moderator.email, PEOPLE.speaker.email, PEOPLE.viewer.email].sort(),
+    );
+    for (const person of Object.values(PEOPLE)) {
+      const { text } = emailTo(person.email);
+      expect(linkInEmail(text).startsWith(`${server.url}/i/`)).toBe(true);
+    }
+
+    expect(await dialog.locator('#invite-count').textContent()).toBe('3 active · at most 500');
+    for (const name of [PEOPLE.speaker.name, PEOPLE.viewer.name, 'Moderator, Mo']) {
+      const row = invitationRow(dialog, name);
+      expect(await row.locator('td[data-label="Status"]').textContent()).toBe('Not opened');
+      expect(await row.locator('td[data-label="Email"]').textContent()).toBe('Sent');
+      expect(await row.locator('td[data-label="Last joined"]').textContent()).toBe('Never');
+    }
+    await checkScreen(host, 'invite-users');
+    await host.setViewportSize(PHONE);
+    expect(await sideways(host)).toBe(0);
+    await host.setViewportSize(DESKTOP);
+    await dialog.getByRole('button', { name: 'Close' }).last().click();
+  });
+
+  it('lets the speaker in with the camera: the others receive its frames', async () => {
+    const speaker = await enter('speaker');
+    await speaker.getByRole('button', { name: 'Camera' }).click();
+    await speaker.locator('#toggle-camera[aria-pressed="true"]').waitFor();
+    await waitForMedia(host, { publisher: ids.speaker, timeoutMs: 5000, audio: false });
+  });
+
+  it('lets the viewer in without camera control; a forged offer is refused with 403', async () => {
+    const viewer = await enter('viewer');
+    await waitForMedia(viewer, { publisher: ids.speaker, timeoutMs: 5000, audio: false });
+    expect(await viewer.locator('#presenter-controls').isVisible()).toBe(false);
+    expect(await viewer.getByRole('button', { name: 'Camera' }).count()).toBe(0);
+    const csrf = (await viewer.locator('[data-live-stage]').getAttribute('data-csrf'))!;
+    const forged = await viewer.evaluate(
+      async ([url, token, participant, link]) => {
+        const pc = new RTCPeerConnection();
+        pc.addTransceiver('video', { direction: 'sendonly' });
+        const offer = await pc.createOffer();
+        pc.close();
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+          body: JSON.stringify({
+            participant,
+            signal: { type: 'offer', link, sdp: offer.sdp, tracks: { '0': 'video' } },
+          }),
+        });
+        return response.status;
+      },
+      [`/guest/rooms/${roomId}/live/signal`, csrf, ids.viewer, `${ids.viewer}~${hostId}`] as const,
+    );
+    expect(forged).toBe(403);
+  });
+
+  it('gives the moderator the moderation controls', async () => {
+    const moderator = await enter('moderator');
+    await moderator.getByRole('button', { name: /^Participants/ }).click();
+    await moderator.getByRole('button', { name: `Actions for ${PEOPLE.viewer.name}` }).click();
+    await moderator.getByRole('button', { name: `Remove ${PEOPLE.viewer.name}` }).waitFor();
+    await moderator.getByRole('button', { name: /^Participants/ }).click();
+  });
+
+  it('lists who joined, with their last join in the viewer’s time', async () => {
+    dialog = await openInviteUsers(host);
+    const row = invitationRow(dialog, PEOPLE.speaker.name);
+    expect(await row.locator('td[data-label="Status"]').textContent()).toBe('Joined');
+    const joined = row.locator('td[data-label="Last joined"] time');
+    const iso = (await joined.getAttribute('datetime'))!;
+    expect(await joined.textContent()).toBe(
+      new Date(iso).toLocaleString('en-US', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: VIEWER_ZONE,
+      }),
+    );
+  });
+
+  it('makes the viewer a speaker at once: their page comes back with the camera control', async () => {
+    const viewer = pages.viewer!;
+    const changedAt = Date.now();
+    await invitationRow(dialog, PEOPLE.viewer.name)
+      .getByRole('combobox', { name: `Role of ${PEOPLE.viewer.name}` })
+      .selectOption('speaker');
+    await viewer.getByRole('button', { name: 'Camera' }).waitFor({ timeout: 5000 });
+    expect(Date.now() - changedAt).toBeLessThan(2500);
+    await viewer.getByRole('button', { name: 'Camera' }).click();
+    await viewer.locator('#toggle-camera[aria-pressed="true"]').waitFor();
+  });
+
+  it('revokes the viewer after a confirmation naming them: their page says so within 1 s', async () => {
+    const viewer = pages.viewer!;
+    await viewer.evaluate(() => {
+      sessionStorage.setItem('seen-text', 'Your invitation was withdrawn');
+      (window as unknown as { __seenText: string }).__seenText = 'Your invitation was withdrawn';
+    });
+    await invitationRow(dialog, PEOPLE.viewer.name)
+      .getByRole('button', { name: `Revoke invitation of ${PEOPLE.viewer.name}` })
+      .click();
+    const confirm = host.getByRole('alertdialog', { name: 'Revoke this invitation?' });
+    await confirm.getByText(`${PEOPLE.viewer.name}’s link stops working now.`, { exact: false }).waitFor();
+    expect(await confirm.textContent()).toContain('removed from it at once');
+    await checkScreen(host, 'invite-users-revoke');
+    const revokedAt = (await host.evaluate('Date.now()')) as number;
+    await confirm.getByRole('button', { name: 'Revoke invitation' }).click();
+    const seenAt = (await (
+      await viewer.waitForFunction('window.__seenAt || null', undefined, { timeout: 5000 })
+    ).jsonValue()) as number;
+    expect(seenAt - revokedAt).toBeLessThan(1000);
+
+    const row = invitationRow(dialog, PEOPLE.viewer.name);
+    await row.locator('td[data-label="Status"]', { hasText: 'Revoked' }).waitFor();
+    expect(await row.getByRole('button', { name: /^Copy link/ }).count()).toBe(0);
+    expect(await dialog.locator('#invite-count').textContent()).toBe('2 active · at most 500');
+    // The focus stays in the window.
+    expect(await host.evaluate('document.activeElement.closest("#invite-users-dialog") !== null')).toBe(true);
+  });
+});
+
+/** Without SMTP_URL: links to copy, and errors at the field they concern. */
+describe('Invite users without email, in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let host: Page;
+  let dialog: Locator;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+    const instructor = await newContext(browser, server, { timezoneId: 'UTC' });
+    host = await launchFromSandbox(await instructor.newPage(), server, {
+      user: 'instructor',
+      placement: 'hist-210/office-hours',
+    });
+    dialog = await openInviteUsers(host);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('says email is not configured and creates links to copy', async () => {
+    await dialog
+      .locator('#invite-email-notice', {
+        hasText: 'Email is not configured on this server: copy each link and send it yourself.',
+      })
+      .waitFor();
+    expect(await dialog.locator('#invite-submit').textContent()).toBe('Create links');
+    await invite(dialog, ['Ada Lovelace <ada@example.com>'], 'Speaker');
+    await dialog.locator('#invite-results-heading', { hasText: '1 link created' }).waitFor();
+    expect(await dialog.locator('#invite-results-list').textContent()).toContain('Link created');
+    expect(await dialog.locator('#invite-results-list').textContent()).not.toContain('Sent');
+    const row = invitationRow(dialog, 'Ada Lovelace');
+    expect(await row.locator('td[data-label="Email"]').textContent()).toBe('Not emailed: copy the link');
+    expect(await row.getByRole('button', { name: /^Resend/ }).count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Copy link for Ada Lovelace' }).click();
+    await row.locator('.copy-feedback', { hasText: 'Link copied' }).waitFor();
+    const url = String(await host.evaluate('navigator.clipboard.readText()'));
+    expect(url).toMatch(new RegExp(`^${server.url}/i/[A-Za-z0-9_-]{24}$`));
+    expect(await row.getByRole('textbox', { name: 'Link for Ada Lovelace' }).inputValue()).toBe(url);
+    await checkScreen(host, 'invite-users-no-email');
+  });
+
+  it('shows the server’s refusal at the pasted list, focused and described', async () => {
+    const people = dialog.getByLabel('Names and email addresses');
+    await invite(dialog, ['Grace Hopper <grace@example.com>', 'Bad Line <not-an-address>'], 'Viewer');
+    await dialog.locator('#invite-people-error', { hasText: 'Line 2:' }).waitFor();
+    expect(await people.getAttribute('aria-invalid')).toBe('true');
+    expect(await people.getAttribute('aria-describedby')).toContain('invite-people-error');
+    expect(await host.evaluate('document.activeElement.id')).toBe('invite-people');
+    await expectAccessible(host, 'invite-users with an error');
+
+    await invite(dialog, ['Ada L. <ADA@example.com>'], 'Viewer');
+    await dialog.locator('#invite-people-error', { hasText: 'already has an invitation' }).waitFor();
+    expect(await dialog.locator('#invite-body tr').count()).toBe(1);
+  });
+
+  it('selects the link and says how to copy it when the clipboard is blocked', async () => {
+    await host.evaluate(`(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Blocked', 'NotAllowedError'));
+      document.execCommand = () => false;
+    })()`);
+    await invitationRow(dialog, 'Ada Lovelace')
+      .getByRole('button', { name: 'Copy link for Ada Lovelace' })
+      .click();
+    await dialog
+      .getByRole('alert')
+      .getByText(
+        'Your browser blocked copying. The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.',
+      )
+      .waitFor();
+    expect(await host.evaluate('document.activeElement.getAttribute("aria-label")')).toBe(
+      'Link for Ada Lovelace',
+    );
+  });
+
+  it('turns "Invited people wait in the lobby" on and off', async () => {
+    const toggle = dialog.getByRole('switch', { name: 'Invited people wait in the lobby' });
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    await toggle.click();
+    await host.waitForSelector('#invitees-wait-toggle[aria-checked="true"]:not([disabled])');
+    await dialog.getByRole('button', { name: 'Close' }).last().click();
+    dialog = await openInviteUsers(host);
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('shows one card per invitation at phone width, every action in view', async () => {
+    await host.setViewportSize(PHONE);
+    await expectAccessible(host, 'invite-users at phone width');
+    expect(await sideways(host)).toBe(0);
+    for (const label of ['Copy link for', 'Revoke invitation of']) {
+      const action = invitationRow(dialog, 'Ada Lovelace').getByRole('button', {
+        name: `${label} Ada Lovelace`,
+      });
+      const box = (await action.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    await host.setViewportSize(DESKTOP);
+  });
+});
