@@ -175,7 +175,8 @@
         'Email',
       ),
     );
-    var actions = el('td', 'link-actions invite-actions');
+    var cell = el('td', 'invite-actions-cell');
+    var actions = cell.appendChild(el('div', 'invite-actions'));
     if (url) {
       actions.appendChild(
         button('Copy link', 'Copy link for ' + invitation.name, function (event) {
@@ -203,7 +204,7 @@
         ),
       );
     }
-    tr.appendChild(actions);
+    tr.appendChild(cell);
     return tr;
   }
 

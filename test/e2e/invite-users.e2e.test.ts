@@ -81,7 +81,7 @@ describe('Invite users in real browsers, with a real SMTP server', () => {
   }
 
   function emailTo(address: string): { text: string; subject: string } {
-    const message = smtp.messages.find((each) => each.to.includes(address));
+    const message = smtp.received.find((each) => each.envelope.to.includes(address));
     if (!message) throw new Error(`No email to ${address}`);
     return message;
   }
@@ -155,12 +155,13 @@ describe('Invite users in real browsers, with a real SMTP server', () => {
     expect(await invitationRow(dialog, 'Moderator, Mo').getByRole('combobox').inputValue()).toBe('moderator');
 
     await smtp.waitFor(3);
-    expect(smtp.messages.map((message) => message.to).sort()).toEqual(
+    expect(smtp.received.flatMap((message) => message.envelope.to).sort()).toEqual(
       [PEOPLE.moderator.email, PEOPLE.speaker.email, PEOPLE.viewer.email].sort(),
     );
     for (const person of Object.values(PEOPLE)) {
       const { text } = emailTo(person.email);
       expect(linkInEmail(text).startsWith(`${server.url}/i/`)).toBe(true);
+      expect(emailTo(person.email).subject).not.toBe('');
     }
 
     expect(await dialog.locator('#invite-count').textContent()).toBe('3 active · at most 500');
@@ -272,6 +273,29 @@ describe('Invite users in real browsers, with a real SMTP server', () => {
     expect(await dialog.locator('#invite-count').textContent()).toBe('2 active · at most 500');
     // The focus stays in the window.
     expect(await host.evaluate('document.activeElement.closest("#invite-users-dialog") !== null')).toBe(true);
+  });
+
+  it('shows a refused send as "Not sent: <reason>" with Retry, and nothing that failed as sent', async () => {
+    smtp.refuse({ code: 550, message: 'No such user here', recipient: 'rita@example.org' });
+    await invite(dialog, ['Rita Refused <rita@example.org>'], 'Viewer');
+    await dialog.locator('#invite-results-heading', { hasText: 'Not sent to 1' }).waitFor();
+    const result = dialog.locator('#invite-results-list li', { hasText: 'Rita Refused' });
+    const outcome = (await result.locator('.invite-result-outcome').textContent())!;
+    expect(outcome).toMatch(/^Not sent: .*550/);
+    expect(
+      await invitationRow(dialog, 'Rita Refused').locator('td[data-label="Email"]').textContent(),
+    ).toMatch(/^Not sent: /);
+    await checkScreen(host, 'invite-users-not-sent');
+
+    smtp.refuse(null);
+    const before = smtp.received.length;
+    await result.getByRole('button', { name: 'Retry sending to Rita Refused' }).click();
+    await dialog.locator('#invite-results-list li', { hasText: 'Rita Refused' }).getByText('Sent').waitFor();
+    await smtp.waitFor(before + 1);
+    expect(smtp.received[before]!.envelope.to).toEqual(['rita@example.org']);
+    await invitationRow(dialog, 'Rita Refused')
+      .locator('td[data-label="Email"]', { hasText: /^Sent$/ })
+      .waitFor();
   });
 });
 
