@@ -5,6 +5,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { StartupError } from '../errors';
 import { liveConfigFrom, liveEnvShape, type LiveConfig } from './live-config';
+import { mailConfigFrom, mailEnvShape, type MailConfig } from './mail-config';
 import { platformsFilePath } from '../paths';
 import {
   platformSettingsSchema,
@@ -59,6 +60,8 @@ export interface Config {
   live: LiveConfig;
   /** Live-update streams (server-sent events) this instance holds open: caps and lifetimes. */
   streams: StreamLimitsConfig;
+  /** Invitation emails: the SMTP server (or none), the sender, the sending limits. */
+  mail: MailConfig;
 }
 
 export interface StreamLimitsConfig {
@@ -161,6 +164,7 @@ const envSchema = z.object({
   STREAM_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
   LIVE_STREAM_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(604_800).default(43_200),
   ...liveEnvShape,
+  ...mailEnvShape,
 });
 
 /** express's "trust proxy": off, a hop count, or addresses; never true (refused above). */
@@ -284,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLifetimeSeconds: vars.STREAM_MAX_LIFETIME_SECONDS,
       liveMaxLifetimeSeconds: vars.LIVE_STREAM_MAX_LIFETIME_SECONDS,
     },
+    mail: mailConfigFrom(vars, publicUrl),
   };
 }
 
