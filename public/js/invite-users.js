@@ -164,6 +164,11 @@
         STATUS_LABELS[invitation.status] || invitation.status,
       ),
     );
+    if (invitation.expiresAt && invitation.status !== 'revoked') {
+      var until = el('span', 'muted invite-expiry', invitation.status === 'expired' ? 'Expired ' : 'Until ');
+      until.appendChild(localTime(invitation.expiresAt));
+      status.appendChild(until);
+    }
     tr.appendChild(status);
     var joined = labelled(el('td'), 'Last joined');
     if (invitation.lastJoinedAt) joined.appendChild(localTime(invitation.lastJoinedAt));

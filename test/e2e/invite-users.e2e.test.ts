@@ -308,7 +308,7 @@ describe('Invite users without email, in a real browser', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-    const instructor = await newContext(browser, server, { timezoneId: 'UTC' });
+    const instructor = await newContext(browser, server, { timezoneId: VIEWER_ZONE });
     host = await launchFromSandbox(await instructor.newPage(), server, {
       user: 'instructor',
       placement: 'hist-210/office-hours',
@@ -328,8 +328,20 @@ describe('Invite users without email, in a real browser', () => {
       })
       .waitFor();
     expect(await dialog.locator('#invite-submit').textContent()).toBe('Create links');
+    // An expiry typed in the viewer's own zone: 10:00 in New York, three days from now.
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const offset = /GMT([+-]\d+)/.exec(
+      new Intl.DateTimeFormat('en-US', { timeZone: VIEWER_ZONE, timeZoneName: 'shortOffset' }).format(
+        new Date(`${day}T12:00:00Z`),
+      ),
+    )![1]!;
+    const expiresAt = new Date(Date.parse(`${day}T10:00:00Z`) - Number(offset) * 3_600_000).toISOString();
+    await dialog.getByLabel(/^Expires/).fill(`${day}T10:00`);
     await invite(dialog, ['Ada Lovelace <ada@example.com>'], 'Speaker');
     await dialog.locator('#invite-results-heading', { hasText: '1 link created' }).waitFor();
+    const until = invitationRow(dialog, 'Ada Lovelace').locator('td[data-label="Status"] time');
+    expect(await until.getAttribute('datetime')).toBe(expiresAt);
+    expect(await until.textContent()).toContain('10:00');
     expect(await dialog.locator('#invite-results-list').textContent()).toContain('Link created');
     expect(await dialog.locator('#invite-results-list').textContent()).not.toContain('Sent');
     const row = invitationRow(dialog, 'Ada Lovelace');
