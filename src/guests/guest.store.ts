@@ -80,6 +80,8 @@ export interface GuestLogEntry {
   name: string;
   email: string;
   linkName: string;
+  /** The invitation's current role for an invited person's visit; null for a guest link's. */
+  role: InviteRole | null;
   joinedAt: Date;
   status: GuestVisit['status'];
   outcomeReason: GuestVisit['outcomeReason'];
@@ -93,10 +95,15 @@ export interface GuestLogEntry {
   sentToLobbyByName: string | null;
 }
 
-/** A visit a bulk denial ended, with its link (a denied join may give its click back). */
+/** A visit a bulk denial ended, with its link (a denied join may give its click back); null for an invitee. */
 export interface DeniedVisit {
   id: string;
-  linkId: string;
+  linkId: string | null;
+}
+
+/** A visit in the lobby, with the invitation's current role when an invited person waits. */
+export interface WaitingVisit extends GuestVisit {
+  inviteRole: InviteRole | null;
 }
 
 export interface GuestStore {
@@ -119,7 +126,7 @@ export interface GuestStore {
    * got in gives its click back.
    */
   leave(visitId: string): Promise<boolean>;
-  listWaiting(roomId: string): Promise<GuestVisit[]>;
+  listWaiting(roomId: string): Promise<WaitingVisit[]>;
   /**
    * Admits or denies one waiting visit; null if it is not waiting in that room. A denied visit
    * that never got in gives its click back.

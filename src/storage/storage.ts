@@ -1,5 +1,6 @@
 import type { GuestAccessStore } from '../guest-access/guest-access.store';
 import type { GuestStore } from '../guests/guest.store';
+import type { InvitationStore } from '../invitations/invitation.store';
 import type { LiveEventChannel } from '../live/live-events';
 import type { LiveStore } from '../live/live.store';
 import type { RoomEventChannel } from '../rooms/room-events';
@@ -16,6 +17,8 @@ export interface Storage {
   readonly rooms: RoomStore;
   readonly guestAccess: GuestAccessStore;
   readonly guests: GuestStore;
+  /** Invite users: personal invitations with a role, and their invitees' claims. */
+  readonly invitations: InvitationStore;
   /** Lobby changes, delivered to every instance sharing this database. */
   readonly lobbyEvents: RoomEventChannel;
   /** Who is connected to each room's live session. */

@@ -24,6 +24,11 @@ export interface TestStorage {
    * into the past, as if their instance had stopped marking them as seen.
    */
   backdateLiveParticipants(participantIds: string[], seconds: number): Promise<void>;
+  /**
+   * Test-only, on the raw database: moves an invitation's revocation and expiry (those it has),
+   * its creation and its visit's `days` into the past, as if that had happened long ago.
+   */
+  backdateInvitation(invitationId: string, days: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,23 @@ async function openTestMongo(): Promise<TestStorage> {
           { $set: { seenAt: new Date(Date.now() - seconds * 1000) } },
         );
     },
+    async backdateInvitation(invitationId, days) {
+      const shift = (field: string) => ({
+        $cond: [{ $eq: [`$${field}`, null] }, null, { $subtract: [`$${field}`, days * 86_400_000] }],
+      });
+      await connection.collection('invitations').updateOne({ _id: invitationId as never }, [
+        {
+          $set: {
+            revokedAt: shift('revokedAt'),
+            expiresAt: shift('expiresAt'),
+            createdAt: shift('createdAt'),
+          },
+        },
+      ]);
+      await connection
+        .collection('guest_visits')
+        .updateMany({ invitationId }, [{ $set: { createdAt: shift('createdAt') } }]);
+    },
     async close() {
       // Each test file works in its own database and leaves nothing behind.
       await connection.dropDatabase().catch(() => undefined);
@@ -78,6 +100,18 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
       await database.sql.query(
         'UPDATE live_participants SET seen_at = now() - make_interval(secs => $2) WHERE id = ANY($1::text[])',
         [participantIds, seconds],
+      );
+    },
+    async backdateInvitation(invitationId, days) {
+      const ago = `make_interval(days => $2)`;
+      await database.sql.query(
+        `UPDATE invitations SET revoked_at = revoked_at - ${ago}, expires_at = expires_at - ${ago},
+                created_at = created_at - ${ago} WHERE id = $1`,
+        [invitationId, days],
+      );
+      await database.sql.query(
+        `UPDATE guest_visits SET created_at = created_at - ${ago} WHERE invitation_id = $1`,
+        [invitationId, days],
       );
     },
     close: () => database.close(),

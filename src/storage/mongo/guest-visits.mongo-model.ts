@@ -69,6 +69,7 @@ visitSchema.index(
   },
 );
 visitSchema.index({ linkId: 1, status: 1 });
+visitSchema.index({ invitationId: 1 }, { partialFilterExpression: { invitationId: { $type: 'string' } } });
 visitSchema.index({ createdAt: 1 });
 
 export function visitModel(connection: Connection): Model<VisitDoc> {
@@ -198,7 +199,7 @@ export async function denyWaiting(
   roomId: string,
   actor: Actor,
   batch: string,
-): Promise<{ id: string; linkId: string; admittedOnce: boolean }[]> {
+): Promise<{ id: string; linkId: string | null; admittedOnce: boolean }[]> {
   const result = await visits.updateMany(
     { roomId, status: 'waiting' },
     {
@@ -215,6 +216,10 @@ export async function denyWaiting(
   if (result.modifiedCount === 0) return [];
   const denied = await visits
     .find({ roomId, decisionBatch: batch }, { _id: 1, linkId: 1, admittedOnce: 1 })
-    .lean<{ _id: string; linkId: string; admittedOnce?: boolean }[]>();
-  return denied.map((doc) => ({ id: doc._id, linkId: doc.linkId, admittedOnce: doc.admittedOnce ?? false }));
+    .lean<{ _id: string; linkId?: string | null; admittedOnce?: boolean }[]>();
+  return denied.map((doc) => ({
+    id: doc._id,
+    linkId: doc.linkId ?? null,
+    admittedOnce: doc.admittedOnce ?? false,
+  }));
 }

@@ -20,6 +20,7 @@ import type {
   JoinResult,
   LinkEntry,
   VisitContext,
+  WaitingVisit,
 } from '../../guests/guest.store';
 import type { AuditDoc } from './audit-events.mongo-model';
 import { recordAudit } from './audit-events.mongo-model';
@@ -33,12 +34,14 @@ import {
   toVisit,
   type VisitDoc,
 } from './guest-visits.mongo-model';
+import { invitationAccessState, type InvitationDoc } from './invitation.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
-import type { Actor } from '../../rooms/room-role';
+import type { Actor, InviteRole } from '../../rooms/room-role';
 
 export interface GuestModels {
   platforms: Model<PlatformDoc>;
+  invitations: Model<InvitationDoc>;
   rooms: Model<RoomDoc>;
   links: Model<LinkDoc>;
   visits: Model<VisitDoc>;
@@ -237,6 +240,7 @@ export class MongoGuestStore implements GuestStore {
   async findVisit(visitId: string): Promise<VisitContext | null> {
     const visit = await this.models.visits.findById(visitId).lean<VisitDoc>();
     if (!visit) return null;
+    if (visit.invitationId) return this.findInviteeVisit(visit, visit.invitationId);
     const access = await this.access(await this.models.links.findById(visit.linkId).lean<LinkDoc>());
     if (!access?.room) return null;
     return {
@@ -250,6 +254,40 @@ export class MongoGuestStore implements GuestStore {
       lobbyMessage: lobbyNote(access.room.lobbyMessage, access.room.lobbyMessageUpdatedAt),
       invitee: null,
     };
+  }
+
+  /** An invited person's visit: the invitation stands for the link, its role read each time. */
+  private async findInviteeVisit(visit: VisitDoc, invitationId: string): Promise<VisitContext | null> {
+    const invitation = await this.models.invitations.findById(invitationId).lean<InvitationDoc>();
+    const room = invitation ? await this.models.rooms.findById(visit.roomId).lean<RoomDoc>() : null;
+    if (!invitation || !room) return null;
+    const platform = await this.models.platforms.findById(room.platformId).lean<PlatformDoc>();
+    return {
+      ...invitationAccessState(invitation, room, platform),
+      visit: toVisit(visit),
+      roomTitle: room.title,
+      roomType: room.roomType,
+      mediaUrl: room.mediaUrl ?? null,
+      contextTitle: room.contextTitle ?? null,
+      linkClickLimit: null,
+      lobbyMessage: lobbyNote(room.lobbyMessage, room.lobbyMessageUpdatedAt),
+      invitee: {
+        invitationId,
+        role: invitation.role,
+        startsAt: invitation.startsAt ?? null,
+        invitedByName: invitation.createdByName ?? null,
+      },
+    };
+  }
+
+  /** The current roles of these invitations (for the lobby and the guest log). */
+  private async inviteRoles(docs: VisitDoc[]): Promise<Map<string, InviteRole>> {
+    const ids = [...new Set(docs.map((doc) => doc.invitationId).filter((id): id is string => Boolean(id)))];
+    if (ids.length === 0) return new Map();
+    const invitations = await this.models.invitations
+      .find({ _id: { $in: ids } }, { role: 1 })
+      .lean<Pick<InvitationDoc, '_id' | 'role'>[]>();
+    return new Map(invitations.map((doc) => [doc._id, doc.role]));
   }
 
   async comeBack(request: ComeBackRequest): Promise<ComeBackResult> {
@@ -336,12 +374,16 @@ export class MongoGuestStore implements GuestStore {
     return before !== null;
   }
 
-  async listWaiting(roomId: string): Promise<GuestVisit[]> {
+  async listWaiting(roomId: string): Promise<WaitingVisit[]> {
     const docs = await this.models.visits
       .find({ roomId, status: 'waiting' })
       .sort({ createdAt: 1, _id: 1 })
       .lean<VisitDoc[]>();
-    return docs.map(toVisit);
+    const roles = await this.inviteRoles(docs);
+    return docs.map((doc) => ({
+      ...toVisit(doc),
+      inviteRole: doc.invitationId ? (roles.get(doc.invitationId) ?? null) : null,
+    }));
   }
 
   async decide(
@@ -417,11 +459,13 @@ export class MongoGuestStore implements GuestStore {
       .sort({ createdAt: 1, _id: 1 })
       .lean<AuditDoc[]>();
     const lastSent = new Map(sends.map((send) => [String(send.details.visitId), send]));
+    const roles = await this.inviteRoles(docs);
     return docs.map((doc) => ({
       visitId: doc._id,
       name: doc.name,
       email: doc.email,
       linkName: doc.linkName,
+      role: doc.invitationId ? (roles.get(doc.invitationId) ?? null) : null,
       joinedAt: doc.createdAt,
       status: doc.status,
       outcomeReason: doc.outcomeReason ?? null,

@@ -6,6 +6,8 @@ import { openMongoConnection } from './connection';
 import { MongoGuestAccessStore, linkModel } from './guest-access.mongo-store';
 import { visitModel } from './guest-visits.mongo-model';
 import { MongoGuestStore } from './guest.mongo-store';
+import { invitationLockModel, invitationModel } from './invitation.mongo-model';
+import { MongoInvitationStore } from './invitation.mongo-store';
 import { ThrottledRoomEvents } from '../../rooms/throttled-room-events';
 import { isLiveEvent, LIVE_CHANNEL } from '../../live/live-events';
 import { MongoEventChannel, eventModel, jsonEventCodec, lobbyEventCodec } from './event-channel.mongo';
@@ -25,6 +27,8 @@ function modelsOn(connection: Connection) {
     rooms: roomModel(connection),
     links: linkModel(connection),
     visits: visitModel(connection),
+    invitations: invitationModel(connection),
+    invitationLocks: invitationLockModel(connection),
     audit: auditModel(connection),
     loginStates: loginStateModel(connection),
     sandboxKeys: sandboxKeyModel(connection),
@@ -57,6 +61,7 @@ export async function mongoStorageOn(
     rooms: new MongoRoomStore(models.rooms),
     guestAccess: new MongoGuestAccessStore(models),
     guests: new MongoGuestStore(models),
+    invitations: new MongoInvitationStore(models),
     lobbyEvents,
     live: new MongoLiveStore({
       participants: models.liveParticipants,

@@ -13,13 +13,14 @@ import type {
   ComeBackResult,
   LinkEntry,
   VisitContext,
+  WaitingVisit,
 } from '../../guests/guest.store';
 import { CallBatcher } from './call-batcher';
 import { lockLobby, lockRoomLinks, recordAudit } from './guest-access.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
-import type { Actor } from '../../rooms/room-role';
+import type { Actor, InviteRole } from '../../rooms/room-role';
 
-interface VisitRow {
+export interface VisitRow {
   id: string;
   room_id: string;
   link_id: string | null;
@@ -41,7 +42,7 @@ interface VisitRow {
   private_message_at?: Date | string | null;
 }
 
-function toVisit(row: VisitRow): GuestVisit {
+export function toVisit(row: VisitRow): GuestVisit {
   return {
     id: row.id,
     roomId: row.room_id,
@@ -195,26 +196,57 @@ export class PgGuestStore implements GuestStore {
   }
 
   async findVisit(visitId: string): Promise<VisitContext | null> {
+    // A guest's visit reads its link's access row, an invitee's its invitation's (the same
+    // columns, routines/invitation_access.sql); the invitee's role is read each time, never copied.
     const [row] = await this.sql.query<
-      AccessRow & { visit: VisitRow; lobby_message: string | null; lobby_message_at: Date | null }
+      AccessRow & {
+        visit: VisitRow;
+        lobby_message: string | null;
+        lobby_message_at: Date | null;
+        invite_role: InviteRole | null;
+        invite_starts_at: Date | null;
+        invited_by_name: string | null;
+      }
     >(
-      `SELECT a.*, to_jsonb(v.*) AS visit, r.lobby_message, r.lobby_message_updated_at AS lobby_message_at
-       FROM guest_visits v JOIN guest_link_access a ON a.link_id = v.link_id
+      `SELECT to_jsonb(v.*) AS visit, r.lobby_message, r.lobby_message_updated_at AS lobby_message_at,
+              coalesce(a.room_title, ia.room_title) AS room_title, coalesce(a.room_type, ia.room_type) AS room_type,
+              coalesce(a.media_url, ia.media_url) AS media_url,
+              coalesce(a.context_title, ia.context_title) AS context_title,
+              coalesce(a.link_deleted, ia.link_deleted) AS link_deleted,
+              coalesce(a.link_expires_at, ia.link_expires_at) AS link_expires_at,
+              coalesce(a.guest_access_enabled, ia.guest_access_enabled) AS guest_access_enabled,
+              coalesce(a.room_available, ia.room_available) AS room_available,
+              coalesce(a.modules_enabled, ia.modules_enabled) AS modules_enabled,
+              a.click_limit, i.role AS invite_role, i.starts_at AS invite_starts_at,
+              i.created_by_name AS invited_by_name
+       FROM guest_visits v
        JOIN rooms r ON r.id = v.room_id
-       WHERE v.id = $1`,
+       LEFT JOIN guest_link_access a ON a.link_id = v.link_id
+       LEFT JOIN invitation_access ia ON ia.invitation_id = v.invitation_id
+       LEFT JOIN invitations i ON i.id = v.invitation_id
+       WHERE v.id = $1 AND (a.link_id IS NOT NULL OR ia.invitation_id IS NOT NULL)`,
       [visitId],
     );
     if (!row) return null;
+    const visit = visitFromJson(row.visit);
     return {
       ...accessState(row),
-      visit: visitFromJson(row.visit),
+      visit,
       roomTitle: row.room_title,
       roomType: row.room_type,
       mediaUrl: row.media_url,
       contextTitle: row.context_title,
       linkClickLimit: row.click_limit,
       lobbyMessage: lobbyNote(row.lobby_message, row.lobby_message_at),
-      invitee: null,
+      invitee:
+        visit.invitationId && row.invite_role
+          ? {
+              invitationId: visit.invitationId,
+              role: row.invite_role,
+              startsAt: row.invite_starts_at,
+              invitedByName: row.invited_by_name,
+            }
+          : null,
     };
   }
 
@@ -242,12 +274,14 @@ export class PgGuestStore implements GuestStore {
     });
   }
 
-  async listWaiting(roomId: string): Promise<GuestVisit[]> {
-    const rows = await this.sql.query<VisitRow>(
-      `SELECT * FROM guest_visits WHERE room_id = $1 AND status = 'waiting' ORDER BY created_at, id`,
+  async listWaiting(roomId: string): Promise<WaitingVisit[]> {
+    const rows = await this.sql.query<VisitRow & { invite_role: InviteRole | null }>(
+      `SELECT v.*, i.role AS invite_role
+       FROM guest_visits v LEFT JOIN invitations i ON i.id = v.invitation_id
+       WHERE v.room_id = $1 AND v.status = 'waiting' ORDER BY v.created_at, v.id`,
       [roomId],
     );
-    return rows.map(toVisit);
+    return rows.map((row) => ({ ...toVisit(row), inviteRole: row.invite_role }));
   }
 
   async decide(
@@ -280,7 +314,7 @@ export class PgGuestStore implements GuestStore {
       // first, as a batch takes them: the denied guests' clicks go back to them (fair clicks).
       await lockRoomLinks(tx, roomId);
       await lockLobby(tx, roomId);
-      const rows = await tx.query<{ id: string; link_id: string }>(
+      const rows = await tx.query<{ id: string; link_id: string | null }>(
         `UPDATE guest_visits
          SET status = 'denied', outcome_reason = 'moderator', decided_at = now(), decided_by = $2, decided_by_name = $3
          WHERE room_id = $1 AND status = 'waiting'
@@ -319,7 +353,11 @@ export class PgGuestStore implements GuestStore {
   async guestLog(roomId: string): Promise<GuestLogEntry[]> {
     // Sending a guest back to the lobby clears their admission; the audit keeps who did it and when.
     const rows = await this.sql.query<
-      VisitRow & { sent_to_lobby_at: Date | null; sent_to_lobby_by_name: string | null }
+      VisitRow & {
+        sent_to_lobby_at: Date | null;
+        sent_to_lobby_by_name: string | null;
+        invite_role: InviteRole | null;
+      }
     >(
       `WITH sent AS (
          SELECT DISTINCT ON (details ->> 'visitId')
@@ -328,8 +366,9 @@ export class PgGuestStore implements GuestStore {
          WHERE room_id = $1 AND action = 'live.sent-to-lobby'
          ORDER BY details ->> 'visitId', created_at DESC, id DESC
        )
-       SELECT v.*, sent.sent_to_lobby_at, sent.sent_to_lobby_by_name
+       SELECT v.*, sent.sent_to_lobby_at, sent.sent_to_lobby_by_name, i.role AS invite_role
        FROM guest_visits v LEFT JOIN sent ON sent.visit_id = v.id
+       LEFT JOIN invitations i ON i.id = v.invitation_id
        WHERE v.room_id = $1 ORDER BY v.created_at DESC, v.id LIMIT 5000`,
       [roomId],
     );
@@ -338,6 +377,7 @@ export class PgGuestStore implements GuestStore {
       name: row.name,
       email: row.email,
       linkName: row.link_name ?? '',
+      role: row.invite_role,
       joinedAt: row.created_at,
       status: row.status,
       outcomeReason: row.outcome_reason,

@@ -5,6 +5,7 @@ import { describeStartupFailure } from '../../faults/database-errors';
 import type { Storage } from '../storage';
 import { PgGuestAccessStore } from './guest-access.pg-store';
 import { PgGuestStore } from './guest.pg-store';
+import { PgInvitationStore } from './invitation.pg-store';
 import { hasRoomId } from '../../events/event-channel';
 import { isLiveEvent, LIVE_CHANNEL, type LiveEvent } from '../../live/live-events';
 import { ROOM_EVENTS_CHANNEL, type RoomEvent } from '../../rooms/room-events';
@@ -85,6 +86,7 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     rooms: new PgRoomStore(sql),
     guestAccess: new PgGuestAccessStore(sql),
     guests: new PgGuestStore(sql),
+    invitations: new PgInvitationStore(sql),
     lobbyEvents,
     live: new PgLiveStore(sql),
     liveEvents: new PgEventChannel<LiveEvent>(sql, LIVE_CHANNEL, isLiveEvent),
@@ -97,13 +99,30 @@ export function postgresStorageOn(sql: SqlClient): Storage {
     async purgeExpired() {
       await sql.query('DELETE FROM lti_documents WHERE expires_at <= now()');
       await sql.query('DELETE FROM lti_login_states WHERE expires_at <= now()');
-      for (const table of ['guest_visits', 'audit_events']) {
+      const retention = `now() - make_interval(days => COALESCE((p.settings ->> 'guestLogRetentionDays')::int, 90))`;
+      // An invitee's visit belongs to the invitation: it goes with it, below.
+      for (const [table, only] of [
+        ['guest_visits', 'AND t.invitation_id IS NULL'],
+        ['audit_events', ''],
+      ] as const) {
         await sql.query(
           `DELETE FROM ${table} t USING rooms r, platforms p
-           WHERE t.room_id = r.id AND r.platform_id = p.id
-             AND t.created_at < now() - make_interval(days => COALESCE((p.settings ->> 'guestLogRetentionDays')::int, 90))`,
+           WHERE t.room_id = r.id AND r.platform_id = p.id AND t.created_at < ${retention} ${only}`,
         );
       }
+      // Revoked or expired invitations past the retention (counted from the revocation or the
+      // expiry: LEAST ignores NULL), with their visits, in one transaction (each refers to the other).
+      await sql.transaction(async (tx) => {
+        const gone = await tx.query<{ id: string }>(
+          `SELECT i.id FROM invitations i JOIN rooms r ON r.id = i.room_id JOIN platforms p ON p.id = r.platform_id
+           WHERE least(i.revoked_at, i.expires_at) < ${retention}
+           LIMIT 10000`,
+        );
+        if (gone.length === 0) return;
+        const ids = gone.map((row) => row.id);
+        await tx.query('DELETE FROM guest_visits WHERE invitation_id = ANY($1::text[])', [ids]);
+        await tx.query('DELETE FROM invitations WHERE id = ANY($1::text[])', [ids]);
+      });
     },
     async close() {
       await lobbyEvents.flush().catch(() => undefined);

@@ -17,6 +17,7 @@ const base: GuestLogEntry = {
   name: 'Grace',
   email: 'grace@example.org',
   linkName: 'Guests',
+  role: null,
   joinedAt: at('14:00:00'),
   status: 'waiting',
   outcomeReason: null,

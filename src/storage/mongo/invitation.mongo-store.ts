@@ -1,0 +1,443 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import { ServiceUnavailableError } from '../../errors';
+import type { Invitation } from '../../invitations/invitation';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  CreateInvitationsResult,
+  EmailOutcome,
+  EnterResult,
+  InvitationEntry,
+  InvitationStore,
+  NewInvitation,
+} from '../../invitations/invitation.store';
+import type { Actor, InviteRole } from '../../rooms/room-role';
+import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
+import { isDuplicateKey } from './connection';
+import { toVisit, type VisitDoc } from './guest-visits.mongo-model';
+import {
+  invitationAccessState,
+  toInvitation,
+  type InvitationDoc,
+  type InvitationLockDoc,
+} from './invitation.mongo-model';
+import type { PlatformDoc } from './platform.mongo-store';
+import type { RoomDoc } from './room.mongo-store';
+
+export interface InvitationModels {
+  invitations: Model<InvitationDoc>;
+  invitationLocks: Model<InvitationLockDoc>;
+  rooms: Model<RoomDoc>;
+  platforms: Model<PlatformDoc>;
+  visits: Model<VisitDoc>;
+  audit: Model<AuditDoc>;
+}
+
+const LIST_LIMIT = 1000;
+/** Longer than any create takes; a holder that died frees the room after it. */
+const LOCK_LEASE_MS = 10_000;
+/** How long a create waits for its turn before giving up with 503. */
+const LOCK_WAIT_MS = 8_000;
+const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const live = (now: Date) => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+
+function expired(doc: Pick<InvitationDoc, 'expiresAt'>, now: Date): boolean {
+  return doc.expiresAt != null && doc.expiresAt.getTime() <= now.getTime();
+}
+
+export class MongoInvitationStore implements InvitationStore {
+  constructor(private readonly models: InvitationModels) {}
+
+  /**
+   * The 500-active limit without transactions. A per-room counter would have to be given back
+   * when an invitation expires, which happens by time, not by any write; so creates in one room
+   * take turns under a lease document instead (inserted, or taken over once its lease ran out),
+   * and count the active invitations with a query under it. Duplicates are also kept out by the
+   * unique partial index (roomId, emailKey) should a lease ever run out mid-create.
+   */
+  private async withRoomLock<T>(roomId: string, fn: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      const now = new Date();
+      try {
+        const taken = await this.models.invitationLocks
+          .findOneAndUpdate(
+            { _id: roomId, until: { $lte: now } },
+            { $set: { holder, until: new Date(now.getTime() + LOCK_LEASE_MS) } },
+            { upsert: true, new: true },
+          )
+          .lean<InvitationLockDoc>();
+        if (taken?.holder === holder) break;
+      } catch (error) {
+        // Another create holds the room (the upsert met its document).
+        if (!isDuplicateKey(error)) throw error;
+      }
+      if (Date.now() > giveUpAt) throw new ServiceUnavailableError();
+      await sleep(Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.models.invitationLocks.deleteOne({ _id: roomId, holder }).catch(() => undefined);
+    }
+  }
+
+  async create(
+    roomId: string,
+    invitations: NewInvitation[],
+    actor: Actor,
+    limit: number,
+  ): Promise<CreateInvitationsResult> {
+    const room = await this.models.rooms.findOne({ _id: roomId, deletedAt: null }, { _id: 1 }).lean();
+    if (!room) return { ok: false, reason: 'no-room' };
+    return this.withRoomLock(roomId, async (): Promise<CreateInvitationsResult> => {
+      const now = new Date();
+      const active = await this.models.invitations.countDocuments({ roomId, ...live(now) });
+      if (active + invitations.length > limit) return { ok: false, reason: 'limit', active };
+      const duplicates = await this.duplicates(roomId, invitations);
+      if (duplicates.length > 0) return { ok: false, reason: 'duplicate', emails: duplicates };
+      const docs: InvitationDoc[] = invitations.map((invitation) => ({
+        _id: invitation.id,
+        roomId,
+        name: invitation.name,
+        email: invitation.email,
+        emailKey: invitation.emailKey,
+        role: invitation.role,
+        tokenSeed: invitation.tokenSeed,
+        tokenHash: invitation.tokenHash,
+        expiresAt: invitation.expiresAt,
+        startsAt: invitation.startsAt,
+        createdAt: now,
+        createdBy: actor.userId,
+        createdByName: actor.name,
+        claimedAt: null,
+        claimHash: null,
+        visitId: null,
+        lastJoinedAt: null,
+        revokedAt: null,
+        revokedBy: null,
+        revokedByName: null,
+        live: true,
+        emailStatus: 'not-sent',
+        emailError: null,
+        emailSentAt: null,
+      }));
+      try {
+        await this.models.invitations.insertMany(docs, { ordered: true });
+      } catch (error) {
+        // All or nothing: what this batch inserted before the refusal goes again.
+        await this.models.invitations.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } });
+        if (!isDuplicateKey(error, 'emailKey', 'live_email')) throw error;
+        const emails = await this.duplicates(roomId, invitations);
+        return { ok: false, reason: 'duplicate', emails };
+      }
+      await this.models.audit.insertMany(
+        docs.map((doc) => ({
+          roomId,
+          actorUserId: actor.userId,
+          actorName: actor.name,
+          action: 'invitation.created',
+          details: { invitationId: doc._id, email: doc.email, role: doc.role },
+          createdAt: now,
+        })),
+      );
+      return { ok: true, invitations: docs.map(toInvitation) };
+    });
+  }
+
+  private async duplicates(roomId: string, invitations: NewInvitation[]): Promise<string[]> {
+    const taken = await this.models.invitations
+      .find({ roomId, live: true, emailKey: { $in: invitations.map((i) => i.emailKey) } }, { emailKey: 1 })
+      .lean<Pick<InvitationDoc, 'emailKey'>[]>();
+    const keys = new Set(taken.map((doc) => doc.emailKey));
+    return invitations
+      .filter((invitation) => keys.has(invitation.emailKey))
+      .map((invitation) => invitation.email);
+  }
+
+  async list(roomId: string): Promise<Invitation[]> {
+    const docs = await this.models.invitations
+      .find({ roomId })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(LIST_LIMIT)
+      .lean<InvitationDoc[]>();
+    return docs.map(toInvitation);
+  }
+
+  async find(roomId: string, invitationId: string): Promise<Invitation | null> {
+    const doc = await this.models.invitations.findOne({ _id: invitationId, roomId }).lean<InvitationDoc>();
+    return doc ? toInvitation(doc) : null;
+  }
+
+  async findEntry(tokenHash: string): Promise<InvitationEntry | null> {
+    const doc = await this.models.invitations.findOne({ tokenHash }).lean<InvitationDoc>();
+    if (!doc) return null;
+    const room = await this.models.rooms.findById(doc.roomId).lean<RoomDoc>();
+    if (!room) return null;
+    const platform = await this.models.platforms.findById(room.platformId).lean<PlatformDoc>();
+    return {
+      ...invitationAccessState(doc, room, platform),
+      invitation: toInvitation(doc),
+      claimHash: doc.claimHash ?? null,
+      roomTitle: room.title,
+      contextTitle: room.contextTitle ?? null,
+      inviteesWait: Boolean(room.inviteesWait && room.lobbyEnabled),
+    };
+  }
+
+  async setRole(
+    roomId: string,
+    invitationId: string,
+    role: InviteRole,
+    actor: Actor,
+  ): Promise<{ invitation: Invitation; changed: boolean } | null> {
+    const before = await this.models.invitations
+      .findOneAndUpdate(
+        { _id: invitationId, roomId, revokedAt: null },
+        { $set: { role } },
+        { returnDocument: 'before' },
+      )
+      .lean<InvitationDoc>();
+    if (!before) return null;
+    const changed = before.role !== role;
+    if (changed)
+      await recordAudit(this.models.audit, roomId, actor, 'invitation.role-changed', {
+        invitationId,
+        from: before.role,
+        to: role,
+      });
+    return { invitation: toInvitation({ ...before, role }), changed };
+  }
+
+  async revoke(
+    roomId: string,
+    invitationId: string,
+    actor: Actor,
+  ): Promise<{ invitation: Invitation; endedVisitId: string | null } | null> {
+    const revoked = await this.models.invitations
+      .findOneAndUpdate(
+        { _id: invitationId, roomId, revokedAt: null },
+        { $set: { revokedAt: new Date(), revokedBy: actor.userId, revokedByName: actor.name, live: false } },
+        { returnDocument: 'after' },
+      )
+      .lean<InvitationDoc>();
+    if (!revoked) {
+      // Revoked before (a no-op), or no such invitation.
+      const existing = await this.models.invitations
+        .findOne({ _id: invitationId, roomId })
+        .lean<InvitationDoc>();
+      return existing ? { invitation: toInvitation(existing), endedVisitId: null } : null;
+    }
+    const endedVisitId = await this.endVisit(invitationId, actor);
+    await recordAudit(this.models.audit, roomId, actor, 'invitation.revoked', {
+      invitationId,
+      email: revoked.email,
+      endedVisitId,
+    });
+    return { invitation: toInvitation(revoked), endedVisitId };
+  }
+
+  /** The revoked invitation's visit, if waiting or admitted, ends (removed, invitation-revoked). */
+  private async endVisit(invitationId: string, actor: Actor | null): Promise<string | null> {
+    const ended = await this.models.visits
+      .findOneAndUpdate(
+        { invitationId, status: { $in: ['waiting', 'admitted'] } },
+        {
+          $set: {
+            status: 'removed',
+            outcomeReason: 'invitation-revoked',
+            removedAt: new Date(),
+            removedBy: actor?.userId ?? null,
+            removedByName: actor?.name ?? null,
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<VisitDoc>();
+    return ended?._id ?? null;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const now = new Date();
+    // The one step that decides the race: only an unclaimed, live invitation for this address matches.
+    const claimed = await this.models.invitations
+      .findOneAndUpdate(
+        {
+          tokenHash: request.tokenHash,
+          claimHash: null,
+          emailKey: request.emailKey,
+          ...live(now),
+        },
+        {
+          $set: { claimedAt: now, claimHash: request.claimHash, visitId: request.visitId, lastJoinedAt: now },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<InvitationDoc>();
+    if (!claimed) return { ok: false, reason: await this.claimRefusal(request.tokenHash) };
+    let visit: VisitDoc;
+    try {
+      visit = await this.insertVisit(claimed, request.visitId, now);
+    } catch (error) {
+      // No visit, no claim: the link is free again.
+      await this.models.invitations.updateOne(
+        { _id: claimed._id, claimHash: request.claimHash },
+        { $set: { claimedAt: null, claimHash: null, visitId: null, lastJoinedAt: null } },
+      );
+      throw error;
+    }
+    return { ok: true, invitation: toInvitation(claimed), visit: toVisit(await this.settle(visit)) };
+  }
+
+  /** A claimed link answers claimed-elsewhere whatever address was typed; see the SQL store. */
+  private async claimRefusal(tokenHash: string): Promise<Exclude<ClaimResult, { ok: true }>['reason']> {
+    const doc = await this.models.invitations.findOne({ tokenHash }).lean<InvitationDoc>();
+    if (!doc) return 'unknown';
+    if (doc.revokedAt) return 'revoked';
+    if (expired(doc, new Date())) return 'expired';
+    if (doc.claimHash != null) return 'claimed-elsewhere';
+    return 'email-mismatch';
+  }
+
+  private async inviteeMustWait(roomId: string): Promise<boolean> {
+    const room = await this.models.rooms
+      .findById(roomId, { inviteesWait: 1, lobbyEnabled: 1 })
+      .lean<RoomDoc>();
+    return Boolean(room?.inviteesWait && room.lobbyEnabled);
+  }
+
+  private async insertVisit(invitation: InvitationDoc, visitId: string, now: Date): Promise<VisitDoc> {
+    const wait = await this.inviteeMustWait(invitation.roomId);
+    const doc: VisitDoc = {
+      _id: visitId,
+      roomId: invitation.roomId,
+      linkId: null,
+      linkName: '',
+      invitationId: invitation._id,
+      name: invitation.name,
+      email: invitation.email,
+      status: wait ? 'waiting' : 'admitted',
+      outcomeReason: null,
+      createdAt: now,
+      decidedAt: wait ? null : now,
+      decidedBy: null,
+      decidedByName: null,
+      leftAt: null,
+      removedAt: null,
+      removedByName: null,
+      mustWait: false,
+      admittedOnce: !wait,
+    };
+    return (await this.models.visits.create(doc)).toObject<VisitDoc>();
+  }
+
+  /**
+   * Without a transaction, the lobby may have been turned off, or the invitation revoked,
+   * between the reads above and the visit's write, after that change had already dealt with
+   * every visit it could see. Deal with this one as it would have.
+   */
+  private async settle(visit: VisitDoc): Promise<VisitDoc> {
+    const invitation = await this.models.invitations
+      .findById(visit.invitationId, { revokedAt: 1, revokedBy: 1, revokedByName: 1 })
+      .lean<InvitationDoc>();
+    if (invitation?.revokedAt) {
+      await this.endVisit(visit.invitationId!, {
+        userId: invitation.revokedBy ?? 'unknown',
+        name: invitation.revokedByName ?? null,
+      });
+      return (await this.models.visits.findById(visit._id).lean<VisitDoc>()) ?? visit;
+    }
+    if (visit.status !== 'waiting' || (await this.inviteeMustWait(visit.roomId))) return visit;
+    const admitted = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visit._id, status: 'waiting' },
+        {
+          $set: { status: 'admitted', outcomeReason: 'lobby-off', decidedAt: new Date(), admittedOnce: true },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<VisitDoc>();
+    return admitted ?? visit;
+  }
+
+  async enter(tokenHash: string, claimHash: string): Promise<EnterResult> {
+    const doc = await this.models.invitations.findOne({ tokenHash }).lean<InvitationDoc>();
+    if (!doc) return { ok: false, reason: 'unknown' };
+    const now = new Date();
+    if (doc.revokedAt) return { ok: false, reason: 'revoked' };
+    if (expired(doc, now)) return { ok: false, reason: 'expired' };
+    if (doc.claimHash == null || doc.claimHash !== claimHash || !doc.visitId)
+      return { ok: false, reason: 'claimed-elsewhere' };
+    const visit = await this.models.visits.findById(doc.visitId).lean<VisitDoc>();
+    if (!visit) return { ok: false, reason: 'unknown' };
+    if (visit.status === 'removed' && visit.outcomeReason === 'invitation-revoked')
+      return { ok: false, reason: 'revoked' };
+    if (visit.status !== 'left') return { ok: true, invitation: toInvitation(doc), visit: toVisit(visit) };
+    const wait = await this.inviteeMustWait(doc.roomId);
+    const reopened = await this.models.visits
+      .findOneAndUpdate(
+        { _id: visit._id, status: 'left' },
+        {
+          $set: {
+            status: wait ? 'waiting' : 'admitted',
+            leftAt: null,
+            outcomeReason: null,
+            decidedBy: null,
+            decidedByName: null,
+            decidedAt: wait ? null : now,
+            ...(wait ? {} : { admittedOnce: true }),
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<VisitDoc>();
+    // A parallel return re-opened it first: it is in either way.
+    const current = reopened
+      ? await this.settle(reopened)
+      : await this.models.visits.findById(visit._id).lean<VisitDoc>();
+    const invitation = await this.models.invitations
+      .findOneAndUpdate({ _id: doc._id }, { $set: { lastJoinedAt: now } }, { returnDocument: 'after' })
+      .lean<InvitationDoc>();
+    return { ok: true, invitation: toInvitation(invitation ?? doc), visit: toVisit(current ?? visit) };
+  }
+
+  async recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null> {
+    const doc = await this.models.invitations
+      .findOneAndUpdate(
+        { _id: invitationId },
+        {
+          $set: {
+            emailStatus: outcome.status,
+            emailError: outcome.status === 'failed' ? outcome.error.slice(0, 500) : null,
+            ...(outcome.status === 'sent' ? { emailSentAt: outcome.at } : {}),
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<InvitationDoc>();
+    if (!doc) return null;
+    if (outcome.status === 'sent')
+      await recordAudit(this.models.audit, doc.roomId, MAIL_ACTOR, 'invitation.sent', {
+        invitationId,
+        email: doc.email,
+      });
+    return toInvitation(doc);
+  }
+
+  async setInviteesWait(roomId: string, wait: boolean, actor: Actor): Promise<boolean | null> {
+    const changed = await this.models.rooms
+      .findOneAndUpdate(
+        { _id: roomId, inviteesWait: { $ne: wait } },
+        { $set: { inviteesWait: wait, updatedAt: new Date() } },
+      )
+      .lean<RoomDoc>();
+    if (!changed) return (await this.models.rooms.exists({ _id: roomId })) ? wait : null;
+    await recordAudit(this.models.audit, roomId, actor, 'invitation.settings', { inviteesWait: wait });
+    return wait;
+  }
+}
