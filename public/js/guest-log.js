@@ -3,7 +3,6 @@
 (function () {
   'use strict';
   window.Guestlink = window.Guestlink || {};
-  var ROLE_LABELS = { viewer: 'Viewer', speaker: 'Speaker', moderator: 'Moderator' };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -56,9 +55,8 @@
     who.appendChild(el('div', 'muted', entry.email));
     row.appendChild(who);
 
-    // Invitees came through their personal invitation, not a link: their role says more.
-    var via = entry.role ? 'Invitation · ' + (ROLE_LABELS[entry.role] || entry.role) : entry.linkName;
-    row.appendChild(el('td', entry.role ? 'log-invitation' : null, via)).dataset.label = 'Link';
+    // A link's name, or an invited person's "Invitation · Speaker" (src/lobby/guest-log.ts cameThrough).
+    row.appendChild(el('td', null, entry.via || entry.linkName)).dataset.label = 'Link';
     var joined = cell('Joined');
     var joinedAt = el(
       'time',

@@ -1,5 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
-import { admittedAt, admittedBy, durationText, goneAt, outcomeText } from './guest-log';
+import { admittedAt, admittedBy, cameThrough, durationText, goneAt, outcomeText } from './guest-log';
 
 /** Quotes a CSV cell, and defuses values a spreadsheet would run as a formula. */
 function cell(value: string): string {
@@ -30,7 +30,7 @@ export function guestLogCsv(entries: GuestLogEntry[]): string {
   const rows = entries.map((entry) => [
     entry.name,
     entry.email,
-    entry.linkName,
+    cameThrough(entry),
     iso(entry.joinedAt),
     outcomeText(entry),
     iso(admittedAt(entry)),

@@ -1,4 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 
 /**
  * What the guest log says about one visit, in plain words. Times stay Dates here: the page
@@ -141,6 +142,14 @@ export function outcomeText(entry: Entry): string {
     .join('');
 }
 
+/**
+ * How the person came: a guest link's name, or for an invited person "Invitation · Speaker"
+ * (their invitation's current role): the log's Link column, on the page and in the CSV.
+ */
+export function cameThrough(entry: Pick<GuestLogEntry, 'linkName' | 'role'>): string {
+  return entry.role ? `Invitation · ${INVITE_ROLE_LABELS[entry.role]}` : entry.linkName;
+}
+
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 /** One entry of GET …/guest-log: the stored facts (as before) and how the log reads them. */
@@ -150,6 +159,8 @@ export function guestLogWire(entry: GuestLogEntry) {
     name: entry.name,
     email: entry.email,
     linkName: entry.linkName,
+    role: entry.role,
+    via: cameThrough(entry),
     joinedAt: entry.joinedAt.toISOString(),
     status: entry.status,
     outcome: outcomeText(entry),

@@ -2,6 +2,7 @@ import type { GuestLogEntry } from '../../../src/guests/guest.store';
 import {
   admittedAt,
   admittedBy,
+  cameThrough,
   durationSeconds,
   durationText,
   goneAt,
@@ -200,6 +201,17 @@ describe('the guest log’s columns', () => {
     expect(goneAt(visit({ status: 'left', leftAt: at('14:03:00') }))).toEqual(at('14:03:00'));
     expect(goneAt(visit({ status: 'removed', ...byAda, removedAt: at('14:40:00') }))).toEqual(at('14:40:00'));
     expect(goneAt(visit({ status: 'admitted', ...byAda }))).toBeNull();
+  });
+});
+
+describe('how an invited person came', () => {
+  it('reads "Invitation · <current role>" where a guest shows the link’s name, on the page and in the CSV', () => {
+    const invited = visit({ linkName: '', role: 'speaker', name: 'Sam' });
+    expect(cameThrough(invited)).toBe('Invitation · Speaker');
+    expect(cameThrough(visit({}))).toBe('Guests');
+    expect(guestLogWire(invited)).toMatchObject({ role: 'speaker', via: 'Invitation · Speaker' });
+    expect(guestLogWire(visit({}))).toMatchObject({ role: null, via: 'Guests' });
+    expect(guestLogCsv([invited]).split('\r\n')[1]).toMatch(/^Sam,grace@example\.org,Invitation · Speaker,/);
   });
 });
 
