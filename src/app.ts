@@ -17,7 +17,12 @@ import { roomPages } from './media-page/media-page.routes';
 import { RoomAccessService } from './lti/room-access.service';
 import { GuestAccessService } from './guest-access/guest-access.service';
 import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';
-import { GuestLinkTokens } from './guest-access/guest-link-token';
+import { GuestLinkTokens, INVITATION_LINKS } from './guest-access/guest-link-token';
+import { InvitationService } from './invitations/invitation.service';
+import { invitationRouter, invitationsJson } from './invitations/invitation.routes';
+import { inviteeRouter } from './invitations/invitee.routes';
+import type { Mailer } from './mail/mailer';
+import type { SendLimits } from './mail/send-limits';
 import { guestRouter } from './guests/guest.routes';
 import { GuestService } from './guests/guest.service';
 import type { LinkEntry } from './guests/guest.store';
@@ -29,6 +34,7 @@ import { LiveService } from './live/live.service';
 import type { RoomEngine } from './live/room-engine';
 import type { LobbyHub } from './lobby/lobby-hub';
 import { lobbyRouter } from './lobby/lobby.routes';
+import { inviteeLobbyRouter } from './lobby/invitee-lobby.routes';
 import { LobbyService } from './lobby/lobby.service';
 import { sandboxRouter } from './sandbox/sandbox.routes';
 import type { SandboxPlatform } from './sandbox/sandbox-platform';
@@ -54,6 +60,10 @@ export interface AppDependencies {
   instanceId: string;
   /** This instance's open live-update streams, counted against their caps. */
   streams: StreamLimits;
+  /** Outgoing email (SMTP_URL); unconfigured without it. */
+  mailer: Mailer;
+  /** Invitation emails per room and per user (this instance's count). */
+  sendLimits: SendLimits;
 }
 
 /** Builds the express app. It neither listens nor connects: tests and server.ts do that. */
@@ -84,7 +94,16 @@ export function createApp(deps: AppDependencies): Express {
     logger,
     config.live,
   );
-  const pages = roomPages(rooms, guestAccess, live);
+  const invitations = new InvitationService(
+    storage.invitations,
+    new GuestLinkTokens(config.appSecret, config.publicUrl, INVITATION_LINKS),
+    deps.mailer,
+    deps.sendLimits,
+    live,
+    storage.lobbyEvents,
+    logger,
+  );
+  const pages = roomPages(rooms, guestAccess, live, invitations);
 
   const app = express();
   app.disable('x-powered-by');
@@ -104,7 +123,15 @@ export function createApp(deps: AppDependencies): Express {
   // Before every router (ltijs's too): malformed addresses get a 400, never a 500 or a query.
   app.use(rejectMalformedPaths);
   // First after the headers: a class opening a guest link at once meets no other middleware.
-  app.use(guestRouter(config, guests, lobbyHub, live, streams));
+  app.use(
+    guestRouter(config, guests, lobbyHub, live, streams, (context) =>
+      context.invitee
+        ? invitations.personalLink(context.visit.roomId, context.invitee.invitationId)
+        : Promise.resolve(null),
+    ),
+  );
+  // Personal invitation links, mounted like guest links: before static files and ltijs.
+  app.use(inviteeRouter(config, invitations));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
@@ -112,7 +139,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
   // Signalling carries SDP (about 10 kB a message): a larger limit on those routes only.
   app.use('/api/rooms/:roomId/live', liveJson);
+  // A pasted list of people may be larger than other API bodies.
+  app.use('/api/rooms/:roomId/invitations', invitationsJson);
   app.use(express.json({ limit: '16kb' }));
+  // Invited moderators' lobby: JSON writes with the guest pass and CSRF header.
+  app.use(inviteeLobbyRouter(config, guests, rooms, lobby, lobbyHub, streams, logger));
 
   const storageFaults = new RecentStorageFaults(config.storageFaultWindowSeconds * 1000);
   app.use(healthRouter(storage, storageFaults));
@@ -137,6 +168,7 @@ export function createApp(deps: AppDependencies): Express {
   lti.app.use('/api/rooms/:roomId/live', liveRouter(live, launchedIdentity(rooms), streams));
   lti.app.use(pages.router);
   lti.app.use(guestAccessRouter(rooms, guestAccess));
+  lti.app.use(invitationRouter(rooms, invitations));
   lti.app.use(lobbyRouter(rooms, lobby, lobbyHub, streams, logger));
   lti.app.use(deepLinkingRouter({ lti, rooms, publicUrl: config.publicUrl }));
   mountLtijs(app, lti);

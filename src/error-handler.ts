@@ -120,8 +120,11 @@ export function toAppError(error: unknown): AppError {
   );
 }
 
-/** The JSON APIs: launched users' under /api, guests' live session. Any case: express routes ignore it. */
-const JSON_API = /^\/(?:api\/|guest\/rooms\/[^/]+\/live\/)/i;
+/**
+ * The JSON APIs: launched users' under /api, guests' live session, invited moderators' lobby.
+ * Any case: express routes ignore it.
+ */
+const JSON_API = /^\/(?:api\/|guest\/rooms\/[^/]+\/(?:live\/|lobby(?:\/|$)))/i;
 
 export function wantsJson(req: Request): boolean {
   if (JSON_API.test(req.path)) return true;

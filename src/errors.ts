@@ -96,16 +96,14 @@ export class StorageFaultError extends AppError {
 /** A startup failure: bad configuration, unreachable database. The process prints it and exits. */
 /** Refused by a rate limit; says when to try again. */
 export class TooManyRequestsError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(
-      429,
-      'TOO_MANY_REQUESTS',
-      'Too many attempts in a short time from here. Please wait a moment and try again.',
-      {
-        title: 'Too many requests',
-        headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
-      },
-    );
+  constructor(
+    retryAfterSeconds: number,
+    message = 'Too many attempts in a short time from here. Please wait a moment and try again.',
+  ) {
+    super(429, 'TOO_MANY_REQUESTS', message, {
+      title: 'Too many requests',
+      headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
+    });
   }
 }
 

@@ -18,6 +18,8 @@ import { LiveHub } from './live/live-hub';
 import { HEARTBEAT_SECONDS } from './live/live.store';
 import type { RoomEngine } from './live/room-engine';
 import { LobbyHub } from './lobby/lobby-hub';
+import { createMailer } from './mail/nodemailer-mailer';
+import { SendLimits } from './mail/send-limits';
 import { StreamLimits } from './http/stream-limits';
 import { PlatformRegistry } from './platforms/platform-registry';
 import { SandboxPlatform } from './sandbox/sandbox-platform';
@@ -69,6 +71,7 @@ export async function startRuntime(
   const storage = storageOverride ?? (await openStorage(config, logger));
   let uninstallJwks = () => {};
   let stopLive = async () => {};
+  let closeMailer = async () => {};
   try {
     const sandbox = config.sandboxEnabled
       ? await SandboxPlatform.open(storage.sandboxKeys, config.appSecret, config.publicUrl)
@@ -129,6 +132,8 @@ export async function startRuntime(
       await engine.close();
     };
     const streams = new StreamLimits(config.streams);
+    const mailer = createMailer(config, logger);
+    closeMailer = () => mailer.close();
     const app = createApp({
       config,
       logger,
@@ -142,6 +147,8 @@ export async function startRuntime(
       engine,
       instanceId,
       streams,
+      mailer,
+      sendLimits: new SendLimits(config.mail),
     });
     const maintenance = setInterval(() => {
       storage
@@ -176,6 +183,7 @@ export async function startRuntime(
         clearInterval(maintenance);
         clearInterval(heartbeat);
         await stopLive();
+        await closeMailer();
         await lobbyHub.stop();
         await lti.close({ silent: true });
         uninstallJwks();
@@ -184,6 +192,7 @@ export async function startRuntime(
     };
   } catch (error) {
     await stopLive().catch(() => undefined);
+    await closeMailer().catch(() => undefined);
     uninstallJwks();
     if (!storageOverride) await storage.close().catch(() => undefined);
     throw error;

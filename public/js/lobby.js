@@ -11,7 +11,6 @@
   var client = window.Guestlink.roomApi();
   var request = client.request;
   var announce = client.announce;
-  var ltik = client.ltik;
   var api = client.base;
   var list = document.getElementById('lobby-list');
   var empty = document.getElementById('lobby-empty');
@@ -273,7 +272,7 @@
   var refusals = 0;
 
   function listen() {
-    var source = new EventSource(api + '/lobby/events?ltik=' + encodeURIComponent(ltik));
+    var source = new EventSource(client.streamUrl('/lobby/events'));
     source.addEventListener('lobby', function (event) {
       refusals = 0;
       render(JSON.parse(event.data));
@@ -308,7 +307,7 @@
         method: 'POST',
         keepalive: true,
         credentials: 'same-origin',
-        headers: { Authorization: 'Bearer ' + ltik, Accept: 'application/json' },
+        headers: Object.assign({ Accept: 'application/json' }, client.headers),
       }).catch(function () {
         /* the page is going away: nothing left to tell */
       });

@@ -1,17 +1,26 @@
 // The media page's client for the JSON API: the launch's ltik travels in the
-// Authorization header, which a cross-site form cannot forge.
+// Authorization header, which a cross-site form cannot forge; on an invited moderator's room
+// page, the CSRF token in its header (and the guest pass, a cookie).
 (function () {
   'use strict';
   window.Guestlink = window.Guestlink || {};
 
   window.Guestlink.roomApi = function () {
     var main = document.querySelector('main[data-room-id]');
-    var base = '/api/rooms/' + encodeURIComponent(main.dataset.roomId);
+    // A launched user's page: /api with the ltik. An invited moderator's room page names its
+    // own base (/guest/rooms/…) and sends its CSRF token; the guest pass is a cookie.
+    var base = main.dataset.apiBase || '/api/rooms/' + encodeURIComponent(main.dataset.roomId);
     var ltik = main.dataset.ltik;
+    var headers = ltik ? { Authorization: 'Bearer ' + ltik } : { 'X-CSRF-Token': main.dataset.csrf };
     var announcer = document.getElementById('announcer');
 
     function request(method, path, body) {
-      return window.Guestlink.fetchJson(method, base + path, { Authorization: 'Bearer ' + ltik }, body);
+      return window.Guestlink.fetchJson(method, base + path, headers, body);
+    }
+
+    /** An event stream's address: EventSource sends no headers, so the ltik rides in the URL. */
+    function streamUrl(path) {
+      return base + path + (ltik ? '?ltik=' + encodeURIComponent(ltik) : '');
     }
 
     function messageOf(failure) {
@@ -28,6 +37,14 @@
       }, 50);
     }
 
-    return { base: base, ltik: ltik, request: request, messageOf: messageOf, announce: announce };
+    return {
+      base: base,
+      ltik: ltik,
+      headers: headers,
+      request: request,
+      streamUrl: streamUrl,
+      messageOf: messageOf,
+      announce: announce,
+    };
   };
 })();

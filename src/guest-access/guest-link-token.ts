@@ -14,10 +14,21 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A kind of link with a token: its own derivation label (so tokens never coincide) and path. */
+export interface TokenLinkKind {
+  label: string;
+  /** The public path before the token, e.g. "/g/". */
+  pathPrefix: string;
+}
+
+export const GUEST_LINKS: TokenLinkKind = { label: 'guest-link-token', pathPrefix: '/g/' };
+/** Invite users: one personal link per invitation. */
+export const INVITATION_LINKS: TokenLinkKind = { label: 'invitation-link-token', pathPrefix: '/i/' };
+
 /**
- * Guest link secrets. The database stores a random seed and the token's hash; the
- * token itself is HMAC(app secret, seed), so the server can show it again (copy icon)
- * but a dump of the database alone cannot.
+ * Link secrets (guest links, personal invitation links). The database stores a random seed
+ * and the token's hash; the token itself is HMAC(app secret, seed), so the server can show it
+ * again (copy icon) but a dump of the database alone cannot.
  */
 export class GuestLinkTokens {
   private readonly key: Buffer;
@@ -25,8 +36,9 @@ export class GuestLinkTokens {
   constructor(
     appSecret: string,
     private readonly publicUrl: string,
+    private readonly kind: TokenLinkKind = GUEST_LINKS,
   ) {
-    this.key = deriveKey(appSecret, 'guest-link-token');
+    this.key = deriveKey(appSecret, kind.label);
   }
 
   mint(): { seed: string; token: string; hash: string } {
@@ -40,6 +52,6 @@ export class GuestLinkTokens {
   }
 
   urlOf(seed: string): string {
-    return `${this.publicUrl}/g/${this.tokenOf(seed)}`;
+    return `${this.publicUrl}${this.kind.pathPrefix}${this.tokenOf(seed)}`;
   }
 }

@@ -24,6 +24,25 @@ export function identityOfGuest(roomId: string, visitId: string, name = ''): Liv
   };
 }
 
+/**
+ * Who the person behind a visit is on the stage: a guest, or an invited person whose base role
+ * is their invitation's role now (read with the visit, never copied), with their invitation as
+ * the actor of what they do (audit events, the guest log).
+ */
+export function identityOfVisitor(context: Pick<VisitContext, 'visit' | 'invitee'>): LiveIdentity {
+  const { visit, invitee } = context;
+  if (!invitee) return identityOfGuest(visit.roomId, visit.id, visit.name);
+  return {
+    roomId: visit.roomId,
+    identity: identityOfVisit(visit.id),
+    visitId: visit.id,
+    userId: null,
+    name: visit.name,
+    baseRole: invitee.role,
+    actor: { userId: `invitee:${invitee.invitationId}`, name: visit.name },
+  };
+}
+
 /** Whether the guest of this (already checked) visit may connect to its room's stage now. */
 export function admittedToStage(context: VisitContext): void {
   if (context.visit.status !== 'admitted') throw new NotAdmittedError();
@@ -32,9 +51,12 @@ export function admittedToStage(context: VisitContext): void {
 }
 
 /**
- * A guest, by the pass their browser holds for this room. Connecting also requires the visit
- * to be admitted now; whether the link or guest access still is does not matter once inside
- * (docs/product.md §5: guests already in the room stay until they refresh or leave).
+ * A guest or invited person, by the pass their browser holds for this room. Connecting also
+ * requires the visit to be admitted now; whether the link or guest access still is does not
+ * matter once inside (docs/product.md §5: guests already in the room stay until they refresh or
+ * leave). A page's own posts (signals, media, hand) only need who it is: the service checks
+ * them against the connection's row, which a revoke or role change ends. Moderator actions read
+ * the visit on every request, so an invitation revoked or demoted a moment ago acts no more.
  */
 export function guestIdentity(sessions: GuestSessions, guests: GuestService): IdentityResolver {
   return async (req: Request, _res, purpose) => {
@@ -44,6 +66,6 @@ export function guestIdentity(sessions: GuestSessions, guests: GuestService): Id
     if (purpose === 'post') return identityOfGuest(roomId, visitId);
     const context = await guests.ownVisit(roomId, visitId);
     admittedToStage(context);
-    return identityOfGuest(roomId, visitId, context.visit.name);
+    return identityOfVisitor(context);
   };
 }

@@ -14,7 +14,8 @@ import { liveRouter } from '../live/live.routes';
 import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { hasLiveSession } from '../rooms/room';
-import { guestIdentity, identityOfGuest } from './guest-live-identity';
+import { guestIdentity, identityOfVisitor } from './guest-live-identity';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 import {
   applyWaitingUpdate,
   presenceText,
@@ -35,6 +36,9 @@ export interface VisitWatch {
   ): () => void;
 }
 
+/** An invitee's personal link (Invite users), their way back in after leaving; null once revoked. */
+export type PersonalLinkOf = (context: VisitContext) => Promise<string | null>;
+
 export const guestRoomPath = (roomId: string) => `/guest/rooms/${encodeURIComponent(roomId)}`;
 export const waitingPath = (roomId: string) => `${guestRoomPath(roomId)}/waiting`;
 
@@ -49,6 +53,15 @@ function guestStage(roomId: string, csrfToken: string): StageLocals {
     scripts: LIVE_SCRIPTS,
   };
 }
+
+/** The Lobby panel's scripts on an invited moderator's room page (after the stage's json-api.js). */
+const INVITED_MODERATOR_SCRIPTS = [
+  '/static/js/json-api.js',
+  '/static/js/room-api.js',
+  '/static/js/lobby-confirm.js',
+  '/static/js/lobby-alerts.js',
+  '/static/js/lobby.js',
+];
 
 /** The server's fallback for a time the page shows in the viewer's own zone (public/js/local-time.js). */
 function utcTime(date: Date): string {
@@ -72,6 +85,7 @@ export function guestRouter(
   hub: VisitWatch,
   live: LiveService,
   streams: StreamLimits,
+  personalLinkOf: PersonalLinkOf = async () => null,
 ): Router {
   const router = express.Router();
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
@@ -159,11 +173,14 @@ export function guestRouter(
     return pass ? freeComebackUntil(context.visit, pass.expiresAt, context.linkExpiresAt) : null;
   };
 
-  const renderLeft = (req: Request, res: Response, context: VisitContext) => {
-    const until = canComeBack(context.visit) ? freeUntil(req, context) : null;
+  const renderLeft = async (req: Request, res: Response, context: VisitContext) => {
+    // Invitees come back through their personal link, which knows this browser.
+    const personalLink = context.invitee ? await personalLinkOf(context) : null;
+    const until = !context.invitee && canComeBack(context.visit) ? freeUntil(req, context) : null;
     res.render('guests/left', {
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
+      personalLink,
       until: until && { iso: until.toISOString(), text: utcTime(until) },
       csrfToken: csrf.token(req, res),
     });
@@ -262,8 +279,8 @@ export function guestRouter(
       mediaUrl: context.mediaUrl,
     });
     // The visit was just read and checked: the stage's own check needs no second read.
-    if (onStage)
-      await live.pageProblem(identityOfGuest(context.visit.roomId, context.visit.id, context.visit.name));
+    if (onStage) await live.pageProblem(identityOfVisitor(context));
+    const invitee = context.invitee;
     const csrfToken = csrf.token(req, res);
     const pass = sessions.pass(req, context.visit.roomId);
     const confirmUntil =
@@ -276,10 +293,31 @@ export function guestRouter(
       roomTitle: context.roomTitle,
       contextTitle: context.contextTitle,
       guestName: context.visit.name,
+      // An invited person is shown with their role; until a host or moderator is on the stage,
+      // a viewer or speaker is told when the session starts (public/js/session-start.js).
+      roleLabel: invitee ? INVITE_ROLE_LABELS[invitee.role] : 'Guest',
+      sessionStart:
+        invitee && onStage && invitee.role !== 'moderator'
+          ? {
+              iso: invitee.startsAt?.toISOString() ?? null,
+              text: invitee.startsAt && utcTime(invitee.startsAt),
+            }
+          : null,
       screen: context.mediaUrl
         ? { kind: 'video', mediaUrl: context.mediaUrl }
         : { kind: 'live', mediaUrl: null },
       live: onStage ? guestStage(context.visit.roomId, csrfToken) : null,
+      // An invited moderator runs the lobby from here (lobby/invitee-lobby.routes.ts checks each request).
+      lobbyPanel:
+        invitee?.role === 'moderator'
+          ? {
+              // The panel's first update (at once, on its stream) sets the switch.
+              lobbyEnabled: false,
+              scripts: INVITED_MODERATOR_SCRIPTS.filter(
+                (script) => !onStage || !LIVE_SCRIPTS.includes(script),
+              ),
+            }
+          : null,
       csrfToken,
     });
   });
@@ -289,7 +327,7 @@ export function guestRouter(
     const context = await guests.leave(roomId, sessions.visitId(req, roomId));
     // The pass stays: a guest who got in comes back on it without a click ("Join again"); one
     // who left the lobby asks again through the form; one who was removed must still wait.
-    renderLeft(req, res, { ...context, visit: { ...context.visit, status: 'left' } });
+    await renderLeft(req, res, { ...context, visit: { ...context.visit, status: 'left' } });
   });
 
   // "Join again": the visit of this browser's pass, re-opened without a click.

@@ -22,6 +22,13 @@ const IDS_IN_PATHS: IdInPath[] = [
   { where: /^\/(?:api\/|guest\/)?rooms\/([^/]+)/i, field: 'roomId', what: 'room', shape: UUID },
   { where: /^\/api\/rooms\/[^/]+\/guest-links\/([^/]+)/i, field: 'linkId', what: 'guest link', shape: UUID },
   {
+    // "settings" is the room's Invite users setting, not an invitation.
+    where: /^\/api\/rooms\/[^/]+\/invitations\/(?!settings\/?$)([^/]+)/i,
+    field: 'invitationId',
+    what: 'invitation',
+    shape: UUID,
+  },
+  {
     where: /^\/api\/rooms\/[^/]+\/lobby\/([^/]+)\/(?:admit|deny|message)\/?$/i,
     field: 'visitId',
     what: 'guest visit',

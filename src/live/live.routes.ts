@@ -12,12 +12,14 @@ import { TooManyRequestsError } from '../errors';
 
 /**
  * Works out who is asking from the request (a launch, or a guest pass), or throws. Connecting
- * needs the whole identity (name, standing); the posts of a connected page only who it is.
+ * and moderating need the whole identity (name, standing now); the other posts of a connected
+ * page only who it is (the connection's row says the rest).
  */
+export type IdentityPurpose = 'connect' | 'post' | 'moderate';
 export type IdentityResolver = (
   req: Request,
   res: Response,
-  purpose: 'connect' | 'post',
+  purpose: IdentityPurpose,
 ) => Promise<LiveIdentity>;
 
 const participantId = z
@@ -80,7 +82,7 @@ function limiter(perMinute: number): RequestHandler {
 export function liveRouter(live: LiveService, identify: IdentityResolver, streams: StreamLimits): Router {
   const router = express.Router({ mergeParams: true });
   const resolve =
-    (purpose: 'connect' | 'post'): RequestHandler =>
+    (purpose: IdentityPurpose): RequestHandler =>
     async (req, res, next) => {
       res.locals.liveIdentity = await identify(req, res, purpose);
       next();
@@ -92,6 +94,7 @@ export function liveRouter(live: LiveService, identify: IdentityResolver, stream
   const signals = limiter(1200);
   const actions = limiter(240);
   const post: RequestHandler[] = [liveJson, resolve('post')];
+  const moderate: RequestHandler[] = [liveJson, resolve('moderate')];
 
   router.get('/events', resolve('connect'), connects, async (req, res) => {
     const who = identityOf(res);
@@ -116,7 +119,7 @@ export function liveRouter(live: LiveService, identify: IdentityResolver, stream
     res.status(204).end();
   });
 
-  router.post('/participants/:targetId/:action', ...post, actions, async (req, res) => {
+  router.post('/participants/:targetId/:action', ...moderate, actions, async (req, res) => {
     const action = String(req.params.action);
     if (!(MODERATOR_ACTIONS as readonly string[]).includes(action)) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: `There is no action “${action}”.` } });
@@ -129,18 +132,18 @@ export function liveRouter(live: LiveService, identify: IdentityResolver, stream
     res.status(204).end();
   });
 
-  router.post('/end', ...post, actions, async (_req, res) => {
+  router.post('/end', ...moderate, actions, async (_req, res) => {
     res.json(await live.end(identityOf(res)));
   });
 
-  router.get('/removed', resolve('post'), actions, async (_req, res) => {
+  router.get('/removed', resolve('moderate'), actions, async (_req, res) => {
     const removed = await live.removedUsers(identityOf(res));
     res.json({
       removed: removed.map((entry) => ({ ...entry, removedAt: entry.removedAt.toISOString() })),
     });
   });
 
-  router.post('/removed/allow', ...post, actions, async (req, res) => {
+  router.post('/removed/allow', ...moderate, actions, async (req, res) => {
     const { identity } = parseJsonBody(allowBackBody, req);
     await live.allowBack(identityOf(res), identity);
     res.status(204).end();

@@ -3,8 +3,11 @@
  * service applies them on every request, the stores keep them under concurrency.
  */
 
-/** What a participant is in the room regardless of speaking: from the launch, or a guest link. */
-export const BASE_ROLES = ['host', 'moderator', 'viewer', 'guest'] as const;
+/**
+ * What a participant is in the room regardless of speaking: from the launch, a guest link, or
+ * an invitation (Invite users: viewer, speaker or moderator; a speaker presents by role).
+ */
+export const BASE_ROLES = ['host', 'moderator', 'speaker', 'viewer', 'guest'] as const;
 export type BaseRole = (typeof BASE_ROLES)[number];
 
 /** The role the room shows: a viewer or guest invited to speak is a speaker until stopped. */
@@ -23,7 +26,10 @@ export const NO_MEDIA: MediaState = Object.freeze({ audio: false, video: false, 
 export interface LiveParticipant {
   id: string;
   roomId: string;
-  /** `user:<LMS user id>` or `visit:<guest visit id>`: one connection per identity and room. */
+  /**
+   * `user:<LMS user id>` or `visit:<visit id>` (a guest's or an invited person's): one connection
+   * per identity and room.
+   */
   identity: string;
   visitId: string | null;
   name: string;
@@ -54,7 +60,10 @@ export function liveRole(participant: Pick<LiveParticipant, 'baseRole' | 'speaki
   return participant.baseRole;
 }
 
-/** Hosts, moderators and speakers send camera, microphone and screen; everyone else only receives. */
+/**
+ * Hosts, moderators and speakers (invited as speakers, or invited to speak) send camera,
+ * microphone and screen; everyone else only receives.
+ */
 export function canPublish(participant: Pick<LiveParticipant, 'baseRole' | 'speaking'>): boolean {
   const role = liveRole(participant);
   return role === 'host' || role === 'moderator' || role === 'speaker';
@@ -62,6 +71,19 @@ export function canPublish(participant: Pick<LiveParticipant, 'baseRole' | 'spea
 
 export function canModerate(baseRole: BaseRole): boolean {
   return baseRole === 'host' || baseRole === 'moderator';
+}
+
+/** Someone who came in by invitation (a visit that is not a guest link's). */
+export function isInvitee(participant: Pick<LiveParticipant, 'visitId' | 'baseRole'>): boolean {
+  return participant.visitId !== null && participant.baseRole !== 'guest';
+}
+
+/**
+ * Outsiders to the course see only presenters and themselves by name: guests, and invited
+ * viewers and speakers. Invited moderators run the room, so they see everyone.
+ */
+export function isOutsider(participant: Pick<LiveParticipant, 'visitId' | 'baseRole'>): boolean {
+  return participant.visitId !== null && !canModerate(participant.baseRole);
 }
 
 /** The cap on participants leaves hosts and moderators out: a full room never locks out its teacher. */
@@ -113,6 +135,13 @@ export function actionRefusal(
         return refuse(409, 'ALREADY_PRESENTER', `${target.name} can already present.`);
       return target.speaking ? refuse(409, 'ALREADY_SPEAKING', `${target.name} is already speaking.`) : null;
     case 'unspeak':
+      // An invited speaker presents by role: changing that is the invitation's Change role.
+      if (target.baseRole === 'speaker')
+        return refuse(
+          409,
+          'SPEAKER_BY_INVITATION',
+          `${target.name} was invited as a speaker: change their role in Invite users.`,
+        );
       return target.speaking ? null : refuse(409, 'NOT_SPEAKING', `${target.name} is not speaking.`);
     case 'mute':
       if (outranked) return refuse(403, 'OUTRANKED', 'Only the host can mute a moderator.');
@@ -139,7 +168,12 @@ export interface ParticipantView {
   id: string;
   name: string;
   role: LiveRole;
+  /** Came in through a guest link: shown with a "Guest" label. */
   guest: boolean;
+  /** Came in by invitation: shown with their role and "Invited", never as a guest. */
+  invited: boolean;
+  /** Invited to speak by a moderator (so "Stop speaking" applies); an invited speaker presents by role. */
+  speaking: boolean;
   handRaised: boolean;
   media: MediaState;
   joinedAt: string;
@@ -151,7 +185,9 @@ export function participantView(participant: LiveParticipant): ParticipantView {
     id: participant.id,
     name: participant.name,
     role: liveRole(participant),
-    guest: participant.visitId !== null,
+    guest: participant.baseRole === 'guest',
+    invited: isInvitee(participant),
+    speaking: participant.speaking,
     handRaised: participant.handRaisedAt !== null,
     media: { ...participant.media },
     joinedAt: participant.joinedAt.toISOString(),
@@ -160,15 +196,23 @@ export function participantView(participant: LiveParticipant): ParticipantView {
 }
 
 /**
- * Guests are outsiders to the course: they see the presenters (whose faces are on the
- * stage anyway) and themselves by name, everyone else only as a number in the room.
+ * Guests and invited viewers and speakers are outsiders to the course: they see the presenters
+ * (whose faces are on the stage anyway) and themselves by name, everyone else only as a number
+ * in the room. Invited moderators see everyone, as they admit and remove them.
  */
 export function viewFor(
-  recipient: Pick<LiveParticipant, 'id' | 'baseRole'>,
+  recipient: Pick<LiveParticipant, 'id' | 'baseRole' | 'visitId'>,
   participant: LiveParticipant,
 ): ParticipantView {
   const view = participantView(participant);
-  if (recipient.baseRole !== 'guest' || participant.id === recipient.id || canPublish(participant))
-    return view;
-  return { ...view, name: '', guest: false, role: 'viewer', handRaised: false };
+  if (!isOutsider(recipient) || participant.id === recipient.id || canPublish(participant)) return view;
+  return {
+    ...view,
+    name: '',
+    guest: false,
+    invited: false,
+    speaking: false,
+    role: 'viewer',
+    handRaised: false,
+  };
 }

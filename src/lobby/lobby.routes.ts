@@ -1,4 +1,4 @@
-import express, { type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { onOffInput, parseJsonBody } from '../http/json-body';
 import type { StreamLimits } from '../http/stream-limits';
 import { launchFrom } from '../lti/claims';
@@ -8,8 +8,61 @@ import { guestLogWire } from './guest-log';
 import { guestLogCsv } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import { lobbyMessageInput, privateMessageInput } from './lobby-message';
-import type { LobbyService } from './lobby.service';
+import type { LobbyModerator, LobbyService } from './lobby.service';
 import { ModeratorLobbyFeed } from './moderator-lobby-feed';
+
+/**
+ * The lobby's actions, relative to a room's lobby path, for whoever `moderatorFor` finds
+ * allowed on this request: launched hosts and moderators (`/api/rooms/:roomId/lobby`, below) and
+ * invited moderators (`/guest/rooms/:roomId/lobby`, invitee-lobby.routes.ts).
+ */
+export function lobbyActions(
+  lobby: LobbyService,
+  moderatorFor: (req: Request, res: Response) => Promise<LobbyModerator>,
+): Router {
+  const router = express.Router({ mergeParams: true });
+  const visitId = (req: Request) => String(req.params.visitId);
+
+  router.get('/', async (req, res) => {
+    res.json(await lobby.view(await moderatorFor(req, res)));
+  });
+
+  router.put('/', async (req, res) => {
+    const moderator = await moderatorFor(req, res);
+    const { enabled } = parseJsonBody(onOffInput, req);
+    res.json(await lobby.setLobbyEnabled(moderator, enabled));
+  });
+
+  router.put('/message', async (req, res) => {
+    const moderator = await moderatorFor(req, res);
+    const { text } = parseJsonBody(lobbyMessageInput, req);
+    res.json(await lobby.setLobbyMessage(moderator, text));
+  });
+
+  router.post('/admit-all', async (req, res) => {
+    res.json(await lobby.admitAll(await moderatorFor(req, res)));
+  });
+
+  router.post('/deny-all', async (req, res) => {
+    res.json(await lobby.denyAll(await moderatorFor(req, res)));
+  });
+
+  router.post('/:visitId/message', async (req, res) => {
+    const moderator = await moderatorFor(req, res);
+    const { text } = parseJsonBody(privateMessageInput, req);
+    res.json(await lobby.sendPrivateMessage(moderator, visitId(req), text));
+  });
+
+  router.post('/:visitId/admit', async (req, res) => {
+    res.json(await lobby.decide(await moderatorFor(req, res), visitId(req), 'admitted'));
+  });
+
+  router.post('/:visitId/deny', async (req, res) => {
+    res.json(await lobby.decide(await moderatorFor(req, res), visitId(req), 'denied'));
+  });
+
+  return router;
+}
 
 /** The moderators' lobby API and the guest log (behind ltijs's session check). */
 export function lobbyRouter(
@@ -21,60 +74,28 @@ export function lobbyRouter(
 ): Router {
   const router = express.Router();
   const feed = new ModeratorLobbyFeed(hub, rooms, lobby, logger);
-  const roomAccess = (roomId: string, res: Response) => rooms.accessFor(launchFrom(res), roomId);
+  const moderatorFor = async (roomId: string, res: Response) =>
+    lobby.moderatorOf(await rooms.accessFor(launchFrom(res), roomId));
 
-  router.get('/api/rooms/:roomId/lobby', async (req, res) => {
-    res.json(await lobby.view(await roomAccess(req.params.roomId, res)));
-  });
-
-  router.put('/api/rooms/:roomId/lobby', async (req, res) => {
-    const access = await roomAccess(req.params.roomId, res);
-    const { enabled } = parseJsonBody(onOffInput, req);
-    res.json(await lobby.setLobbyEnabled(access, enabled));
-  });
-
-  router.put('/api/rooms/:roomId/lobby/message', async (req, res) => {
-    const access = await roomAccess(req.params.roomId, res);
-    const { text } = parseJsonBody(lobbyMessageInput, req);
-    res.json(await lobby.setLobbyMessage(access, text));
-  });
-
-  router.post('/api/rooms/:roomId/lobby/:visitId/message', async (req, res) => {
-    const access = await roomAccess(req.params.roomId, res);
-    const { text } = parseJsonBody(privateMessageInput, req);
-    res.json(await lobby.sendPrivateMessage(access, req.params.visitId, text));
-  });
-
-  router.post('/api/rooms/:roomId/lobby/admit-all', async (req, res) => {
-    res.json(await lobby.admitAll(await roomAccess(req.params.roomId, res)));
-  });
-
-  router.post('/api/rooms/:roomId/lobby/deny-all', async (req, res) => {
-    res.json(await lobby.denyAll(await roomAccess(req.params.roomId, res)));
-  });
-
-  router.post('/api/rooms/:roomId/lobby/:visitId/admit', async (req, res) => {
-    res.json(await lobby.decide(await roomAccess(req.params.roomId, res), req.params.visitId, 'admitted'));
-  });
-
-  router.post('/api/rooms/:roomId/lobby/:visitId/deny', async (req, res) => {
-    res.json(await lobby.decide(await roomAccess(req.params.roomId, res), req.params.visitId, 'denied'));
-  });
+  router.use(
+    '/api/rooms/:roomId/lobby',
+    lobbyActions(lobby, (req, res) => moderatorFor(String(req.params.roomId), res)),
+  );
 
   // EventSource cannot send headers: this GET carries the ltik in its query string.
   router.get('/api/rooms/:roomId/lobby/events', async (req, res) => {
     const launch = launchFrom(res);
-    const access = await roomAccess(req.params.roomId, res);
+    const moderator = await moderatorFor(req.params.roomId, res);
     // Keyed as the live stage keys its streams: the same user's tabs share one count.
     const owner = { kind: 'user', key: launch.userId } as const;
     await streams.stream(req, res, owner, 'lobby', async (open) => {
-      const current = await lobby.view(access);
+      const current = await lobby.view(moderator);
       const stream = open();
       // Each change is read once for all of the room's moderators; each view is still
       // checked against this launch (another moderator may have turned the lobby off, or
       // this user lost the right to see it).
-      const unsubscribe = feed.subscribe(access.room.id, {
-        launch,
+      const unsubscribe = feed.subscribe(moderator.room.id, {
+        authorize: (room) => lobby.moderatorOf(rooms.accessTo(launch, room)),
         send: (view) => stream.send('lobby', view),
         end: () => stream.close(),
       });
@@ -84,7 +105,7 @@ export function lobbyRouter(
   });
 
   router.get('/api/rooms/:roomId/guest-log', async (req, res) => {
-    const entries = await lobby.guestLog(await roomAccess(req.params.roomId, res));
+    const entries = await lobby.guestLog(await moderatorFor(req.params.roomId, res));
     if (req.query.format === 'csv') {
       res
         .type('text/csv; charset=utf-8')

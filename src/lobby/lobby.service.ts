@@ -1,19 +1,22 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
 import { waitingTime, type GuestVisit } from '../guests/guest';
-import type { GuestLogEntry, GuestStore } from '../guests/guest.store';
+import type { GuestLogEntry, GuestStore, VisitContext } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
-import type { LobbyNote } from '../rooms/room';
+import type { LobbyNote, Room } from '../rooms/room';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
-import { atLeast } from '../rooms/room-role';
+import { atLeast, INVITE_ROLE_LABELS, type Actor } from '../rooms/room-role';
 import { NotWaitingError } from './lobby-errors';
 
 export interface WaitingGuestView {
   id: string;
   name: string;
   email: string;
+  /** The guest link's name, or for an invited person "Invited · <role>". */
   linkName: string;
+  /** Came by invitation (Invite users), not through a guest link. */
+  invited: boolean;
   waitingSince: string;
   waitingTime: string;
   /** The latest private message sent to this guest. */
@@ -27,6 +30,16 @@ export interface LobbyView {
   waiting: WaitingGuestView[];
 }
 
+/**
+ * Someone allowed to run a room's lobby now, checked for this request: a launched host or
+ * moderator (`moderatorOf`) or an invited moderator inside the room (`invitedModerator`).
+ * Every method below takes one, so both kinds share one service.
+ */
+export interface LobbyModerator {
+  room: Room;
+  actor: Actor;
+}
+
 /** The moderators' side of the lobby: who waits, admit, deny, admit all, deny all, the lobby setting, the log. */
 export class LobbyService {
   constructor(
@@ -37,10 +50,26 @@ export class LobbyService {
   ) {}
 
   /** Hosts and every moderator, whatever the link-creation setting: admitting is a moderator's job. */
-  authorize(access: RoomAccess): void {
+  moderatorOf(access: RoomAccess): LobbyModerator {
     if (!atLeast(access.role, 'moderator'))
       throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
     assertGuestFeatureAvailable(access);
+    return { room: access.room, actor: actorOf(access) };
+  }
+
+  /**
+   * An invited moderator, from their visit as just read and checked (GuestService.visit: not
+   * ended, modules on, room type, room available) and their room: only while their invitation's
+   * role is moderator now and they are inside (admitted), so a revoke or a new role acts at once.
+   */
+  invitedModerator(context: VisitContext, room: Room): LobbyModerator {
+    if (
+      context.invitee?.role !== 'moderator' ||
+      context.visit.status !== 'admitted' ||
+      room.id !== context.visit.roomId
+    )
+      throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
+    return { room, actor: { userId: `invitee:${context.invitee.invitationId}`, name: context.visit.name } };
   }
 
   static available(access: RoomAccess): boolean {
@@ -48,23 +77,22 @@ export class LobbyService {
   }
 
   async view(
-    access: RoomAccess,
+    moderator: LobbyModerator,
     changed: Partial<Pick<LobbyView, 'lobbyEnabled' | 'lobbyMessage'>> = {},
   ): Promise<LobbyView> {
-    this.authorize(access);
+    const { room } = moderator;
     return {
-      lobbyEnabled: changed.lobbyEnabled ?? access.room.lobbyEnabled,
-      lobbyMessage: changed.lobbyMessage !== undefined ? changed.lobbyMessage : access.room.lobbyMessage,
-      waiting: this.waitingViews(await this.store.listWaiting(access.room.id)),
+      lobbyEnabled: changed.lobbyEnabled ?? room.lobbyEnabled,
+      lobbyMessage: changed.lobbyMessage !== undefined ? changed.lobbyMessage : room.lobbyMessage,
+      waiting: this.waitingViews(await this.store.listWaiting(room.id)),
     };
   }
 
-  /** The lobby as `access` may see it, from visits already read (one read for all moderators). */
-  viewOf(access: RoomAccess, waiting: GuestVisit[]): LobbyView {
-    this.authorize(access);
+  /** The lobby as `moderator` sees it, from visits already read (one read for all moderators). */
+  viewOf(moderator: LobbyModerator, waiting: GuestVisit[]): LobbyView {
     return {
-      lobbyEnabled: access.room.lobbyEnabled,
-      lobbyMessage: access.room.lobbyMessage,
+      lobbyEnabled: moderator.room.lobbyEnabled,
+      lobbyMessage: moderator.room.lobbyMessage,
       waiting: this.waitingViews(waiting),
     };
   }
@@ -80,7 +108,8 @@ export class LobbyService {
       id: visit.id,
       name: visit.name,
       email: visit.email,
-      linkName: visit.linkName,
+      linkName: visit.invitationId ? invitedLabel(visit) : visit.linkName,
+      invited: visit.invitationId !== null,
       waitingSince: visit.createdAt.toISOString(),
       waitingTime: waitingTime(visit.createdAt, now),
       privateMessage: visit.privateMessage,
@@ -88,75 +117,73 @@ export class LobbyService {
   }
 
   async decide(
-    access: RoomAccess,
+    moderator: LobbyModerator,
     visitId: string,
     status: 'admitted' | 'denied',
   ): Promise<{ id: string; status: string }> {
-    this.authorize(access);
-    const visit = await this.store.decide(access.room.id, visitId, status, actorOf(access));
+    const visit = await this.store.decide(moderator.room.id, visitId, status, moderator.actor);
     if (!visit) throw new NotWaitingError();
-    this.publish(access.room.id, [visit.id]);
+    this.publish(moderator.room.id, [visit.id]);
     return { id: visit.id, status: visit.status };
   }
 
-  async admitAll(access: RoomAccess): Promise<{ admitted: number }> {
-    this.authorize(access);
-    const admitted = await this.store.admitAll(access.room.id, actorOf(access));
-    if (admitted.length > 0) this.publish(access.room.id, admitted);
+  async admitAll(moderator: LobbyModerator): Promise<{ admitted: number }> {
+    const admitted = await this.store.admitAll(moderator.room.id, moderator.actor);
+    if (admitted.length > 0) this.publish(moderator.room.id, admitted);
     return { admitted: admitted.length };
   }
 
-  async denyAll(access: RoomAccess): Promise<{ denied: number }> {
-    this.authorize(access);
-    const denied = await this.store.denyAll(access.room.id, actorOf(access));
+  async denyAll(moderator: LobbyModerator): Promise<{ denied: number }> {
+    const denied = await this.store.denyAll(moderator.room.id, moderator.actor);
     if (denied.length > 0)
       this.publish(
-        access.room.id,
+        moderator.room.id,
         denied.map((visit) => visit.id),
       );
     return { denied: denied.length };
   }
 
-  async setLobbyEnabled(access: RoomAccess, enabled: boolean): Promise<LobbyView> {
-    this.authorize(access);
-    const result = await this.store.setLobbyEnabled(access.room.id, enabled, actorOf(access));
+  async setLobbyEnabled(moderator: LobbyModerator, enabled: boolean): Promise<LobbyView> {
+    const result = await this.store.setLobbyEnabled(moderator.room.id, enabled, moderator.actor);
     // Every change, so other moderators' panels show the new setting too.
-    if (result) this.publish(access.room.id, result.admitted);
-    return this.view(access, { lobbyEnabled: enabled });
+    if (result) this.publish(moderator.room.id, result.admitted);
+    return this.view(moderator, { lobbyEnabled: enabled });
   }
 
   /** Sets (text) or clears (null) the message every waiting guest sees. */
-  async setLobbyMessage(access: RoomAccess, text: string | null): Promise<LobbyView> {
-    this.authorize(access);
-    const result = await this.store.setLobbyMessage(access.room.id, text, actorOf(access));
+  async setLobbyMessage(moderator: LobbyModerator, text: string | null): Promise<LobbyView> {
+    const result = await this.store.setLobbyMessage(moderator.room.id, text, moderator.actor);
     if (!result) throw new NotFoundError('This room no longer exists.');
     // No visit ids: a change of the room itself, which every waiting page re-reads once.
-    if (result.changed) publishRoomChange(this.events, this.logger, access.room.id);
-    return this.view(access, { lobbyMessage: result.message });
+    if (result.changed) publishRoomChange(this.events, this.logger, moderator.room.id);
+    return this.view(moderator, { lobbyMessage: result.message });
   }
 
   /** A message only this waiting guest sees (the latest replaces the one before). */
   async sendPrivateMessage(
-    access: RoomAccess,
+    moderator: LobbyModerator,
     visitId: string,
     text: string,
   ): Promise<{ id: string; privateMessage: LobbyNote | null }> {
-    this.authorize(access);
-    const result = await this.store.sendPrivateMessage(access.room.id, visitId, text);
+    const result = await this.store.sendPrivateMessage(moderator.room.id, visitId, text);
     if (!result.ok) {
       if (result.reason === 'not-found') throw new NotFoundError('There is no such guest in this room.');
       throw new NotWaitingError();
     }
-    this.publish(access.room.id, [visitId]);
+    this.publish(moderator.room.id, [visitId]);
     return { id: visitId, privateMessage: result.visit.privateMessage };
   }
 
-  async guestLog(access: RoomAccess): Promise<GuestLogEntry[]> {
-    this.authorize(access);
-    return this.store.guestLog(access.room.id);
+  async guestLog(moderator: LobbyModerator): Promise<GuestLogEntry[]> {
+    return this.store.guestLog(moderator.room.id);
   }
 
   private publish(roomId: string, visitIds: string[]): void {
     publishRoomChange(this.events, this.logger, roomId, visitIds);
   }
+}
+
+/** How the lobby panel names an invited person's visit instead of a link: "Invited · Speaker". */
+function invitedLabel(visit: GuestVisit): string {
+  return visit.inviteRole ? `Invited · ${INVITE_ROLE_LABELS[visit.inviteRole]}` : 'Invited';
 }

@@ -1,13 +1,18 @@
-import type { LaunchContext } from '../lti/claims';
 import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
+import type { Room } from '../rooms/room';
 import type { LobbyHub } from './lobby-hub';
-import type { LobbyService, LobbyView } from './lobby.service';
+import type { LobbyModerator, LobbyService, LobbyView } from './lobby.service';
 
 export interface LobbySubscriber {
-  launch: LaunchContext;
+  /**
+   * Who this stream is for, checked again against the room as just read: a launch (no read of
+   * its own) or an invited moderator (their visit, read again). Throws when they may no longer
+   * see the lobby.
+   */
+  authorize(room: Room | null): LobbyModerator | Promise<LobbyModerator>;
   send(view: LobbyView): void;
-  /** This launch may no longer see the lobby (the room changed hands, the feature went off). */
+  /** This person may no longer see the lobby (the room changed hands, the feature went off, a revoke). */
   end(): void;
 }
 
@@ -22,7 +27,7 @@ interface RoomFeed {
 /**
  * The moderators' lobby streams of this instance, one feed per room: on each change the
  * room and its waiting guests are read once, and every moderator's view is made from that
- * read (each still checked against their own launch). Before, every open stream read the
+ * read (each still checked against their own launch, or an invited moderator's visit). Before, every open stream read the
  * room again, so one change cost as many reads as there were moderator tabs.
  */
 export class ModeratorLobbyFeed {
@@ -81,7 +86,7 @@ export class ModeratorLobbyFeed {
         for (const subscriber of [...feed.subscribers]) {
           let view: LobbyView;
           try {
-            view = this.lobby.viewOf(this.rooms.accessTo(subscriber.launch, room), waiting);
+            view = this.lobby.viewOf(await subscriber.authorize(room), waiting);
           } catch {
             subscriber.end();
             continue;

@@ -1,5 +1,6 @@
 import express, { type Response, type Router } from 'express';
 import type { GuestAccessService } from '../guest-access/guest-access.service';
+import type { InvitationService } from '../invitations/invitation.service';
 import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
@@ -18,6 +19,7 @@ export function roomPages(
   rooms: RoomAccessService,
   guestAccess: GuestAccessService,
   live: LiveService,
+  invitations: Pick<InvitationService, 'menuItem'>,
 ): RoomPages {
   async function renderMediaPage(res: Response, access: RoomAccess): Promise<void> {
     // A full stage is a page of its own; a removal shows on the stage.
@@ -28,6 +30,7 @@ export function roomPages(
     res.render('rooms/media-page', {
       page: mediaPageFor(access, ltikFrom(res), {
         manageGuestAccess: guestAccess.menuItem(access),
+        inviteUsers: invitations.menuItem(access),
         lobby: LobbyService.available(access),
         removedFromStage: liveProblem === 'removed',
       }),

@@ -65,7 +65,8 @@ function envelopeAddress(address: SMTPServerAddress | false): string {
   return address ? address.address : '';
 }
 
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+/** `port`: listen on this one (e.g. to come back where a stopped server was); 0 picks a free one. */
+export async function startSmtpServer(options: { port?: number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   const sockets = new Set<net.Socket>();
@@ -126,7 +127,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   // A dropped connection's socket error is expected here, not a test failure.
   server.on('error', () => {});

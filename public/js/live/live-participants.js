@@ -1,5 +1,6 @@
-// The participant list: everyone in the room with their role (guests labelled Guest), who
-// presents, who raised a hand, and for hosts and moderators the actions on each person.
+// The participant list: everyone in the room with their role (guests labelled Guest, invited
+// people their role and Invited), who presents, who raised a hand, and for hosts and
+// moderators the actions on each person.
 (function () {
   'use strict';
   var live = ((window.Guestlink = window.Guestlink || {}).live = window.Guestlink.live || {});
@@ -133,11 +134,13 @@
 
     function confirmRemoval(view) {
       pendingRemoval = view;
-      removeText.textContent = view.guest
-        ? view.name +
-          ' leaves the session at once. To come back, they must open the guest link again and be admitted by a moderator.'
-        : view.name +
-          ' leaves the live session at once and cannot join it again until a moderator lets them back in.';
+      removeText.textContent = view.invited
+        ? view.name + ' leaves the live session at once. Revoke their invitation to withdraw their link too.'
+        : view.guest
+          ? view.name +
+            ' leaves the session at once. To come back, they must open the guest link again and be admitted by a moderator.'
+          : view.name +
+            ' leaves the live session at once and cannot join it again until a moderator lets them back in.';
       removeDialog.showModal();
     }
 
@@ -150,11 +153,12 @@
       if (view.handRaised) actions.push(['Lower hand', 'lower-hand', view.name + '’s hand was lowered']);
       if (view.role === 'viewer' || view.role === 'guest')
         actions.push(['Invite to speak', 'speak', view.name + ' can now present']);
-      if (view.role === 'speaker')
+      // An invited speaker presents by role (Change role in Invite users), not by an invitation to speak.
+      if (view.role === 'speaker' && (!view.invited || view.speaking))
         actions.push(['Stop speaking', 'unspeak', view.name + ' no longer presents']);
       if (presenter(view) && view.media.audio && !outranked)
         actions.push(['Mute', 'mute', view.name + ' was muted']);
-      if (view.guest)
+      if (view.guest || view.invited)
         actions.push(['Send back to the lobby', 'lobby', view.name + ' was sent back to the lobby']);
       if (!outranked) actions.push(['Remove', 'remove']);
       return actions.map(function (entry) {
@@ -197,6 +201,8 @@
       who.appendChild(el('strong', null, view.name + (view.id === options.selfId() ? ' (you)' : '')));
       who.appendChild(el('span', 'role-badge', view.guest ? 'Guest' : ROLE_LABELS[view.role]));
       if (view.guest && view.role === 'speaker') who.appendChild(el('span', 'role-badge', 'Speaker'));
+      // Invited people (Invite users) show their role, with "Invited" beside it.
+      if (view.invited) who.appendChild(el('span', 'role-badge role-badge-invited', 'Invited'));
       who.appendChild(indicators(view));
       item.appendChild(who);
       var buttons = actionButtons(view);

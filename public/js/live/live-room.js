@@ -243,8 +243,23 @@
     connection.reopen();
   });
 
+  /**
+   * Tells the page (the invitee's "not started yet" notice, public/js/session-start.js) whether
+   * a host or moderator is on the stage. Presenters are always named, so everyone can tell.
+   */
+  function reportPresence() {
+    var everyone = participants.all();
+    var present = Object.keys(everyone).some(function (id) {
+      return everyone[id].role === 'host' || everyone[id].role === 'moderator';
+    });
+    document.dispatchEvent(
+      new CustomEvent('guestlink:live-presence', { detail: { moderatorPresent: present } }),
+    );
+  }
+
   var DEPARTURES = {
     removed: 'A moderator removed you from this live session.',
+    revoked: 'Your invitation was withdrawn.',
     replaced: 'You opened this session in another window or device, so this window left it.',
     ended: 'The session was ended.',
   };
@@ -288,6 +303,7 @@
       applyRole(null);
       if (sending.audio || sending.camera || sending.screen) reportMedia();
       announce('You are connected to the live session.');
+      reportPresence();
     },
     participant: function (view) {
       var before = participants.get(view.id);
@@ -298,6 +314,7 @@
         return applyRole(previous);
       }
       stage.update(view);
+      reportPresence();
       if (before && isPresenter(before) && !isPresenter(view) && peers) peers.closeInbound(view.id);
       syncLinks();
     },
@@ -306,6 +323,7 @@
       if (peers) peers.closeInbound(data.id);
       stage.drop(data.id);
       syncLinks();
+      reportPresence();
     },
     signal: function (signal) {
       // An offer from someone who no longer presents (it crossed their stopping) opens nothing.
@@ -326,13 +344,18 @@
         return window.location.assign(element.dataset.waiting);
       if (data.reason === 'removed' && element.dataset.csrf)
         return window.location.assign(element.dataset.reload);
+      // An invitation's new role: the page loads again and connects with that role's rights.
+      if (data.reason === 'role-changed') {
+        disconnect('Your role in this session changed. Reconnecting…');
+        return window.location.reload();
+      }
       if (data.reason === 'lost') {
         if (peers) peers.closeAll();
         return window.setTimeout(connection.reopen, 1000);
       }
       var text = DEPARTURES[data.reason] || 'You left the live session.';
       if (data.reason === 'ended' && data.by) text = data.by + ' ended the session.';
-      disconnect(text, { rejoin: data.reason !== 'removed' });
+      disconnect(text, { rejoin: data.reason !== 'removed' && data.reason !== 'revoked' });
     },
     interrupted: function () {
       stage.message('Reconnecting to the live session…');

@@ -114,7 +114,8 @@ function toParticipant(doc: ParticipantDoc): LiveParticipant {
 }
 
 const freshSince = () => new Date(Date.now() - STALE_AFTER_SECONDS * 1000);
-const PRESENTER = { $or: [{ baseRole: { $in: ['host', 'moderator'] } }, { speaking: true }] };
+/** canPublish: hosts, moderators and invited speakers by role, others while invited to speak. */
+const PRESENTER = { $or: [{ baseRole: { $in: ['host', 'moderator', 'speaker'] } }, { speaking: true }] };
 
 export class MongoLiveStore implements LiveStore {
   constructor(private readonly models: LiveModels) {}
@@ -264,7 +265,7 @@ export class MongoLiveStore implements LiveStore {
   async countTowardCap(roomId: string, exceptIdentity?: string): Promise<number> {
     return this.models.participants.countDocuments({
       roomId,
-      baseRole: { $in: ['viewer', 'guest'] },
+      baseRole: { $in: ['speaker', 'viewer', 'guest'] },
       seenAt: { $gt: freshSince() },
       ...(exceptIdentity ? { identity: { $ne: exceptIdentity } } : {}),
     });

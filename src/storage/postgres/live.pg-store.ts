@@ -45,7 +45,8 @@ function toParticipant(row: ParticipantRow): LiveParticipant {
 }
 
 const FRESH = `seen_at > now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
-const COUNTS_TOWARD_CAP = `base_role IN ('viewer', 'guest')`;
+/** countsTowardCap: everyone but hosts and moderators (launched or invited). */
+const COUNTS_TOWARD_CAP = `base_role IN ('speaker', 'viewer', 'guest')`;
 
 /** Only viewers and guests are invited to speak (or stopped): live_participants_speaking. */
 const SPEAKING_CHANGE_ALLOWED = `$2::boolean IS NULL OR base_role IN ('viewer', 'guest')`;
@@ -55,7 +56,7 @@ const SPEAKING_CHANGE_ALLOWED = `$2::boolean IS NULL OR base_role IN ('viewer', 
  */
 const MEDIA_CHANGE_ALLOWED = `$2::boolean IS FALSE
   OR NOT (coalesce($4, audio) OR coalesce($5, video) OR coalesce($6, screen))
-  OR coalesce($2, speaking) OR base_role IN ('host', 'moderator')`;
+  OR coalesce($2, speaking) OR base_role IN ('host', 'moderator', 'speaker')`;
 
 /**
  * Serializes joins to one room's live session, so the cap holds under concurrency; a

@@ -31,7 +31,7 @@ const MALFORMED = ['%ZZ', '%E0%A4%A', '%C0%AF', '%00', 'a%00b', '%0A', 'not-a-uu
 
 type Who = 'host' | 'guest' | 'nobody';
 interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: (bad: string, roomId: string) => string;
   who: Who;
 }
@@ -39,6 +39,8 @@ interface Route {
 const ROUTES: Route[] = [
   { method: 'get', path: (x) => `/g/${x}`, who: 'nobody' },
   { method: 'post', path: (x) => `/g/${x}`, who: 'guest' },
+  { method: 'get', path: (x) => `/i/${x}`, who: 'nobody' },
+  { method: 'post', path: (x) => `/i/${x}`, who: 'guest' },
   { method: 'get', path: (x) => `/guest/rooms/${x}`, who: 'guest' },
   { method: 'get', path: (x) => `/guest/rooms/${x}/waiting`, who: 'guest' },
   { method: 'get', path: (x) => `/guest/rooms/${x}/events`, who: 'guest' },
@@ -53,6 +55,10 @@ const ROUTES: Route[] = [
   { method: 'put', path: (x) => `/api/rooms/${x}/guest-access`, who: 'host' },
   { method: 'post', path: (x) => `/api/rooms/${x}/guest-links`, who: 'host' },
   { method: 'delete', path: (x, room) => `/api/rooms/${room}/guest-links/${x}`, who: 'host' },
+  { method: 'get', path: (x) => `/api/rooms/${x}/invitations`, who: 'host' },
+  { method: 'patch', path: (x, room) => `/api/rooms/${room}/invitations/${x}`, who: 'host' },
+  { method: 'post', path: (x, room) => `/api/rooms/${room}/invitations/${x}/send`, who: 'host' },
+  { method: 'delete', path: (x, room) => `/API/rooms/${room}/invitations/${x}`, who: 'host' },
   { method: 'get', path: (x) => `/api/rooms/${x}/lobby`, who: 'host' },
   { method: 'put', path: (x) => `/API/rooms/${x}/lobby`, who: 'host' },
   { method: 'post', path: (x) => `/Api/Rooms/${x}/lobby/admit-all`, who: 'host' },

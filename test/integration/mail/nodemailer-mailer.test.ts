@@ -142,3 +142,24 @@ describe('the SMTP mailer without a server', () => {
     expect(outcome.ok === false && outcome.reason).not.toContain('hunter2');
   });
 });
+
+describe('a mail server that comes back', () => {
+  it('is used again by the same mailer once it listens again on its port', async () => {
+    const first = await startSmtpServer();
+    const mailer = mailerFor(first.url);
+    try {
+      expect(await mailer.send(mail)).toEqual({ ok: true });
+      await first.disappear();
+      expect((await mailer.send(mail)).ok).toBe(false);
+      const again = await startSmtpServer({ port: first.port });
+      try {
+        expect(await mailer.send(mail)).toEqual({ ok: true });
+        expect(await again.waitFor(1)).toHaveLength(1);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await mailer.close();
+    }
+  });
+});

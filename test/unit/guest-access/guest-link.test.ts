@@ -11,7 +11,12 @@ import {
   limitCoversUsed,
   type GuestLink,
 } from '../../../src/guest-access/guest-link';
-import { GuestLinkTokens, isWellFormedToken, tokenHash } from '../../../src/guest-access/guest-link-token';
+import {
+  GuestLinkTokens,
+  INVITATION_LINKS,
+  isWellFormedToken,
+  tokenHash,
+} from '../../../src/guest-access/guest-link-token';
 
 const now = new Date('2026-04-16T12:00:00Z');
 
@@ -118,6 +123,19 @@ describe('guest link tokens', () => {
       'https://guestlink.example.edu',
     );
     expect(other.tokenOf(minted.seed)).not.toBe(minted.token);
+  });
+
+  it('derives personal invitation links with their own key and path', () => {
+    const invitations = new GuestLinkTokens(
+      'a-very-long-app-secret-for-the-unit-test-1234',
+      'https://guestlink.example.edu',
+      INVITATION_LINKS,
+    );
+    const minted = invitations.mint();
+    expect(isWellFormedToken(minted.token)).toBe(true);
+    expect(invitations.urlOf(minted.seed)).toBe(`https://guestlink.example.edu/i/${minted.token}`);
+    // The same seed never makes a guest link's token: one kind of link cannot open the other.
+    expect(tokens.tokenOf(minted.seed)).not.toBe(minted.token);
   });
 
   it.each(['', 'short', 'x'.repeat(25), 'abc$efghijklmnopqrstuvwx', 'abcdefghijklmnopqrstuvw/'])(

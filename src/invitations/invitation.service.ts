@@ -1,0 +1,399 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import {
+  assertGuestFeatureAvailable,
+  GuestAccessService,
+  type ManageMenuItem,
+} from '../guest-access/guest-access.service';
+import { isWellFormedToken, tokenHash, type GuestLinkTokens } from '../guest-access/guest-link-token';
+import { accessProblem, type GuestVisit } from '../guests/guest';
+import { GuestProblemError } from '../guests/guest-errors';
+import type { LiveService } from '../live/live.service';
+import type { Logger } from '../logger';
+import { actorOf, type RoomAccess } from '../lti/room-access.service';
+import type { Mailer } from '../mail/mailer';
+import { guestAccessModulesEnabled } from '../platforms/platform';
+import { guestAccessSupported } from '../rooms/room';
+import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
+import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
+import {
+  emailKey,
+  invitationStatus,
+  isActive,
+  MAX_ACTIVE_INVITATIONS,
+  readPeople,
+  timeProblem,
+  type CreateInvitationsInput,
+  type EmailStatus,
+  type Invitation,
+  type InvitationStatus,
+} from './invitation';
+import {
+  AlreadyInvitedError,
+  EmailNotConfiguredError,
+  InvitationLimitError,
+  InvitationRevokedError,
+  InviteeProblemError,
+} from './invitation-errors';
+import type { InvitationEntry, InvitationStore, NewInvitation } from './invitation.store';
+import { composeInvitationEmail } from './invitation-email';
+import type { SendLimits } from '../mail/send-limits';
+import { UnsupportedRoomTypeError } from '../guest-access/guest-access-errors';
+
+/** Messages sent at once for one request: a batch of 100 takes a few rounds, not 100 connections. */
+const SEND_CONCURRENCY = 4;
+
+export interface InvitationView {
+  id: string;
+  name: string;
+  email: string;
+  role: InviteRole;
+  roleLabel: string;
+  status: InvitationStatus;
+  /** The personal link; null once revoked. */
+  url: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  startsAt: string | null;
+  lastJoinedAt: string | null;
+  invitedByName: string | null;
+  emailStatus: EmailStatus;
+  emailError: string | null;
+  emailSentAt: string | null;
+}
+
+export interface InvitationsView {
+  emailConfigured: boolean;
+  inviteesWait: boolean;
+  maxActive: typeof MAX_ACTIVE_INVITATIONS;
+  active: number;
+  invitations: InvitationView[];
+}
+
+export interface CreatedInvitations {
+  invitations: InvitationView[];
+  sent: number;
+  failed: number;
+}
+
+/** A personal link that lets this browser in: the invitee's visit and where the page goes next. */
+export interface InviteeEntered {
+  invitation: Invitation;
+  visit: GuestVisit;
+}
+
+export type ClaimOutcome =
+  ({ ok: true; browserSecret: string } & InviteeEntered) | { ok: false; reason: 'email-mismatch' };
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Hosts' and moderators' Invite users window, and the invitee's personal link. */
+export class InvitationService {
+  constructor(
+    private readonly store: InvitationStore,
+    private readonly tokens: GuestLinkTokens,
+    private readonly mailer: Mailer,
+    /** Invitation emails per room and per user, per hour. */
+    private readonly sendLimits: Pick<SendLimits, 'reserve'>,
+    private readonly live: Pick<LiveService, 'endVisitConnection'>,
+    private readonly events: RoomEventChannel,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The "Invite users" menu item: the same people and conditions as Manage guest access. */
+  menuItem(access: RoomAccess): ManageMenuItem {
+    if (!GuestAccessService.mayManage(access) || !guestAccessModulesEnabled(access.platform.settings))
+      return { state: 'absent' };
+    if (!guestAccessSupported(access.room))
+      return { state: 'disabled', reason: new UnsupportedRoomTypeError().message };
+    return { state: 'enabled' };
+  }
+
+  private authorize(access: RoomAccess): void {
+    if (!GuestAccessService.mayManage(access)) {
+      throw new ForbiddenError(
+        access.role === 'moderator'
+          ? 'Only the room’s host can invite users on this platform.'
+          : 'Only hosts and moderators can invite users.',
+      );
+    }
+    assertGuestFeatureAvailable(access);
+  }
+
+  async list(access: RoomAccess): Promise<InvitationsView> {
+    this.authorize(access);
+    const invitations = await this.store.list(access.room.id);
+    const now = this.now();
+    return {
+      emailConfigured: this.mailer.configured,
+      inviteesWait: access.room.inviteesWait,
+      maxActive: MAX_ACTIVE_INVITATIONS,
+      active: invitations.filter((invitation) => isActive(invitation, now)).length,
+      invitations: invitations.map((invitation) => this.view(invitation)),
+    };
+  }
+
+  async create(access: RoomAccess, input: CreateInvitationsInput): Promise<CreatedInvitations> {
+    this.authorize(access);
+    const read = readPeople(input.people);
+    if (!read.ok) throw new ValidationError(read.message, 'people');
+    const now = this.now();
+    for (const field of ['expiresAt', 'startsAt'] as const) {
+      const problem = timeProblem(field, input[field], now);
+      if (problem) throw new ValidationError(problem, field);
+    }
+    const sending = input.send !== false && this.mailer.configured;
+    const roomId = access.room.id;
+    const actor = actorOf(access);
+    // The budget first: a batch it cannot cover creates nothing and spends nothing.
+    const giveBack = sending ? await this.reserve(access, read.people.length) : () => {};
+    const fresh: NewInvitation[] = read.people.map((person) => {
+      const token = this.tokens.mint();
+      return {
+        id: randomUUID(),
+        name: person.name,
+        email: person.email,
+        emailKey: emailKey(person.email),
+        role: input.role,
+        tokenSeed: token.seed,
+        tokenHash: token.hash,
+        expiresAt: input.expiresAt ?? null,
+        startsAt: input.startsAt ?? null,
+      };
+    });
+    let result;
+    try {
+      result = await this.store.create(roomId, fresh, actor, MAX_ACTIVE_INVITATIONS);
+    } catch (error) {
+      giveBack(fresh.length);
+      throw error;
+    }
+    if (!result.ok) {
+      giveBack(fresh.length);
+      switch (result.reason) {
+        case 'limit':
+          throw new InvitationLimitError(result.active);
+        case 'duplicate':
+          throw new AlreadyInvitedError(result.emails);
+        case 'no-room':
+          throw new NotFoundError('This room no longer exists.');
+      }
+    }
+    let created = result.invitations;
+    if (sending) {
+      created = await mapLimited(created, SEND_CONCURRENCY, (invitation) =>
+        this.send(access, invitation, giveBack),
+      );
+    } else if (!this.mailer.configured) {
+      created = await Promise.all(
+        created.map(
+          async (invitation) =>
+            (await this.store.recordEmail(invitation.id, { status: 'not-configured' })) ?? invitation,
+        ),
+      );
+    }
+    return {
+      invitations: created.map((invitation) => this.view(invitation)),
+      sent: created.filter((invitation) => invitation.emailStatus === 'sent').length,
+      failed: created.filter((invitation) => invitation.emailStatus === 'failed').length,
+    };
+  }
+
+  async changeRole(access: RoomAccess, invitationId: string, role: InviteRole): Promise<InvitationView> {
+    this.authorize(access);
+    const roomId = access.room.id;
+    const result = await this.store.setRole(roomId, invitationId, role, actorOf(access));
+    if (!result) throw await this.missingOrRevoked(roomId, invitationId);
+    const visitId = result.invitation.visitId;
+    if (result.changed && visitId) {
+      // The invitee's page reloads itself and reconnects with the new role's rights.
+      await this.live.endVisitConnection(roomId, visitId, 'role-changed');
+      publishRoomChange(this.events, this.logger, roomId, [visitId]);
+    }
+    return this.view(result.invitation);
+  }
+
+  async resend(access: RoomAccess, invitationId: string): Promise<InvitationView> {
+    this.authorize(access);
+    if (!this.mailer.configured) throw new EmailNotConfiguredError();
+    const roomId = access.room.id;
+    const invitation = await this.store.find(roomId, invitationId);
+    if (!invitation) throw new NotFoundError('This invitation does not exist.');
+    if (invitation.revokedAt) throw new InvitationRevokedError();
+    const giveBack = await this.reserve(access, 1);
+    return this.view(await this.send(access, invitation, giveBack));
+  }
+
+  async revoke(access: RoomAccess, invitationId: string): Promise<InvitationView> {
+    this.authorize(access);
+    const roomId = access.room.id;
+    const result = await this.store.revoke(roomId, invitationId, actorOf(access));
+    if (!result) throw new NotFoundError('This invitation does not exist.');
+    const visitId = result.endedVisitId;
+    if (visitId) {
+      // Out of the live room at once; a waiting page hears of it through the room event.
+      await this.live.endVisitConnection(roomId, visitId, 'revoked');
+      publishRoomChange(this.events, this.logger, roomId, [visitId]);
+    }
+    return this.view(result.invitation);
+  }
+
+  async setInviteesWait(access: RoomAccess, wait: boolean): Promise<{ inviteesWait: boolean }> {
+    this.authorize(access);
+    const result = await this.store.setInviteesWait(access.room.id, wait, actorOf(access));
+    if (result === null) throw new NotFoundError('This room no longer exists.');
+    return { inviteesWait: result };
+  }
+
+  /** The personal link of an invitation, for the invitee's "You left" page. */
+  async personalLink(roomId: string, invitationId: string): Promise<string | null> {
+    const invitation = await this.store.find(roomId, invitationId);
+    return invitation && !invitation.revokedAt ? this.tokens.urlOf(invitation.tokenSeed) : null;
+  }
+
+  // The invitee's side.
+
+  /**
+   * The personal link's state, if it may still let someone in: unknown, revoked, expired and
+   * the room's own problems (gone, modules off, wrong type) are message pages. Claims nothing.
+   */
+  async entry(token: string): Promise<InvitationEntry> {
+    if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
+    const entry = await this.store.findEntry(tokenHash(token));
+    if (!entry) throw new GuestProblemError('unknown-link');
+    if (entry.invitation.revokedAt) throw new GuestProblemError('invitation-revoked');
+    const now = this.now();
+    if (invitationStatus(entry.invitation, now) === 'expired')
+      throw new InviteeProblemError('expired', entry.invitation.createdByName);
+    const problem = accessProblem({ ...entry, linkDeleted: false, linkExpiresAt: null }, now);
+    if (problem) throw new GuestProblemError(problem);
+    return entry;
+  }
+
+  /** Whether this browser's secret (its claim cookie) is the one that claimed the link. */
+  static claimedBy(entry: InvitationEntry, browserSecret: string | undefined): boolean {
+    return !!browserSecret && entry.claimHash !== null && sha256(browserSecret) === entry.claimHash;
+  }
+
+  /** The first confirmation with the invited email claims the link for this browser. */
+  async claim(token: string, email: string): Promise<ClaimOutcome> {
+    const browserSecret = randomBytes(32).toString('base64url');
+    const result = await this.store.claim({
+      tokenHash: tokenHash(token),
+      claimHash: sha256(browserSecret),
+      emailKey: emailKey(email),
+      visitId: randomUUID(),
+    });
+    if (!result.ok) {
+      if (result.reason === 'email-mismatch') return { ok: false, reason: 'email-mismatch' };
+      throw await this.refusal(token, result.reason);
+    }
+    this.logger.info(
+      { roomId: result.invitation.roomId, invitationId: result.invitation.id, visitId: result.visit.id },
+      'Invitation claimed',
+    );
+    publishRoomChange(this.events, this.logger, result.visit.roomId, [result.visit.id]);
+    return { ok: true, browserSecret, invitation: result.invitation, visit: result.visit };
+  }
+
+  /** The claiming browser opens its link again: straight back in (its visit re-opened if left). */
+  async enter(token: string, browserSecret: string): Promise<InviteeEntered> {
+    const result = await this.store.enter(tokenHash(token), sha256(browserSecret));
+    if (!result.ok) throw await this.refusal(token, result.reason);
+    publishRoomChange(this.events, this.logger, result.visit.roomId, [result.visit.id]);
+    return { invitation: result.invitation, visit: result.visit };
+  }
+
+  private async refusal(
+    token: string,
+    reason: 'unknown' | 'revoked' | 'expired' | 'claimed-elsewhere',
+  ): Promise<Error> {
+    if (reason === 'unknown') return new GuestProblemError('unknown-link');
+    if (reason === 'revoked') return new GuestProblemError('invitation-revoked');
+    const entry = await this.store.findEntry(tokenHash(token));
+    const inviter = entry?.invitation.createdByName ?? null;
+    return new InviteeProblemError(reason === 'expired' ? 'expired' : 'claimed-elsewhere', inviter);
+  }
+
+  /** Reserves `count` emails from the room's and the user's budgets (429 if either cannot). */
+  private async reserve(access: RoomAccess, count: number): Promise<(unsent: number) => void> {
+    const user = `${access.launch.platformId}:${access.launch.userId}`;
+    const reservation = await this.sendLimits.reserve(access.room.id, user, count);
+    if (!reservation.ok) throw reservation.error;
+    return reservation.giveBack;
+  }
+
+  /** Sends one invitation's email and records the outcome; a failure gives its budget back. */
+  private async send(
+    access: RoomAccess,
+    invitation: Invitation,
+    giveBack: (unsent: number) => void,
+  ): Promise<Invitation> {
+    const mail = composeInvitationEmail({
+      invitee: { name: invitation.name, email: invitation.email },
+      role: invitation.role,
+      courseTitle: access.room.contextTitle,
+      sessionTitle: access.room.title,
+      inviterName: invitation.createdByName ?? access.launch.userName,
+      url: this.tokens.urlOf(invitation.tokenSeed),
+      expiresAt: invitation.expiresAt,
+      startsAt: invitation.startsAt,
+    });
+    const outcome = await this.mailer.send(mail);
+    if (!outcome.ok) giveBack(1);
+    // Addresses and links stay out of the log: the invitation's id names it.
+    this.logger.info(
+      { roomId: invitation.roomId, invitationId: invitation.id, sent: outcome.ok },
+      outcome.ok ? 'Invitation email sent' : 'Invitation email failed',
+    );
+    const recorded = await this.store.recordEmail(
+      invitation.id,
+      outcome.ok ? { status: 'sent', at: this.now() } : { status: 'failed', error: outcome.reason },
+    );
+    return recorded ?? invitation;
+  }
+
+  private async missingOrRevoked(roomId: string, invitationId: string): Promise<Error> {
+    const invitation = await this.store.find(roomId, invitationId);
+    return invitation?.revokedAt
+      ? new InvitationRevokedError()
+      : new NotFoundError('This invitation does not exist.');
+  }
+
+  private view(invitation: Invitation): InvitationView {
+    const status = invitationStatus(invitation, this.now());
+    return {
+      id: invitation.id,
+      name: invitation.name,
+      email: invitation.email,
+      role: invitation.role,
+      roleLabel: INVITE_ROLE_LABELS[invitation.role],
+      status,
+      url: invitation.revokedAt ? null : this.tokens.urlOf(invitation.tokenSeed),
+      createdAt: invitation.createdAt.toISOString(),
+      expiresAt: iso(invitation.expiresAt),
+      startsAt: iso(invitation.startsAt),
+      lastJoinedAt: iso(invitation.lastJoinedAt),
+      invitedByName: invitation.createdByName,
+      emailStatus: invitation.emailStatus,
+      emailError: invitation.emailError,
+      emailSentAt: iso(invitation.emailSentAt),
+    };
+  }
+}
+
+/** Maps with at most `limit` calls in flight, keeping the order. */
+async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,149 @@
+import cookieParser from 'cookie-parser';
+import express, { type Request, type Response, type Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Config } from '../config';
+import { TooManyRequestsError } from '../errors';
+import { guestRoomPath, waitingPath } from '../guests/guest.routes';
+import { guestCsrf, guestRateLimits } from '../guests/guest-protection';
+import { GuestSessions } from '../guests/guest-session';
+import type { GuestVisit } from '../guests/guest';
+import { INVITE_ROLE_LABELS } from '../rooms/room-role';
+import { confirmEmailForm, type Invitation } from './invitation';
+import { ROLE_ABILITIES } from './invitation-email';
+import { InviteeProblemError } from './invitation-errors';
+import { InvitationService } from './invitation.service';
+import type { InvitationEntry } from './invitation.store';
+
+const CLAIM_COOKIE_PREFIX = 'gl_invite_';
+const CLAIM_COOKIE_PATH = '/i/';
+const CLAIM_COOKIE_MAX_MS = 30 * 86_400_000;
+/**
+ * Wrong confirmations per address and invitation, per hour. Per address and invitation (not
+ * per invitation): someone trying addresses on a forwarded link locks out only themselves,
+ * never the real invitee opening it elsewhere; ten is plenty for typos.
+ */
+const WRONG_EMAILS_PER_HOUR = 10;
+
+export const claimCookieName = (invitationId: string) => `${CLAIM_COOKIE_PREFIX}${invitationId}`;
+
+function nextLocation(visit: GuestVisit): string {
+  return visit.status === 'waiting' ? waitingPath(visit.roomId) : guestRoomPath(visit.roomId);
+}
+
+/**
+ * The invitee's side of Invite users (no login): the personal link's page, the confirmation
+ * that claims it for this browser, and the way back in for the browser that claimed it.
+ */
+export function inviteeRouter(config: Config, invitations: InvitationService): Router {
+  const router = express.Router();
+  const sessions = new GuestSessions(config.appSecret, config.isHttps);
+  const csrf = guestCsrf(config);
+  const limits = guestRateLimits(config);
+  const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  // Only confirmations answered 400 (a wrong or empty address) count.
+  const wrongEmails = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: WRONG_EMAILS_PER_HOUR,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '0.0.0.0')}:${String(req.params.token)}`,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 400,
+    skipSuccessfulRequests: true,
+    handler: (req, _res, next) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      next(new TooManyRequestsError(reset ? Math.ceil((reset.getTime() - Date.now()) / 1000) : 3600));
+    },
+  });
+
+  router.use('/i', cookieParser(config.appSecret), (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const token = (req: Request) => String(req.params.token);
+  const browserSecret = (req: Request, entry: InvitationEntry): string | undefined => {
+    const value = (req.cookies as Record<string, unknown> | undefined)?.[
+      claimCookieName(entry.invitation.id)
+    ];
+    return typeof value === 'string' && value.length <= 128 ? value : undefined;
+  };
+
+  const renderConfirm = (req: Request, res: Response, entry: InvitationEntry, email = '', error = '') => {
+    const { invitation } = entry;
+    res.render('invitations/confirm', {
+      roomTitle: entry.roomTitle,
+      contextTitle: entry.contextTitle,
+      inviterName: invitation.createdByName,
+      roleLabel: INVITE_ROLE_LABELS[invitation.role],
+      roleAllows: ROLE_ABILITIES[invitation.role],
+      startsAt: invitation.startsAt && {
+        iso: invitation.startsAt.toISOString(),
+        text: `${invitation.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      },
+      action: `/i/${encodeURIComponent(token(req))}`,
+      csrfToken: csrf.token(req, res),
+      email,
+      error,
+    });
+  };
+
+  /** In: the claim cookie (this browser keeps the link), the guest pass, then the room or lobby. */
+  const admit = (res: Response, invitation: Invitation, visit: GuestVisit, secret?: string) => {
+    if (secret) {
+      const untilExpiry = invitation.expiresAt ? invitation.expiresAt.getTime() - Date.now() : Infinity;
+      res.cookie(claimCookieName(invitation.id), secret, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.isHttps,
+        path: CLAIM_COOKIE_PATH,
+        maxAge: Math.max(1000, Math.min(untilExpiry, CLAIM_COOKIE_MAX_MS)),
+      });
+    }
+    sessions.issue(res, visit.roomId, visit.id);
+    res.redirect(303, nextLocation(visit));
+  };
+
+  /** The browser that claimed the link goes straight back in; any other one is told it is in use. */
+  const enterIfClaimed = async (req: Request, res: Response, entry: InvitationEntry): Promise<boolean> => {
+    if (!entry.claimHash) return false;
+    const secret = browserSecret(req, entry);
+    if (!secret || !InvitationService.claimedBy(entry, secret))
+      throw new InviteeProblemError('claimed-elsewhere', entry.invitation.createdByName);
+    const entered = await invitations.enter(token(req), secret);
+    admit(res, entered.invitation, entered.visit);
+    return true;
+  };
+
+  // Opening the link claims nothing: mail scanners open links in email.
+  router.get('/i/:token', limits.pagesPerIp, async (req, res) => {
+    const entry = await invitations.entry(token(req));
+    if (await enterIfClaimed(req, res, entry)) return;
+    renderConfirm(req, res, entry);
+  });
+
+  router.post('/i/:token', limits.joinsPerIp, formBody, csrf.verify, wrongEmails, async (req, res) => {
+    const entry = await invitations.entry(token(req));
+    // A second submit from the browser that claimed it: in again, nothing new; another: "in use".
+    if (await enterIfClaimed(req, res, entry)) return;
+    const form = confirmEmailForm.safeParse(req.body ?? {});
+    if (!form.success) {
+      res.status(400);
+      return renderConfirm(req, res, entry, '', form.error.issues[0]!.message);
+    }
+    const claimed = await invitations.claim(token(req), form.data.email);
+    if (!claimed.ok) {
+      // Never says whose address it is; the typed one is shown back to correct it.
+      res.status(400);
+      return renderConfirm(
+        req,
+        res,
+        entry,
+        form.data.email,
+        'This is not the email address this invitation was sent to.',
+      );
+    }
+    admit(res, claimed.invitation, claimed.visit, claimed.browserSecret);
+  });
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import { apiFor } from '../../helpers/api';
+import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
+import { SQL_BACKENDS } from '../../helpers/databases';
+import { claimAs, revokeAllInvitations, unique } from '../../helpers/invitations';
+import { guestPost, openGuest, type AdmittedGuest, type LiveClient } from '../../helpers/live';
+import { hiddenField, sandboxLaunch, type Launch } from '../../helpers/lti-launch';
+import { passCookie } from '../../helpers/sse';
+import { startTestServer, type TestServer } from '../../helpers/test-server';
+
+/** Revoke and role change act on an invitee connected to the live stage, at once. */
+describe.each(SQL_BACKENDS)('an invitee on the live stage (%s)', (backend) => {
+  let server: TestServer;
+  let host: Launch;
+  let api: ReturnType<typeof apiFor>;
+  const open: Array<{ close(): void }> = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend, env: GENEROUS_GUEST_LIMITS });
+    host = await sandboxLaunch(server, { placement: 'bio-101/live-session' });
+    api = apiFor(host);
+  });
+
+  afterEach(() => {
+    for (const stream of open.splice(0)) stream.close();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  beforeEach(async () => {
+    await revokeAllInvitations(server, host.roomId);
+  });
+
+  /** Invites, claims the link in a fresh browser, and opens the room page. */
+  async function invitee(role: string): Promise<{ id: string; guest: AdmittedGuest }> {
+    const email = unique('live');
+    const created = (await api.post('/invitations', { people: `Lena Live <${email}>`, role }).expect(201))
+      .body.invitations[0];
+    const claimed = await claimAs(server, created.url, email);
+    expect(claimed.response.status).toBe(303);
+    const page = await claimed.agent.get(`/guest/rooms/${host.roomId}`).expect(200);
+    return {
+      id: created.id,
+      guest: {
+        agent: claimed.agent,
+        cookie: passCookie(claimed.response.headers['set-cookie']),
+        csrf: hiddenField(page.text, '_csrf'),
+        roomId: host.roomId,
+      },
+    };
+  }
+
+  async function connect(guest: AdmittedGuest): Promise<LiveClient> {
+    const stream = openGuest(server, guest);
+    open.push(stream);
+    const welcome = (await stream.next((event) => event.event === 'welcome')).data as LiveClient['welcome'];
+    const post = guestPost(guest);
+    return {
+      id: welcome.self.id,
+      welcome,
+      stream,
+      post,
+      signal: (signal) => post('/signal', { participant: welcome.self.id, signal }),
+      close: () => stream.close(),
+    };
+  }
+
+  it('takes a revoked invitee out of the live session within 1 s, for good', async () => {
+    const { id, guest } = await invitee('viewer');
+    const client = await connect(guest);
+    const revokedAt = Date.now();
+    await api.delete(`/invitations/${id}`).expect(200);
+    const departed = await client.stream.next((event) => event.event === 'departed', 1000);
+    expect(departed.data).toEqual({ reason: 'revoked' });
+    expect(departed.at - revokedAt).toBeLessThan(1000);
+    expect((await guest.agent.get(`/guest/rooms/${host.roomId}`)).status).toBe(403);
+  });
+
+  it('drops the connection on a role change; reconnecting brings the new role', async () => {
+    const { id, guest } = await invitee('viewer');
+    const before = await connect(guest);
+    expect(before.welcome.self.role).toBe('viewer');
+    await api.patch(`/invitations/${id}`, { role: 'speaker' }).expect(200);
+    const departed = await before.stream.next((event) => event.event === 'departed', 1000);
+    expect(departed.data).toEqual({ reason: 'role-changed' });
+    const after = await connect(guest);
+    expect(after.welcome.self.role).toBe('speaker');
+    // An unchanged role drops nobody.
+    await api.patch(`/invitations/${id}`, { role: 'speaker' }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(after.stream.events.some((event) => event.event === 'departed')).toBe(false);
+  });
+});
