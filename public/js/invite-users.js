@@ -468,6 +468,7 @@
       heading =
         (created.length === 1 ? '1 link created' : created.length + ' links created') +
         ': copy each link below and send it yourself.';
+    else if (answer.sent === 0) heading = 'Not sent: see why below, then Retry.';
     else if (answer.failed === 0)
       heading = 'Sent to ' + (answer.sent === 1 ? '1 person' : answer.sent + ' people') + '.';
     else
