@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { openGuestAccess } from './helpers/guestlink';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 import type { TestServer } from '../helpers/test-server';
 import {
