@@ -468,6 +468,27 @@ describe('Invite users without email, in a real browser', () => {
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
   });
 
+  it('answers Esc: the revoke question keeps the invitation, the window hands focus back', async () => {
+    await invitationRow(dialog, 'Ada Lovelace')
+      .getByRole('button', { name: 'Revoke invitation of Ada Lovelace' })
+      .click();
+    const confirm = host.getByRole('alertdialog', { name: 'Revoke this invitation?' });
+    await confirm.waitFor();
+    expect(await host.evaluate('document.activeElement.textContent')).toBe('Cancel');
+    await host.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await host.evaluate('document.activeElement.getAttribute("aria-label")')).toBe(
+      'Revoke invitation of Ada Lovelace',
+    );
+    expect(await invitationRow(dialog, 'Ada Lovelace').locator('.status-badge').textContent()).toBe(
+      'Not opened',
+    );
+    await host.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await host.evaluate('document.activeElement.id')).toBe('room-menu-button');
+    dialog = await openInviteUsers(host);
+  });
+
   it('shows one card per invitation at phone width, every action in view', async () => {
     await host.setViewportSize(PHONE);
     await expectAccessible(host, 'invite-users at phone width');
