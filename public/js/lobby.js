@@ -212,7 +212,8 @@
       who.appendChild(el('strong', null, guest.name));
       who.appendChild(el('span', 'muted', guest.email));
       var meta = el('span', 'muted');
-      meta.appendChild(document.createTextNode('via ' + guest.linkName + ' · '));
+      // An invited person shows "Invited · Speaker" (their invitation's role), not a link.
+      meta.appendChild(document.createTextNode((guest.invited ? '' : 'via ') + guest.linkName + ' · '));
       var time = el('span', null, 'waiting ' + since(guest.waitingSince));
       time.dataset.since = guest.waitingSince;
       meta.appendChild(time);

@@ -58,7 +58,6 @@ const LINE_BREAK_OR_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** True for `guestlink@example.edu` and `Guestlink <guestlink@example.edu>`. */
 function isSender(value: string): boolean {
-  if (LINE_BREAK_OR_CONTROL.test(value)) return false;
   const named = /^([^<>]*)<([^<>]+)>$/.exec(value.trim());
   const mailbox = (named ? (named[2] ?? '') : value).trim();
   return address.safeParse(mailbox).success;

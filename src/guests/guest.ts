@@ -1,4 +1,3 @@
-import type { InviteRole } from '../rooms/room-role';
 import { z } from 'zod';
 import type { LobbyNote } from '../rooms/room';
 import { hasForbiddenCharacters } from '../text';
@@ -19,11 +18,6 @@ export interface GuestVisit {
   linkName: string;
   /** The invitation (Invite users) this visit belongs to; null for a guest link's visit. */
   invitationId: string | null;
-  /**
-   * The invitation's current role, where a store reads it with the visit (listWaiting: the
-   * lobby panel shows "Invited · Speaker"); absent elsewhere and for guest links' visits.
-   */
-  inviteRole?: InviteRole | null;
   name: string;
   email: string;
   status: VisitStatus;

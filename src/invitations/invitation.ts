@@ -81,6 +81,9 @@ const lineBreakOrControl = 'Remove line breaks and other control characters.';
 
 const inviteeName = z
   .string()
+  // Before spaces are collapsed: a line break in a name is refused, never turned into a space.
+  // Tabs are spreadsheet columns' separators, so they become spaces.
+  .refine((value) => !hasForbiddenCharacters(value.replace(/\t/g, ' ')), lineBreakOrControl)
   .transform((value) => value.normalize('NFC').trim().replace(/\s+/g, ' '))
   .pipe(
     z

@@ -1,6 +1,7 @@
 import cookieParser from 'cookie-parser';
-import express, { type Request, type Response, type Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { TooManyRequestsError } from '../errors';
 import { guestRoomPath, waitingPath } from '../guests/guest.routes';
@@ -40,27 +41,24 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
   const csrf = guestCsrf(config);
   const limits = guestRateLimits(config);
   const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
-  // Only confirmations answered 400 (a wrong or empty address) count.
-  const wrongEmails = rateLimit({
-    windowMs: 60 * 60_000,
-    limit: WRONG_EMAILS_PER_HOUR,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '0.0.0.0')}:${String(req.params.token)}`,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 400,
-    skipSuccessfulRequests: true,
-    handler: (req, _res, next) => {
-      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      next(new TooManyRequestsError(reset ? Math.ceil((reset.getTime() - Date.now()) / 1000) : 3600));
-    },
-  });
+  const token = (req: Request) => String(req.params.token);
+  // Counted only when a confirmation is refused as wrong, checked before each one: parallel
+  // right confirmations (the claim race) never count, whatever their number.
+  const wrongEmails = new RateLimiterMemory({ points: WRONG_EMAILS_PER_HOUR, duration: 3600 });
+  const wrongEmailKey = (req: Request) => `${ipKeyGenerator(req.ip ?? '0.0.0.0')}:${token(req)}`;
+  const belowWrongEmailLimit: RequestHandler = async (req, _res, next) => {
+    const counted = await wrongEmails.get(wrongEmailKey(req));
+    if (counted && counted.consumedPoints >= WRONG_EMAILS_PER_HOUR)
+      return next(new TooManyRequestsError(Math.ceil(counted.msBeforeNext / 1000)));
+    next();
+  };
+  const countWrongEmail = (req: Request) => wrongEmails.penalty(wrongEmailKey(req));
 
   router.use('/i', cookieParser(config.appSecret), (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
 
-  const token = (req: Request) => String(req.params.token);
   const browserSecret = (req: Request, entry: InvitationEntry): string | undefined => {
     const value = (req.cookies as Record<string, unknown> | undefined)?.[
       claimCookieName(entry.invitation.id)
@@ -121,29 +119,38 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
     renderConfirm(req, res, entry);
   });
 
-  router.post('/i/:token', limits.joinsPerIp, formBody, csrf.verify, wrongEmails, async (req, res) => {
-    const entry = await invitations.entry(token(req));
-    // A second submit from the browser that claimed it: in again, nothing new; another: "in use".
-    if (await enterIfClaimed(req, res, entry)) return;
-    const form = confirmEmailForm.safeParse(req.body ?? {});
-    if (!form.success) {
-      res.status(400);
-      return renderConfirm(req, res, entry, '', form.error.issues[0]!.message);
-    }
-    const claimed = await invitations.claim(token(req), form.data.email);
-    if (!claimed.ok) {
-      // Never says whose address it is; the typed one is shown back to correct it.
-      res.status(400);
-      return renderConfirm(
-        req,
-        res,
-        entry,
-        form.data.email,
-        'This is not the email address this invitation was sent to.',
-      );
-    }
-    admit(res, claimed.invitation, claimed.visit, claimed.browserSecret);
-  });
+  router.post(
+    '/i/:token',
+    limits.joinsPerIp,
+    formBody,
+    csrf.verify,
+    belowWrongEmailLimit,
+    async (req, res) => {
+      const entry = await invitations.entry(token(req));
+      // A second submit from the browser that claimed it: in again, nothing new; another: "in use".
+      if (await enterIfClaimed(req, res, entry)) return;
+      const form = confirmEmailForm.safeParse(req.body ?? {});
+      if (!form.success) {
+        await countWrongEmail(req);
+        res.status(400);
+        return renderConfirm(req, res, entry, '', form.error.issues[0]!.message);
+      }
+      const claimed = await invitations.claim(token(req), form.data.email);
+      if (!claimed.ok) {
+        // Never says whose address it is; the typed one is shown back to correct it.
+        await countWrongEmail(req);
+        res.status(400);
+        return renderConfirm(
+          req,
+          res,
+          entry,
+          form.data.email,
+          'This is not the email address this invitation was sent to.',
+        );
+      }
+      admit(res, claimed.invitation, claimed.visit, claimed.browserSecret);
+    },
+  );
 
   return router;
 }

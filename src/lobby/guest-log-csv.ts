@@ -13,7 +13,8 @@ const iso = (date: Date | null) => (date ? date.toISOString() : '');
 export const GUEST_LOG_CSV_HEADER = [
   'Name',
   'Email',
-  'Link',
+  // A guest link's name, or "Invitation · Speaker" for an invited person.
+  'Link or invitation',
   'Joined (UTC)',
   'What happened (times in UTC)',
   'Admitted (UTC)',

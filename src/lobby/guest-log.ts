@@ -9,6 +9,7 @@ export type StoryPart = { text: string } | { time: Date };
 
 type Entry = Pick<
   GuestLogEntry,
+  | 'role'
   | 'joinedAt'
   | 'status'
   | 'outcomeReason'
@@ -35,13 +36,14 @@ export function admittedBy(entry: Entry): string | null {
   if (entry.outcomeReason === 'lobby-off')
     return entry.decidedByName ? `Lobby turned off by ${entry.decidedByName}` : 'Lobby turned off';
   if (entry.outcomeReason === 'moderator') return entry.decidedByName;
-  return 'No lobby';
+  return entry.role ? 'Invitation' : 'No lobby';
 }
 
 function admission(entry: Entry): string {
   if (entry.outcomeReason === 'lobby-off') return 'admitted (lobby turned off)';
   if (entry.outcomeReason === 'moderator') return `admitted${by(entry.decidedByName)}`;
-  return 'admitted (no lobby)';
+  // Invited people skip the lobby unless the room makes them wait.
+  return entry.role ? 'admitted (invited)' : 'admitted (no lobby)';
 }
 
 /** When the guest went: they left (the room or the lobby), or were removed, whichever came first. */
@@ -105,7 +107,11 @@ function phrases(entry: Entry): StoryPart[][] {
       break;
     case 'removed':
       told.push([
-        text(`removed${by(entry.removedByName)}`),
+        text(
+          entry.outcomeReason === 'invitation-revoked'
+            ? `removed: invitation revoked${by(entry.removedByName)}`
+            : `removed${by(entry.removedByName)}`,
+        ),
         ...(entry.removedAt ? [text(' at '), { time: entry.removedAt }] : []),
       ]);
       break;

@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
-import { waitingTime, type GuestVisit } from '../guests/guest';
-import type { GuestLogEntry, GuestStore, VisitContext } from '../guests/guest.store';
+import { waitingTime } from '../guests/guest';
+import type { GuestLogEntry, GuestStore, VisitContext, WaitingVisit } from '../guests/guest.store';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import type { LobbyNote, Room } from '../rooms/room';
@@ -89,7 +89,7 @@ export class LobbyService {
   }
 
   /** The lobby as `moderator` sees it, from visits already read (one read for all moderators). */
-  viewOf(moderator: LobbyModerator, waiting: GuestVisit[]): LobbyView {
+  viewOf(moderator: LobbyModerator, waiting: WaitingVisit[]): LobbyView {
     return {
       lobbyEnabled: moderator.room.lobbyEnabled,
       lobbyMessage: moderator.room.lobbyMessage,
@@ -98,11 +98,11 @@ export class LobbyService {
   }
 
   /** The room's waiting visits, unchecked: callers check each reader with viewOf. */
-  waitingIn(roomId: string): Promise<GuestVisit[]> {
+  waitingIn(roomId: string): Promise<WaitingVisit[]> {
     return this.store.listWaiting(roomId);
   }
 
-  waitingViews(visits: GuestVisit[]): WaitingGuestView[] {
+  waitingViews(visits: WaitingVisit[]): WaitingGuestView[] {
     const now = this.now();
     return visits.map((visit) => ({
       id: visit.id,
@@ -184,6 +184,6 @@ export class LobbyService {
 }
 
 /** How the lobby panel names an invited person's visit instead of a link: "Invited · Speaker". */
-function invitedLabel(visit: GuestVisit): string {
+function invitedLabel(visit: WaitingVisit): string {
   return visit.inviteRole ? `Invited · ${INVITE_ROLE_LABELS[visit.inviteRole]}` : 'Invited';
 }

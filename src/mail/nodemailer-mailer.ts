@@ -19,7 +19,12 @@ export interface MailerTimeouts {
   greetingMs: number;
   /** Silence on an open connection. */
   socketMs: number;
-  /** One message from queueing to the server's answer, whatever else happened. */
+  /**
+   * One message from queueing to the server's answer, whatever else happened: a batch against a
+   * server that hangs ends within this, not one wait per message. Queueing counts, so it leaves
+   * room for 100 messages over the pool's connections to a slow server, and stays under the
+   * 60 s most proxies give a response.
+   */
   messageMs: number;
 }
 
@@ -27,10 +32,10 @@ export const DEFAULT_MAILER_TIMEOUTS: MailerTimeouts = {
   connectionMs: 5_000,
   greetingMs: 5_000,
   socketMs: 10_000,
-  messageMs: 30_000,
+  messageMs: 45_000,
 };
 
-/** Connections the pool opens to the SMTP server at most, per instance. */
+/** Connections the pool opens to the SMTP server at most, per instance (hosted mail services often allow 3). */
 const MAX_CONNECTIONS = 3;
 
 class SmtpMailer implements Mailer {

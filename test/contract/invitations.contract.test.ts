@@ -204,11 +204,12 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
 
     it('lets only one of several parallel requests invite the same address', async () => {
       const roomId = await newRoom();
+      // Batches large enough that their transactions overlap.
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, index) =>
+        Array.from({ length: 8 }, (_, index) =>
           storage.invitations.create(
             roomId,
-            [invitation(`other${index}@example.org`), invitation('same@example.org')],
+            [...people(40, `other${index}-`), invitation('same@example.org')],
             actor,
             500,
           ),
@@ -217,7 +218,7 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       expect(results.filter((result) => result.ok)).toHaveLength(1);
       for (const refused of results.filter((result) => !result.ok))
         expect(refused).toEqual({ ok: false, reason: 'duplicate', emails: ['same@example.org'] });
-      expect(await storage.invitations.list(roomId)).toHaveLength(2);
+      expect(await storage.invitations.list(roomId)).toHaveLength(41);
     });
   });
 
@@ -375,6 +376,19 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       expect(admitted).toMatchObject({ status: 'admitted', decidedByName: 'Ada', admittedOnce: true });
     });
 
+    it('keeps waiting when guest access is turned off: the switch is about guest links', async () => {
+      const roomId = await newRoom();
+      await storage.guests.setLobbyEnabled(roomId, true, actor);
+      await storage.invitations.setInviteesWait(roomId, true, actor);
+      await storage.guestAccess.setEnabled(roomId, true, actor);
+      const one = invitation('grace@example.org');
+      await invite(roomId, one);
+      const claimed = await storage.invitations.claim(claimFor(one));
+      if (!claimed.ok) throw new TypeError(claimed.reason);
+      await storage.guestAccess.setEnabled(roomId, false, actor);
+      expect((await storage.guests.listWaiting(roomId)).map((visit) => visit.id)).toEqual([claimed.visit.id]);
+    });
+
     it('is let in when the lobby is turned off, and can be denied with everyone else', async () => {
       const roomId = await newRoom();
       await storage.guests.setLobbyEnabled(roomId, true, actor);
@@ -530,6 +544,20 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
         ok: false,
         reason: 'revoked',
       });
+    });
+
+    it('is never a guest\'s "Join again": that would skip the invitation\'s checks', async () => {
+      const roomId = await newRoom();
+      const one = invitation('grace@example.org');
+      await invite(roomId, one);
+      const mine = claimFor(one);
+      await storage.invitations.claim(mine);
+      await storage.guests.leave(mine.visitId);
+      await storage.invitations.revoke(roomId, one.id, actor);
+      expect(
+        await storage.guests.comeBack({ visitId: mine.visitId, waitingCap: 100, windowMs: 3_600_000 }),
+      ).toEqual({ ok: false, reason: 'not-returnable' });
+      expect(await storage.guests.visitStatuses([mine.visitId])).toEqual(new Map([[mine.visitId, 'left']]));
     });
 
     it('is refused before anyone claimed the link', async () => {

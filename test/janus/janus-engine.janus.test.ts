@@ -2,6 +2,7 @@ import request from 'supertest';
 import { JanusKeys } from '../../src/live/engines/janus/janus-room-keys';
 import { TEST_APP_SECRET } from '../helpers/constants';
 import { roomWithLink } from '../helpers/guests';
+import { invitedPerson } from '../helpers/invitees';
 import { admittedGuest, connectGuest, connectLaunched, sdp, TRACKS, type LiveClient } from '../helpers/live';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { janusEnv } from './janus-server';
@@ -91,6 +92,34 @@ describe('Janus’s own enforcement of the room’s roles', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(list).toEqual([hostToken]);
+  });
+
+  it('lists an invited speaker’s token from the start, never an invited viewer’s', async () => {
+    const room = await roomWithLink(server);
+    const roomId = room.host.roomId;
+    const host = await connectLaunched(server, room.host);
+    const speaker = await connectGuest(server, await invitedPerson(server, roomId, 'speaker'));
+    const viewerPerson = await invitedPerson(server, roomId, 'viewer');
+    const viewer = await connectGuest(server, viewerPerson);
+    open.push(host, speaker, viewer);
+    const keys = new JanusKeys(TEST_APP_SECRET);
+    const speakerToken = keys.presenterToken(roomId, speaker.id);
+    let list: string[] = [];
+    for (let attempt = 0; attempt < 50 && !list.includes(speakerToken); attempt++) {
+      list = await allowedList(roomId);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(list.sort()).toEqual([keys.presenterToken(roomId, host.id), speakerToken].sort());
+    expect(list).not.toContain(keys.presenterToken(roomId, viewer.id));
+    // Past Guestlink's own rules, straight to the engine: Janus refuses the invited viewer.
+    const participant = (await server.runtime.storage.live.find(viewer.id))!;
+    await expect(
+      server.runtime.engine.signal(
+        participant,
+        { publisher: participant.id, subscriber: 'sfu' },
+        { type: 'offer', link: `${participant.id}~sfu`, sdp: sdp('sendonly'), tracks: TRACKS },
+      ),
+    ).rejects.toMatchObject({ status: 403, code: 'RECEIVE_ONLY' });
   });
 
   it('hands a signal posted to another instance to the one holding the page’s media', async () => {

@@ -117,9 +117,16 @@ export class MongoGuestAccessStore implements GuestAccessStore {
       actor,
       enabled ? 'guest-access.enabled' : 'guest-access.disabled',
     );
-    // Guests still waiting are turned away; admitted ones stay until they reload.
+    // Guests still waiting are turned away; admitted ones stay until they reload. Invited
+    // people are not guests of a link: the switch leaves them waiting.
     if (!enabled)
-      await turnAwayWaiting(this.models.visits, this.models.links, { roomId }, 'guest-access-off', actor);
+      await turnAwayWaiting(
+        this.models.visits,
+        this.models.links,
+        { roomId, linkId: { $ne: null } },
+        'guest-access-off',
+        actor,
+      );
     return { changed: true };
   }
 

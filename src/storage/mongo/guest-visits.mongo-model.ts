@@ -129,7 +129,7 @@ export async function giveClickBackFor(
 export async function turnAwayWaiting(
   visits: Model<VisitDoc>,
   links: Model<LinkDoc>,
-  filter: { roomId: string } | { linkId: string },
+  filter: { roomId: string; linkId: { $ne: null } } | { linkId: string },
   reason: 'guest-access-off' | 'link-deleted',
   actor: Actor,
 ): Promise<void> {

@@ -295,7 +295,8 @@ export class MongoGuestStore implements GuestStore {
     if (!visit) return { ok: false, reason: 'not-returnable' };
     if (visit.status === 'waiting' || visit.status === 'admitted')
       return { ok: false, reason: 'already-back', visit: toVisit(visit) };
-    if (!canComeBack(toVisit(visit))) return { ok: false, reason: 'not-returnable' };
+    // An invited person comes back through their personal link (InvitationStore.enter), never here.
+    if (!canComeBack(toVisit(visit)) || !visit.linkId) return { ok: false, reason: 'not-returnable' };
     const access = await this.access(await this.models.links.findById(visit.linkId).lean<LinkDoc>());
     if (!access?.room) return { ok: false, reason: 'link-invalid' };
     const now = new Date();

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AuditDoc } from './audit-events.mongo-model';
 import type { VisitDoc } from './guest-visits.mongo-model';
+import type { InvitationDoc } from './invitation.mongo-model';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
 
@@ -13,6 +14,7 @@ interface RetentionModels {
   platforms: Model<PlatformDoc>;
   rooms: Model<RoomDoc>;
   visits: Model<VisitDoc>;
+  invitations: Model<InvitationDoc>;
   audit: Model<AuditDoc>;
 }
 
@@ -32,8 +34,32 @@ export async function purgeRetention(models: RetentionModels): Promise<void> {
     const rooms = await models.rooms.find({ platformId: platform._id }, { _id: 1 }).lean<{ _id: string }[]>();
     for (let start = 0; start < rooms.length; start += ROOM_BATCH) {
       const roomIds = rooms.slice(start, start + ROOM_BATCH).map((room) => room._id);
-      await models.visits.deleteMany({ roomId: { $in: roomIds }, createdAt: { $lt: cutoff } });
+      // An invitee's visit belongs to the invitation (invitationId null also matches older visits without it).
+      await models.visits.deleteMany({
+        roomId: { $in: roomIds },
+        createdAt: { $lt: cutoff },
+        invitationId: null,
+      });
       await models.audit.deleteMany({ roomId: { $in: roomIds }, createdAt: { $lt: cutoff } });
+      await purgeInvitations(models, roomIds, cutoff);
     }
   }
+}
+
+/**
+ * Revoked or expired invitations whose revocation or expiry is older than the cutoff, with
+ * their visits: the visits first, so an interrupted purge never leaves a visit without its
+ * invitation (the next run finishes it).
+ */
+async function purgeInvitations(models: RetentionModels, roomIds: string[], cutoff: Date): Promise<void> {
+  const gone = await models.invitations
+    .find(
+      { roomId: { $in: roomIds }, $or: [{ revokedAt: { $lt: cutoff } }, { expiresAt: { $lt: cutoff } }] },
+      { _id: 1 },
+    )
+    .lean<{ _id: string }[]>();
+  if (gone.length === 0) return;
+  const ids = gone.map((doc) => doc._id);
+  await models.visits.deleteMany({ invitationId: { $in: ids } });
+  await models.invitations.deleteMany({ _id: { $in: ids } });
 }

@@ -124,8 +124,16 @@ export class PgGuestAccessStore implements GuestAccessStore {
         enabled,
       ]);
       await recordAudit(tx, roomId, actor, enabled ? 'guest-access.enabled' : 'guest-access.disabled');
-      // Guests still waiting are turned away; admitted ones stay until they reload.
-      if (!enabled) await turnAwayWaiting(tx, 'room_id = $1', [roomId], 'guest-access-off', actor);
+      // Guests still waiting are turned away; admitted ones stay until they reload. Invited
+      // people are not guests of a link: the switch leaves them waiting.
+      if (!enabled)
+        await turnAwayWaiting(
+          tx,
+          'room_id = $1 AND link_id IS NOT NULL',
+          [roomId],
+          'guest-access-off',
+          actor,
+        );
       return { changed: true };
     });
   }

@@ -393,7 +393,7 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('attachment');
     expect(csv.text.split('\r\n')[0]).toBe(
-      'Name,Email,Link,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
+      'Name,Email,Link or invitation,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
         'Decided by,Decided (UTC),Removed by,Removed (UTC)',
     );
     expect(csv.text).toContain("'=Denied Dan");

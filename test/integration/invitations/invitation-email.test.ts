@@ -59,7 +59,12 @@ describe.each(SQL_BACKENDS)('invitation emails on %s', (backend) => {
     expect(mails.map((mail) => mail.envelope.to).sort()).toEqual(people.map((email) => [email]).sort());
     for (const mail of mails) {
       const view = views.find((candidate) => candidate.email === mail.envelope.to[0])!;
-      expect(mail.subject).toContain('Speaker');
+      expect(mail.subject).toBe(
+        'Ada Lovelace invited you to “Weekly live session” (Introduction to Biology)',
+      );
+      expect(mail.text).toContain('Speaker');
+      expect(mail.to).toEqual(mail.envelope.to);
+      expect(mail.headers.has('bcc')).toBe(false);
       expect(mail.links).toContain(view.url);
       expect(mail.html).toContain(view.url);
     }
@@ -160,6 +165,32 @@ describe('invitation emails over the sending limit', () => {
       // The refused request spent nothing: one more still fits.
       await api.post('/invitations', { people: unique('e'), role: 'viewer' }).expect(201);
       await smtp.waitFor(3);
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
+  });
+});
+
+describe('invitation emails that fail', () => {
+  it('give their share of the sending limit back', async () => {
+    const smtp = await startSmtpServer();
+    const server = await startTestServer({
+      env: { SMTP_URL: smtp.url, INVITE_EMAILS_PER_ROOM_PER_HOUR: '2' },
+    });
+    try {
+      const api = apiFor(await sandboxLaunch(server));
+      const refused = unique('refused');
+      smtp.refuse({ code: 550, message: 'No such mailbox here', recipient: refused });
+      const first = await api
+        .post('/invitations', { people: `${unique('a')}\n${refused}`, role: 'viewer' })
+        .expect(201);
+      expect(first.body).toMatchObject({ sent: 1, failed: 1 });
+      // One of two was spent: one more message fits this hour, two do not.
+      await api
+        .post('/invitations', { people: `${unique('b')}\n${unique('c')}`, role: 'viewer' })
+        .expect(429);
+      await api.post('/invitations', { people: unique('d'), role: 'viewer' }).expect(201);
     } finally {
       await server.close();
       await smtp.close();

@@ -4,7 +4,7 @@ import { SQL_BACKENDS } from '../../helpers/databases';
 import { claimAs, revokeAllInvitations, unique } from '../../helpers/invitations';
 import { guestPost, openGuest, type AdmittedGuest, type LiveClient } from '../../helpers/live';
 import { hiddenField, sandboxLaunch, type Launch } from '../../helpers/lti-launch';
-import { passCookie } from '../../helpers/sse';
+import { openSse, passCookie } from '../../helpers/sse';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 /** Revoke and role change act on an invitee connected to the live stage, at once. */
@@ -75,6 +75,35 @@ describe.each(SQL_BACKENDS)('an invitee on the live stage (%s)', (backend) => {
     expect(departed.data).toEqual({ reason: 'revoked' });
     expect(departed.at - revokedAt).toBeLessThan(1000);
     expect((await guest.agent.get(`/guest/rooms/${host.roomId}`)).status).toBe(403);
+  });
+
+  it('ends a waiting invitee’s page within 1 s when the invitation is revoked', async () => {
+    await api.put('/lobby', { enabled: true }).expect(200);
+    await api.put('/invitations/settings', { inviteesWait: true }).expect(200);
+    try {
+      const email = unique('waiting');
+      const created = (await api.post('/invitations', { people: email, role: 'viewer' }).expect(201)).body
+        .invitations[0];
+      const claimed = await claimAs(server, created.url, email);
+      expect(claimed.response.headers.location).toBe(`/guest/rooms/${host.roomId}/waiting`);
+      const stream = openSse(`${server.url}/guest/rooms/${host.roomId}/events`, {
+        Cookie: passCookie(claimed.response.headers['set-cookie']),
+      });
+      open.push(stream);
+      await stream.next(
+        (event) => event.event === 'status' && (event.data as { status: string }).status === 'waiting',
+      );
+      const revokedAt = Date.now();
+      await api.delete(`/invitations/${created.id}`).expect(200);
+      const ended = await stream.next(
+        (event) => event.event === 'status' && (event.data as { status: string }).status !== 'waiting',
+        1000,
+      );
+      expect(ended.data).toMatchObject({ status: 'removed' });
+      expect(ended.at - revokedAt).toBeLessThan(1000);
+    } finally {
+      await api.put('/invitations/settings', { inviteesWait: false }).expect(200);
+    }
   });
 
   it('drops the connection on a role change; reconnecting brings the new role', async () => {

@@ -153,7 +153,7 @@ describe.each(SQL_BACKENDS)('the guest log on %s', (backend) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.split('\r\n');
     expect(lines[0]).toBe(
-      'Name,Email,Link,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
+      'Name,Email,Link or invitation,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
         'Decided by,Decided (UTC),Removed by,Removed (UTC)',
     );
     expect(lines).toContain(

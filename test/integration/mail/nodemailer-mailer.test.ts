@@ -124,6 +124,20 @@ describe('the SMTP mailer without a server', () => {
     expect(elapsed).toBeLessThan(QUICK.messageMs + 1_000);
   });
 
+  it('ends a whole batch against a silent server within one message deadline, not one wait per message', async () => {
+    const silent = await startSilentServer();
+    const timeouts = { connectionMs: 1_000, greetingMs: 1_000, socketMs: 1_000, messageMs: 2_500 };
+    const mailer = createMailer(loadConfig(testEnv({ SMTP_URL: silent.url })), logger, timeouts);
+    const started = Date.now();
+    // 15 messages over 3 connections would wait 5 × 1 s one round after another.
+    const outcomes = await Promise.all(Array.from({ length: 15 }, () => mailer.send(mail)));
+    const elapsed = Date.now() - started;
+    await mailer.close();
+    await silent.close();
+    expect(outcomes.every((outcome) => !outcome.ok)).toBe(true);
+    expect(elapsed).toBeLessThan(timeouts.messageMs + 1_500);
+  });
+
   it('is not configured without SMTP_URL, and says so without trying', async () => {
     const mailer = mailerFor(undefined);
     expect(mailer.configured).toBe(false);

@@ -224,7 +224,7 @@ describe('the guest log’s CSV', () => {
     const [header, left, denied, end] = csv.split('\r\n');
     expect(header).toBe(GUEST_LOG_CSV_HEADER.join(','));
     expect(header).toBe(
-      'Name,Email,Link,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
+      'Name,Email,Link or invitation,Joined (UTC),What happened (times in UTC),Admitted (UTC),Admitted by,Left (UTC),Duration,' +
         'Decided by,Decided (UTC),Removed by,Removed (UTC)',
     );
     expect(left).toBe(
@@ -256,5 +256,27 @@ describe('the guest log’s CSV', () => {
     );
     // A line break stays inside its quoted cell; a leading + is defused.
     expect(csv).toContain(`,"Denied by +Mallory\r\nX",,,,,"'+Mallory\r\nX",2026-05-01T14:02:00.000Z,,\r\n`);
+  });
+});
+
+describe('an invited person in the guest log', () => {
+  const invitee = (change: Partial<GuestLogEntry>) => visit({ linkName: '', role: 'speaker', ...change });
+
+  it('says an invitee came straight in, and that a revoked invitation removed them', () => {
+    const straightIn = { status: 'admitted' as const, decidedAt: at('14:00:00') };
+    expect(cameThrough(invitee({}))).toBe('Invitation · Speaker');
+    expect(outcomeText(invitee(straightIn))).toBe('Admitted (invited)');
+    expect(admittedBy(invitee(straightIn))).toBe('Invitation');
+    expect(
+      outcomeText(
+        invitee({
+          ...straightIn,
+          status: 'removed',
+          outcomeReason: 'invitation-revoked',
+          removedAt: at('14:30:00'),
+          removedByName: 'Ada',
+        }),
+      ),
+    ).toBe('Removed: invitation revoked by Ada at 14:30');
   });
 });

@@ -34,7 +34,8 @@ BEGIN
     RETURN QUERY SELECT 'already-back'::text, to_jsonb(v);
     RETURN;
   END IF;
-  IF v.status <> 'left' OR NOT v.admitted_once THEN
+  -- An invited person comes back through their personal link (InvitationStore.enter), never here.
+  IF v.status <> 'left' OR NOT v.admitted_once OR v.link_id IS NULL THEN
     RETURN QUERY SELECT 'not-returnable'::text, to_jsonb(v);
     RETURN;
   END IF;

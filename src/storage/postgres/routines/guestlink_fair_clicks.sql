@@ -36,6 +36,8 @@ BEGIN
     WHERE old_rows.status = 'waiting'
       AND new_rows.status IN ('denied', 'left', 'removed')
       AND NOT new_rows.admitted_once
+      -- An invited person's visit (no link) holds no click.
+      AND new_rows.link_id IS NOT NULL
     GROUP BY new_rows.link_id
   ) n;
   IF changed_links IS NULL THEN

@@ -1,0 +1,99 @@
+import type { Browser, Page } from 'playwright-core';
+import { invitedPerson, type InvitedPerson } from '../helpers/invitees';
+import type { TestServer } from '../helpers/test-server';
+import { LiveService } from '../../src/live/live.service';
+import { createLogger } from '../../src/logger';
+import { launchBrowser, launchFromSandbox, newContext, startE2eServer } from './helpers/browser';
+import { participantId } from './helpers/live';
+
+const HOST = { userId: 'e2e-host', name: 'E2E Host' };
+
+/**
+ * An invited person's room page: their role, the "not started yet" notice that follows the
+ * hosts and moderators on the stage, and what the page does when the invitation changes
+ * (revoke and role change call LiveService.endVisitConnection, as the invitation service does).
+ */
+describe('an invited person’s room page', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let host: Page;
+  let roomId: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startE2eServer(), launchBrowser({ fakeMedia: true })]);
+    host = await launchFromSandbox(await (await newContext(browser, server)).newPage(), server, {
+      placement: 'hist-210/office-hours',
+    });
+    await participantId(host);
+    roomId = (await host.locator('main[data-room-id]').getAttribute('data-room-id'))!;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const live = () =>
+    new LiveService(
+      server.runtime.storage.live,
+      server.runtime.liveHub,
+      server.runtime.engine,
+      server.runtime.storage.lobbyEvents,
+      server.runtime.instanceId,
+      createLogger('silent'),
+      server.config.live,
+    );
+
+  /** The invitee's browser, holding the pass their claim gave them, on their room page. */
+  async function openAs(person: InvitedPerson): Promise<Page> {
+    const context = await newContext(browser, server);
+    const [name, value] = person.cookie.split(/=(.*)/s) as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/guest/rooms/${roomId}`);
+    await participantId(page);
+    return page;
+  }
+
+  it('shows the role, and “not started yet” only while no host or moderator is on the stage', async () => {
+    const person = await invitedPerson(server, roomId, 'viewer', { name: 'Vera Viewer' });
+    const page = await openAs(person);
+    await page.locator('.who .role-badge', { hasText: 'Viewer' }).waitFor();
+    const notice = page.locator('#session-start');
+    await notice.waitFor({ state: 'hidden' });
+    await host.locator('#leave-live').click();
+    await notice.waitFor({ state: 'visible' });
+    expect(await notice.textContent()).toContain('It starts when a moderator arrives.');
+    await host.locator('#stage-rejoin').click();
+    await notice.waitFor({ state: 'hidden' });
+  });
+
+  it('reloads with the new role’s rights on a role change, and says the invitation was withdrawn on revoke', async () => {
+    const person = await invitedPerson(server, roomId, 'speaker', { name: 'Sid Speaker' });
+    const page = await openAs(person);
+    await page.locator('#presenter-controls').waitFor({ state: 'visible' });
+
+    await server.runtime.storage.invitations.setRole(roomId, person.invitationId, 'viewer', HOST);
+    const before = await participantId(page);
+    await live().endVisitConnection(roomId, person.visitId, 'role-changed');
+    await page.locator('.who .role-badge', { hasText: 'Viewer' }).waitFor();
+    await page.waitForFunction(
+      (old) =>
+        (
+          window as unknown as { Guestlink: { live: { current?: { self(): { id: string } | null } } } }
+        ).Guestlink.live.current?.self()?.id !== old,
+      before,
+    );
+    await participantId(page);
+    expect(await page.locator('#presenter-controls').isHidden()).toBe(true);
+
+    await server.runtime.storage.invitations.revoke(roomId, person.invitationId, HOST);
+    const started = Date.now();
+    await live().endVisitConnection(roomId, person.visitId, 'revoked');
+    await page
+      .locator('#stage-notice', { hasText: 'Your invitation was withdrawn.' })
+      .waitFor({ timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await page.locator('#stage-rejoin').isHidden()).toBe(true);
+  });
+});
