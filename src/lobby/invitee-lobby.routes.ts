@@ -55,17 +55,9 @@ export function inviteeLobbyRouter(
   router.get(`${base}/events`, async (req, res) => {
     const moderator = await moderatorFor(req);
     const owner = { kind: 'guest-pass', visitId: sessions.visitId(req, moderator.room.id)! } as const;
-    await streams.stream(req, res, owner, 'lobby', async (open) => {
-      const current = await lobby.view(moderator);
-      const stream = open();
-      const unsubscribe = feed.subscribe(moderator.room.id, {
-        authorize: (room) => moderatorFor(req, room),
-        send: (view) => stream.send('lobby', view),
-        end: () => stream.close(),
-      });
-      stream.onClose(unsubscribe);
-      stream.send('lobby', current);
-    });
+    await streams.stream(req, res, owner, 'lobby', (open) =>
+      feed.serve(open, moderator, (room) => moderatorFor(req, room)),
+    );
   });
 
   router.use(

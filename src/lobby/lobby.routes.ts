@@ -88,20 +88,12 @@ export function lobbyRouter(
     const moderator = await moderatorFor(req.params.roomId, res);
     // Keyed as the live stage keys its streams: the same user's tabs share one count.
     const owner = { kind: 'user', key: launch.userId } as const;
-    await streams.stream(req, res, owner, 'lobby', async (open) => {
-      const current = await lobby.view(moderator);
-      const stream = open();
-      // Each change is read once for all of the room's moderators; each view is still
-      // checked against this launch (another moderator may have turned the lobby off, or
-      // this user lost the right to see it).
-      const unsubscribe = feed.subscribe(moderator.room.id, {
-        authorize: (room) => lobby.moderatorOf(rooms.accessTo(launch, room)),
-        send: (view) => stream.send('lobby', view),
-        end: () => stream.close(),
-      });
-      stream.onClose(unsubscribe);
-      stream.send('lobby', current);
-    });
+    // Each change is read once for all of the room's moderators; each view is still checked
+    // against this launch (another moderator may have turned the lobby off, or this user lost
+    // the right to see it).
+    await streams.stream(req, res, owner, 'lobby', (open) =>
+      feed.serve(open, moderator, (room) => lobby.moderatorOf(rooms.accessTo(launch, room))),
+    );
   });
 
   router.get('/api/rooms/:roomId/guest-log', async (req, res) => {

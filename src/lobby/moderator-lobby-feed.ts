@@ -1,3 +1,4 @@
+import type { EventStream } from '../http/sse';
 import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
 import type { Room } from '../rooms/room';
@@ -45,6 +46,26 @@ export class ModeratorLobbyFeed {
     let subscribers = 0;
     for (const feed of this.feeds.values()) subscribers += feed.subscribers.size;
     return { rooms: this.feeds.size, subscribers };
+  }
+
+  /**
+   * A moderator's lobby stream: the lobby as it is now, then every change while `authorize`
+   * (checked again on each) still lets them see it.
+   */
+  async serve(
+    open: () => EventStream,
+    moderator: LobbyModerator,
+    authorize: LobbySubscriber['authorize'],
+  ): Promise<void> {
+    const current = await this.lobby.view(moderator);
+    const stream = open();
+    const unsubscribe = this.subscribe(moderator.room.id, {
+      authorize,
+      send: (view) => stream.send('lobby', view),
+      end: () => stream.close(),
+    });
+    stream.onClose(unsubscribe);
+    stream.send('lobby', current);
   }
 
   subscribe(roomId: string, subscriber: LobbySubscriber): () => void {

@@ -1,8 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { invitedPerson, type InvitedPerson } from '../helpers/invitees';
+import { invitedPerson, liveServiceOf, type InvitedPerson } from '../helpers/invitees';
 import type { TestServer } from '../helpers/test-server';
-import { LiveService } from '../../src/live/live.service';
-import { createLogger } from '../../src/logger';
 import { launchBrowser, launchFromSandbox, newContext, startE2eServer } from './helpers/browser';
 import { participantId } from './helpers/live';
 
@@ -32,17 +30,6 @@ describe('an invited person’s room page', () => {
     await browser?.close();
     await server?.close();
   });
-
-  const live = () =>
-    new LiveService(
-      server.runtime.storage.live,
-      server.runtime.liveHub,
-      server.runtime.engine,
-      server.runtime.storage.lobbyEvents,
-      server.runtime.instanceId,
-      createLogger('silent'),
-      server.config.live,
-    );
 
   /** The invitee's browser, holding the pass their claim gave them, on their room page. */
   async function openAs(person: InvitedPerson): Promise<Page> {
@@ -75,7 +62,7 @@ describe('an invited person’s room page', () => {
 
     await server.runtime.storage.invitations.setRole(roomId, person.invitationId, 'viewer', HOST);
     const before = await participantId(page);
-    await live().endVisitConnection(roomId, person.visitId, 'role-changed');
+    await liveServiceOf(server).endVisitConnection(roomId, person.visitId, 'role-changed');
     await page.locator('.who .role-badge', { hasText: 'Viewer' }).waitFor();
     await page.waitForFunction(
       (old) =>
@@ -89,7 +76,7 @@ describe('an invited person’s room page', () => {
 
     await server.runtime.storage.invitations.revoke(roomId, person.invitationId, HOST);
     const started = Date.now();
-    await live().endVisitConnection(roomId, person.visitId, 'revoked');
+    await liveServiceOf(server).endVisitConnection(roomId, person.visitId, 'revoked');
     await page
       .locator('#stage-notice', { hasText: 'Your invitation was withdrawn.' })
       .waitFor({ timeout: 1000 });

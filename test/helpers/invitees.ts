@@ -3,6 +3,8 @@ import type { Response } from 'express';
 import request from 'supertest';
 import { GuestSessions } from '../../src/guests/guest-session';
 import { emailKey } from '../../src/invitations/invitation';
+import { LiveService } from '../../src/live/live.service';
+import { createLogger } from '../../src/logger';
 import type { InviteRole } from '../../src/rooms/room-role';
 import { hiddenField } from './lti-launch';
 import type { AdmittedGuest } from './live';
@@ -87,4 +89,21 @@ export async function invitedPerson(
     name,
     page: page.text,
   };
+}
+
+/**
+ * The real live service on a running tool's store, hub and engine: what the invitation service
+ * calls on a revoke or role change (endVisitConnection), for tests that change invitations
+ * through the store.
+ */
+export function liveServiceOf(server: TestServer): LiveService {
+  return new LiveService(
+    server.runtime.storage.live,
+    server.runtime.liveHub,
+    server.runtime.engine,
+    server.runtime.storage.lobbyEvents,
+    server.runtime.instanceId,
+    createLogger('silent'),
+    server.config.live,
+  );
 }

@@ -1,6 +1,6 @@
 import { SQL_BACKENDS } from '../../helpers/databases';
 import { joinAs, roomWithLink, type GuestLink } from '../../helpers/guests';
-import { invitedPerson, type InvitedPerson } from '../../helpers/invitees';
+import { invitedPerson, liveServiceOf, type InvitedPerson } from '../../helpers/invitees';
 import {
   admittedGuest,
   connectGuest,
@@ -13,8 +13,6 @@ import {
 import { openSse } from '../../helpers/sse';
 import { TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
 import { startOnBackend, type TestServer } from '../../helpers/test-server';
-import { LiveService } from '../../../src/live/live.service';
-import { createLogger } from '../../../src/logger';
 import type { InviteRole } from '../../../src/rooms/room-role';
 import type { Launch } from '../../helpers/lti-launch';
 
@@ -43,17 +41,6 @@ describe.each(BACKENDS)('invited people on the live stage (%s)', (backend) => {
     const waiting = (await api.get('/lobby').expect(200)).body.waiting as Array<{ id: string; name: string }>;
     await api.post(`/lobby/${waiting.find((guest) => guest.name === name)!.id}/admit`).expect(200);
   };
-  /** The real service on the running tool's store, hub and engine: what a revoke or role change calls. */
-  const liveService = () =>
-    new LiveService(
-      server.runtime.storage.live,
-      server.runtime.liveHub,
-      server.runtime.engine,
-      server.runtime.storage.lobbyEvents,
-      server.runtime.instanceId,
-      createLogger('silent'),
-      server.config.live,
-    );
   const lobbyPost = (person: InvitedPerson, path: string, csrf = true) => {
     const call = person.agent.post(`/guest/rooms/${roomId}/lobby${path}`).set('Accept', 'application/json');
     return csrf ? call.set('X-CSRF-Token', person.csrf) : call;
@@ -181,7 +168,7 @@ describe.each(BACKENDS)('invited people on the live stage (%s)', (backend) => {
       const client = await connect(person);
       await client.post('/media', camera(client.id)).expect(204);
       const started = Date.now();
-      await liveService().endVisitConnection(roomId, person.visitId, reason);
+      await liveServiceOf(server).endVisitConnection(roomId, person.visitId, reason);
       expect((await client.stream.next((event) => event.event === 'departed', 1000)).data).toEqual({
         reason,
       });
