@@ -259,6 +259,9 @@ describe('Invite users in real browsers, with a real SMTP server', () => {
 
   it('gives the moderator the moderation controls', async () => {
     const moderator = await enter('moderator');
+    // The lobby panel, with its switch, as hosts have it.
+    await moderator.locator('#lobby-panel').waitFor();
+    await moderator.getByRole('switch', { name: 'Guests wait for a moderator to admit them' }).waitFor();
     await moderator.getByRole('button', { name: /^Participants/ }).click();
     await moderator.getByRole('button', { name: `Actions for ${PEOPLE.viewer.name}` }).click();
     await moderator.getByRole('button', { name: `Remove ${PEOPLE.viewer.name}` }).waitFor();
