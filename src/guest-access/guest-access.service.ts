@@ -77,7 +77,8 @@ export class GuestAccessService {
     return access.role === 'moderator' && access.platform.settings.linkCreators === 'hosts-and-moderators';
   }
 
-  menuItem(access: RoomAccess): ManageMenuItem {
+  /** The menu item of this window, and of every window with the same gating (Invite users). */
+  static menuItem(access: RoomAccess): ManageMenuItem {
     if (!GuestAccessService.mayManage(access) || !guestAccessModulesEnabled(access.platform.settings)) {
       return { state: 'absent' };
     }
@@ -87,16 +88,33 @@ export class GuestAccessService {
     return { state: 'enabled' };
   }
 
-  /** Every check a management request passes, in the order users meet them. */
-  private authorize(access: RoomAccess): void {
+  menuItem(access: RoomAccess): ManageMenuItem {
+    return GuestAccessService.menuItem(access);
+  }
+
+  /**
+   * Every check a management request passes, in the order users meet them; `what` names the
+   * window's task in the refusals ("manage guest links", "invite users").
+   */
+  static authorize(
+    access: RoomAccess,
+    what: { moderators: string; everyone: string } = {
+      moderators: 'manage guest links',
+      everyone: 'manage guest access',
+    },
+  ): void {
     if (!GuestAccessService.mayManage(access)) {
       throw new ForbiddenError(
         access.role === 'moderator'
-          ? 'Only the room’s host can manage guest links on this platform.'
-          : 'Only hosts and moderators can manage guest access.',
+          ? `Only the room’s host can ${what.moderators} on this platform.`
+          : `Only hosts and moderators can ${what.everyone}.`,
       );
     }
     assertGuestFeatureAvailable(access);
+  }
+
+  private authorize(access: RoomAccess): void {
+    GuestAccessService.authorize(access);
   }
 
   async view(access: RoomAccess): Promise<GuestAccessView> {

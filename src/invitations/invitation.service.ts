@@ -1,10 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
-import {
-  assertGuestFeatureAvailable,
-  GuestAccessService,
-  type ManageMenuItem,
-} from '../guest-access/guest-access.service';
+import { NotFoundError, ValidationError } from '../errors';
+import { GuestAccessService, type ManageMenuItem } from '../guest-access/guest-access.service';
 import { isWellFormedToken, tokenHash, type GuestLinkTokens } from '../guest-access/guest-link-token';
 import { accessProblem, type GuestVisit } from '../guests/guest';
 import { GuestProblemError } from '../guests/guest-errors';
@@ -12,8 +8,6 @@ import type { LiveService } from '../live/live.service';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import type { Mailer } from '../mail/mailer';
-import { guestAccessModulesEnabled } from '../platforms/platform';
-import { guestAccessSupported } from '../rooms/room';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
 import {
@@ -38,7 +32,6 @@ import {
 import type { InvitationEntry, InvitationStore, NewInvitation } from './invitation.store';
 import { composeInvitationEmail } from './invitation-email';
 import type { SendLimits } from '../mail/send-limits';
-import { UnsupportedRoomTypeError } from '../guest-access/guest-access-errors';
 
 /** Messages sent at once for one request: a batch of 100 takes a few rounds, not 100 connections. */
 const SEND_CONCURRENCY = 4;
@@ -104,22 +97,11 @@ export class InvitationService {
 
   /** The "Invite users" menu item: the same people and conditions as Manage guest access. */
   menuItem(access: RoomAccess): ManageMenuItem {
-    if (!GuestAccessService.mayManage(access) || !guestAccessModulesEnabled(access.platform.settings))
-      return { state: 'absent' };
-    if (!guestAccessSupported(access.room))
-      return { state: 'disabled', reason: new UnsupportedRoomTypeError().message };
-    return { state: 'enabled' };
+    return GuestAccessService.menuItem(access);
   }
 
   private authorize(access: RoomAccess): void {
-    if (!GuestAccessService.mayManage(access)) {
-      throw new ForbiddenError(
-        access.role === 'moderator'
-          ? 'Only the room’s host can invite users on this platform.'
-          : 'Only hosts and moderators can invite users.',
-      );
-    }
-    assertGuestFeatureAvailable(access);
+    GuestAccessService.authorize(access, { moderators: 'invite users', everyone: 'invite users' });
   }
 
   async list(access: RoomAccess): Promise<InvitationsView> {
