@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { invitedPerson, liveServiceOf, type InvitedPerson } from '../helpers/invitees';
 import type { TestServer } from '../helpers/test-server';
+import { createLogger } from '../../src/logger';
+import { publishRoomChange } from '../../src/rooms/room-events';
 import { launchBrowser, launchFromSandbox, newContext, startE2eServer } from './helpers/browser';
 import { participantId } from './helpers/live';
 
@@ -82,5 +84,23 @@ describe('an invited person’s room page', () => {
       .waitFor({ timeout: 1000 });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await page.locator('#stage-rejoin').isHidden()).toBe(true);
+  });
+
+  it('gives an invited moderator the Lobby panel: a waiting invitee shows their role and is admitted from it', async () => {
+    const moderator = await openAs(
+      await invitedPerson(server, roomId, 'moderator', { name: 'Mia Moderator' }),
+    );
+    await moderator.locator('#lobby-panel').waitFor();
+    await server.runtime.storage.guests.setLobbyEnabled(roomId, true, HOST);
+    await server.runtime.storage.invitations.setInviteesWait(roomId, true, HOST);
+    const waiting = await invitedPerson(server, roomId, 'speaker', { name: 'Wes Waiting', waiting: true });
+    // What the invitee's confirmation route does after the claim: tell the room's lobby panels.
+    publishRoomChange(server.runtime.storage.lobbyEvents, createLogger('silent'), roomId, [waiting.visitId]);
+    await moderator.locator('#lobby-list', { hasText: 'Invited · Speaker' }).waitFor();
+    await moderator.getByRole('button', { name: 'Admit Wes Waiting' }).click();
+    await moderator.locator('#lobby-list', { hasText: 'Wes Waiting' }).waitFor({ state: 'detached' });
+    const visit = await server.runtime.storage.guests.findVisit(waiting.visitId);
+    expect(visit?.visit.status).toBe('admitted');
+    await server.runtime.storage.invitations.setInviteesWait(roomId, false, HOST);
   });
 });
