@@ -205,42 +205,12 @@
     });
   }
 
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () {
-        return legacyCopy(text);
-      });
-    }
-    return legacyCopy(text);
-  }
-
-  // Inside some LMS frames the Clipboard API is blocked; a selected field still copies.
-  function legacyCopy(text) {
-    return new Promise(function (resolve, reject) {
-      var field = el('textarea');
-      field.value = text;
-      field.setAttribute('readonly', '');
-      field.className = 'visually-hidden';
-      manageDialog.appendChild(field);
-      field.select();
-      var copied = false;
-      try {
-        copied = document.execCommand('copy');
-      } catch {
-        copied = false;
-      }
-      manageDialog.removeChild(field);
-      if (copied) resolve();
-      else reject(new Error('copy refused'));
-    });
-  }
-
   var COPIED_FOR_MS = 2000;
 
   function copyLink(link, button, urlField) {
     var feedback = urlField.parentNode.querySelector('.copy-feedback');
     showError(manageError, '');
-    copyText(link.url).then(
+    window.Guestlink.copyText(link.url, manageDialog).then(
       function () {
         button.classList.add('is-copied');
         feedback.textContent = 'Link copied';
@@ -254,10 +224,7 @@
         // Leave the URL selected: Ctrl+C (or Cmd+C) copies it from there.
         urlField.focus();
         urlField.select();
-        showError(
-          manageError,
-          'Your browser blocked copying. The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.',
-        );
+        showError(manageError, window.Guestlink.COPY_BLOCKED);
       },
     );
   }

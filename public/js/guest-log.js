@@ -55,7 +55,8 @@
     who.appendChild(el('div', 'muted', entry.email));
     row.appendChild(who);
 
-    row.appendChild(el('td', null, entry.linkName)).dataset.label = 'Link';
+    // A link's name, or an invited person's "Invitation · Speaker" (src/lobby/guest-log.ts cameThrough).
+    row.appendChild(el('td', null, entry.via || entry.linkName)).dataset.label = 'Link';
     var joined = cell('Joined');
     var joinedAt = el(
       'time',

@@ -27,6 +27,8 @@ export interface MediaPage {
   menu: MenuItem[];
   /** The Manage guest access window is on the page (and its script loaded). */
   guestAccessWindow: boolean;
+  /** The Invite users window is on the page: the same people may use it as Manage guest access. */
+  inviteUsersWindow: boolean;
   /** BCP 47 locale the LMS launched with, for dates. */
   locale: string;
   /** The moderators' Lobby panel is on the page. */
@@ -43,12 +45,15 @@ export interface MediaPage {
 
 export interface MediaPageFeatures {
   manageGuestAccess: ManageMenuItem;
-  /** The "Invite users" menu item: same people and conditions as Manage guest access. */
+  /** Invite users (InvitationService.menuItem); the same gating as Manage guest access when absent. */
   inviteUsers?: ManageMenuItem;
   lobby: boolean;
   /** A moderator removed this user from the live session. */
   removedFromStage?: boolean;
 }
+
+/** Why Invite users is greyed out: the room type has no live session to invite anyone to. */
+const INVITE_USERS_UNSUPPORTED = 'Invite users is not supported for media gallery rooms.';
 
 const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
 
@@ -70,6 +75,15 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
     });
   }
+  // The article's next tier: personal invitations, gated as guest links are (docs/product.md §13).
+  const invite = features.inviteUsers ?? manage;
+  if (invite.state !== 'absent') {
+    menu.push({
+      id: 'invite-users',
+      label: 'Invite users',
+      ...(invite.state === 'disabled' ? { disabled: true, description: INVITE_USERS_UNSUPPORTED } : {}),
+    });
+  }
   const liveStage = hasLiveSession(room) && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
     menu.push({ id: 'room-settings', label: 'Room settings', href: roomHref(room.id, ltik, '/settings') });
@@ -82,12 +96,17 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     newWindow: true,
   });
   const guestAccessWindow = manage.state === 'enabled';
+  const inviteUsersWindow = invite.state === 'enabled';
   const scripts = [
     '/static/js/menu.js',
     ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
-    ...(guestAccessWindow || features.lobby ? ['/static/js/json-api.js', '/static/js/room-api.js'] : []),
+    ...(guestAccessWindow || inviteUsersWindow || features.lobby
+      ? ['/static/js/json-api.js', '/static/js/room-api.js']
+      : []),
+    ...(guestAccessWindow || inviteUsersWindow ? ['/static/js/copy-text.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-access.js'] : []),
+    ...(inviteUsersWindow ? ['/static/js/invite-users.js'] : []),
     ...(features.lobby
       ? ['/static/js/lobby-confirm.js', '/static/js/lobby-alerts.js', '/static/js/lobby.js']
       : []),
@@ -105,6 +124,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
     menu,
     guestAccessWindow,
+    inviteUsersWindow,
     locale: access.launch.locale ?? 'en-US',
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,

@@ -42,6 +42,7 @@ describe('the media page’s guest access items', () => {
     const host = await sandboxLaunch(server, { user: 'instructor' });
     expect(menuItems(host.html)).toEqual([
       'Manage guest access',
+      'Invite users',
       'Room settings',
       'End the live session for everyone',
       'Open in new window',

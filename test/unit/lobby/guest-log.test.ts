@@ -204,6 +204,17 @@ describe('the guest log’s columns', () => {
   });
 });
 
+describe('how an invited person came', () => {
+  it('reads "Invitation · <current role>" where a guest shows the link’s name, on the page and in the CSV', () => {
+    const invited = visit({ linkName: '', role: 'speaker', name: 'Sam' });
+    expect(cameThrough(invited)).toBe('Invitation · Speaker');
+    expect(cameThrough(visit({}))).toBe('Guests');
+    expect(guestLogWire(invited)).toMatchObject({ role: 'speaker', via: 'Invitation · Speaker' });
+    expect(guestLogWire(visit({}))).toMatchObject({ role: null, via: 'Guests' });
+    expect(guestLogCsv([invited]).split('\r\n')[1]).toMatch(/^Sam,grace@example\.org,Invitation · Speaker,/);
+  });
+});
+
 describe('the guest log’s CSV', () => {
   it('has joined, admitted, left and duration columns, all times in UTC', () => {
     const csv = guestLogCsv([
