@@ -19,6 +19,7 @@ import { GuestAccessService } from './guest-access/guest-access.service';
 import { guestAccessRouter, requireAuthorizationHeaderForWrites } from './guest-access/guest-access.routes';
 import { GuestLinkTokens, INVITATION_LINKS } from './guest-access/guest-link-token';
 import { InvitationService } from './invitations/invitation.service';
+import { InviteeService } from './invitations/invitee.service';
 import { invitationRouter, invitationsJson } from './invitations/invitation.routes';
 import { inviteeRouter } from './invitations/invitee.routes';
 import type { Mailer } from './mail/mailer';
@@ -94,15 +95,17 @@ export function createApp(deps: AppDependencies): Express {
     logger,
     config.live,
   );
+  const invitationLinks = new GuestLinkTokens(config.appSecret, config.publicUrl, INVITATION_LINKS);
   const invitations = new InvitationService(
     storage.invitations,
-    new GuestLinkTokens(config.appSecret, config.publicUrl, INVITATION_LINKS),
+    invitationLinks,
     deps.mailer,
     deps.sendLimits,
     live,
     storage.lobbyEvents,
     logger,
   );
+  const invitees = new InviteeService(storage.invitations, invitationLinks, storage.lobbyEvents, logger);
   const pages = roomPages(rooms, guestAccess, live, invitations);
 
   const app = express();
@@ -126,12 +129,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     guestRouter(config, guests, lobbyHub, live, streams, (context) =>
       context.invitee
-        ? invitations.personalLink(context.visit.roomId, context.invitee.invitationId)
+        ? invitees.personalLink(context.visit.roomId, context.invitee.invitationId)
         : Promise.resolve(null),
     ),
   );
   // Personal invitation links, mounted like guest links: before static files and ltijs.
-  app.use(inviteeRouter(config, invitations));
+  app.use(inviteeRouter(config, invitees));
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),

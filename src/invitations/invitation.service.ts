@@ -1,9 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../errors';
 import { GuestAccessService, type ManageMenuItem } from '../guest-access/guest-access.service';
-import { isWellFormedToken, tokenHash, type GuestLinkTokens } from '../guest-access/guest-link-token';
-import { accessProblem, type GuestVisit } from '../guests/guest';
-import { GuestProblemError } from '../guests/guest-errors';
+import type { GuestLinkTokens } from '../guest-access/guest-link-token';
 import type { LiveService } from '../live/live.service';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
@@ -27,9 +25,8 @@ import {
   EmailNotConfiguredError,
   InvitationLimitError,
   InvitationRevokedError,
-  InviteeProblemError,
 } from './invitation-errors';
-import type { InvitationEntry, InvitationStore, NewInvitation } from './invitation.store';
+import type { InvitationStore, NewInvitation } from './invitation.store';
 import { composeInvitationEmail } from './invitation-email';
 import type { SendLimits } from '../mail/send-limits';
 
@@ -69,19 +66,9 @@ export interface CreatedInvitations {
   failed: number;
 }
 
-/** A personal link that lets this browser in: the invitee's visit and where the page goes next. */
-export interface InviteeEntered {
-  invitation: Invitation;
-  visit: GuestVisit;
-}
-
-export type ClaimOutcome =
-  ({ ok: true; browserSecret: string } & InviteeEntered) | { ok: false; reason: 'email-mismatch' };
-
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Hosts' and moderators' Invite users window, and the invitee's personal link. */
+/** Hosts' and moderators' Invite users window (the invitee's side is InviteeService). */
 export class InvitationService {
   constructor(
     private readonly store: InvitationStore,
@@ -227,76 +214,6 @@ export class InvitationService {
     const result = await this.store.setInviteesWait(access.room.id, wait, actorOf(access));
     if (result === null) throw new NotFoundError('This room no longer exists.');
     return { inviteesWait: result };
-  }
-
-  /** The personal link of an invitation, for the invitee's "You left" page. */
-  async personalLink(roomId: string, invitationId: string): Promise<string | null> {
-    const invitation = await this.store.find(roomId, invitationId);
-    return invitation && !invitation.revokedAt ? this.tokens.urlOf(invitation.tokenSeed) : null;
-  }
-
-  // The invitee's side.
-
-  /**
-   * The personal link's state, if it may still let someone in: unknown, revoked, expired and
-   * the room's own problems (gone, modules off, wrong type) are message pages. Claims nothing.
-   */
-  async entry(token: string): Promise<InvitationEntry> {
-    if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
-    const entry = await this.store.findEntry(tokenHash(token));
-    if (!entry) throw new GuestProblemError('unknown-link');
-    if (entry.invitation.revokedAt) throw new GuestProblemError('invitation-revoked');
-    const now = this.now();
-    if (invitationStatus(entry.invitation, now) === 'expired')
-      throw new InviteeProblemError('expired', entry.invitation.createdByName);
-    const problem = accessProblem({ ...entry, linkDeleted: false, linkExpiresAt: null }, now);
-    if (problem) throw new GuestProblemError(problem);
-    return entry;
-  }
-
-  /** Whether this browser's secret (its claim cookie) is the one that claimed the link. */
-  static claimedBy(entry: InvitationEntry, browserSecret: string | undefined): boolean {
-    return !!browserSecret && entry.claimHash !== null && sha256(browserSecret) === entry.claimHash;
-  }
-
-  /** The first confirmation with the invited email claims the link for this browser. */
-  async claim(token: string, email: string): Promise<ClaimOutcome> {
-    const browserSecret = randomBytes(32).toString('base64url');
-    const result = await this.store.claim({
-      tokenHash: tokenHash(token),
-      claimHash: sha256(browserSecret),
-      emailKey: emailKey(email),
-      visitId: randomUUID(),
-    });
-    if (!result.ok) {
-      if (result.reason === 'email-mismatch') return { ok: false, reason: 'email-mismatch' };
-      throw await this.refusal(token, result.reason);
-    }
-    this.logger.info(
-      { roomId: result.invitation.roomId, invitationId: result.invitation.id, visitId: result.visit.id },
-      'Invitation claimed',
-    );
-    publishRoomChange(this.events, this.logger, result.visit.roomId, [result.visit.id]);
-    return { ok: true, browserSecret, invitation: result.invitation, visit: result.visit };
-  }
-
-  /** The claiming browser opens its link again: straight back in (its visit re-opened if left). */
-  async enter(token: string, browserSecret: string): Promise<InviteeEntered> {
-    const result = await this.store.enter(tokenHash(token), sha256(browserSecret));
-    if (!result.ok) throw await this.refusal(token, result.reason);
-    publishRoomChange(this.events, this.logger, result.visit.roomId, [result.visit.id]);
-    return { invitation: result.invitation, visit: result.visit };
-  }
-
-  private async refusal(
-    token: string,
-    reason: 'unknown' | 'revoked' | 'expired' | 'claimed-elsewhere',
-  ): Promise<Error> {
-    if (reason === 'unknown') return new GuestProblemError('unknown-link');
-    if (reason === 'revoked') return new GuestProblemError('invitation-revoked');
-    const entry = await this.store.findEntry(tokenHash(token));
-    const inviter = entry?.invitation.createdByName ?? null;
-    return new InviteeProblemError(reason === 'expired' ? 'expired' : 'claimed-elsewhere', inviter);
   }
 
   /** Reserves `count` emails from the room's and the user's budgets (429 if either cannot). */

@@ -12,7 +12,7 @@ import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 import { confirmEmailForm, type Invitation } from './invitation';
 import { ROLE_ABILITIES } from './invitation-email';
 import { InviteeProblemError } from './invitation-errors';
-import { InvitationService } from './invitation.service';
+import { InviteeService } from './invitee.service';
 import type { InvitationEntry } from './invitation.store';
 
 const CLAIM_COOKIE_PREFIX = 'gl_invite_';
@@ -35,7 +35,7 @@ function nextLocation(visit: GuestVisit): string {
  * The invitee's side of Invite users (no login): the personal link's page, the confirmation
  * that claims it for this browser, and the way back in for the browser that claimed it.
  */
-export function inviteeRouter(config: Config, invitations: InvitationService): Router {
+export function inviteeRouter(config: Config, invitations: InviteeService): Router {
   const router = express.Router();
   const sessions = new GuestSessions(config.appSecret, config.isHttps);
   const csrf = guestCsrf(config);
@@ -105,7 +105,7 @@ export function inviteeRouter(config: Config, invitations: InvitationService): R
   const enterIfClaimed = async (req: Request, res: Response, entry: InvitationEntry): Promise<boolean> => {
     if (!entry.claimHash) return false;
     const secret = browserSecret(req, entry);
-    if (!secret || !InvitationService.claimedBy(entry, secret))
+    if (!secret || !InviteeService.claimedBy(entry, secret))
       throw new InviteeProblemError('claimed-elsewhere', entry.invitation.createdByName);
     const entered = await invitations.enter(token(req), secret);
     admit(res, entered.invitation, entered.visit);
