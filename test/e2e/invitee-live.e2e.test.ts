@@ -84,6 +84,9 @@ describe('an invited person’s room page', () => {
       .waitFor({ timeout: 1000 });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await page.locator('#stage-rejoin').isHidden()).toBe(true);
+    // Then the page that explains it, with none of the room's controls left.
+    await page.getByRole('heading', { name: 'Your invitation was withdrawn' }).waitFor({ timeout: 5000 });
+    expect(await page.locator('#presenter-controls, #lobby-panel').count()).toBe(0);
   });
 
   it('gives an invited moderator the Lobby panel: a waiting invitee shows their role and is admitted from it', async () => {

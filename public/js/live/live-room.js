@@ -257,6 +257,7 @@
     );
   }
 
+  var REVOKED_PAGE_AFTER_MS = 1200;
   var DEPARTURES = {
     removed: 'A moderator removed you from this live session.',
     revoked: 'Your invitation was withdrawn.',
@@ -344,6 +345,14 @@
         return window.location.assign(element.dataset.waiting);
       if (data.reason === 'removed' && element.dataset.csrf)
         return window.location.assign(element.dataset.reload);
+      // The sentence first, where the person is looking; then the page that explains it (and who
+      // to ask), without the room's controls, the lobby or the participants left on screen.
+      if (data.reason === 'revoked' && element.dataset.csrf) {
+        disconnect(DEPARTURES.revoked, { rejoin: false });
+        return window.setTimeout(function () {
+          window.location.assign(element.dataset.reload);
+        }, REVOKED_PAGE_AFTER_MS);
+      }
       // An invitation's new role: the page loads again and connects with that role's rights.
       if (data.reason === 'role-changed') {
         disconnect('Your role in this session changed. Reconnecting…');
