@@ -1,0 +1,106 @@
+import {
+  invitationStatus,
+  isActive,
+  MAX_PEOPLE_PER_REQUEST,
+  readPeople,
+  timeProblem,
+} from '../../../src/invitations/invitation';
+
+const NOW = new Date('2026-11-30T12:00:00Z');
+const HOUR = 3_600_000;
+
+describe('readPeople: the pasted list of the Invite users window', () => {
+  it('reads the forms people paste from mail clients and spreadsheets', () => {
+    const result = readPeople(
+      [
+        'Ada Lovelace <ada@example.org>',
+        '"Hopper, Grace" <grace@example.org>',
+        'Alan Turing, alan@example.org',
+        'Katherine Johnson\tkatherine@example.org',
+        '',
+        '   ',
+        'edsger.dijkstra@example.org',
+      ].join('\r\n'),
+    );
+    expect(result).toEqual({
+      ok: true,
+      people: [
+        { name: 'Ada Lovelace', email: 'ada@example.org' },
+        { name: 'Hopper, Grace', email: 'grace@example.org' },
+        { name: 'Alan Turing', email: 'alan@example.org' },
+        { name: 'Katherine Johnson', email: 'katherine@example.org' },
+        // No name given: the address's local part stands in, never an empty name.
+        { name: 'edsger.dijkstra', email: 'edsger.dijkstra@example.org' },
+      ],
+    });
+  });
+
+  it('refuses an empty list', () => {
+    expect(readPeople('\n \n')).toEqual({ ok: false, message: 'Enter at least one name and email address.' });
+    expect(readPeople([])).toMatchObject({ ok: false });
+  });
+
+  it(`refuses more than ${MAX_PEOPLE_PER_REQUEST} people at a time, saying how many the list has`, () => {
+    const lines = Array.from({ length: 5000 }, (_unused, index) => `p${index}@example.org`).join('\n');
+    expect(readPeople(lines)).toEqual({
+      ok: false,
+      message: `Invite at most ${MAX_PEOPLE_PER_REQUEST} people at a time (this list has 5,000).`,
+    });
+    expect(readPeople(lines.split('\n').slice(0, MAX_PEOPLE_PER_REQUEST).join('\n')).ok).toBe(true);
+  });
+
+  it('names the line of an address already on the list, whatever its letter case', () => {
+    expect(readPeople('Ada <ada@example.org>\nBob <bob@example.org>\nADA@Example.org')).toEqual({
+      ok: false,
+      message: 'Line 3: ADA@Example.org is already on line 1 of this list.',
+    });
+  });
+
+  it('names the line of a malformed address', () => {
+    expect(readPeople('Ada <ada@example.org>\nBob <not an address>')).toEqual({
+      ok: false,
+      message: 'Line 2: Enter email addresses like name@example.com.',
+    });
+  });
+
+  it('refuses line breaks and control characters inside a row’s address or name (header injection)', () => {
+    expect(readPeople([{ name: 'X', email: 'a@b\r\nBcc: x@example.org' }])).toEqual({
+      ok: false,
+      message: 'Person 1: Email addresses cannot contain line breaks.',
+    });
+    expect(readPeople([{ name: 'Eve\r\nBcc: x@example.org', email: 'eve@example.org' }])).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Person 1: .*line breaks/) as unknown as string,
+    });
+  });
+});
+
+describe('invitation status and limits', () => {
+  const base = { revokedAt: null, expiresAt: null, claimedAt: null };
+
+  it('is not opened, joined, expired or revoked, revoked first', () => {
+    expect(invitationStatus(base, NOW)).toBe('not-opened');
+    expect(invitationStatus({ ...base, claimedAt: NOW }, NOW)).toBe('joined');
+    expect(invitationStatus({ ...base, claimedAt: NOW, expiresAt: NOW }, NOW)).toBe('expired');
+    expect(invitationStatus({ ...base, expiresAt: NOW, revokedAt: NOW }, NOW)).toBe('revoked');
+  });
+
+  it('counts toward the room’s 500 only while neither revoked nor expired', () => {
+    expect(isActive(base, NOW)).toBe(true);
+    expect(isActive({ ...base, expiresAt: new Date(NOW.getTime() + HOUR) }, NOW)).toBe(true);
+    expect(isActive({ ...base, expiresAt: NOW }, NOW)).toBe(false);
+    expect(isActive({ ...base, revokedAt: NOW }, NOW)).toBe(false);
+  });
+
+  it('wants an expiry in the future and both times within a year', () => {
+    expect(timeProblem('expiresAt', new Date(NOW.getTime() - HOUR), NOW)).toBe(
+      'Expires must be in the future.',
+    );
+    expect(timeProblem('expiresAt', new Date(NOW.getTime() + HOUR), NOW)).toBeNull();
+    expect(timeProblem('startsAt', new Date(NOW.getTime() - HOUR), NOW)).toBeNull();
+    expect(timeProblem('startsAt', new Date(NOW.getTime() + 366 * 24 * HOUR), NOW)).toBe(
+      'Starts must be within 365 days from now.',
+    );
+    expect(timeProblem('expiresAt', null, NOW)).toBeNull();
+  });
+});
