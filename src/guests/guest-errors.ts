@@ -53,6 +53,13 @@ const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
     message: 'A moderator removed you from this session.',
     hint: 'To ask to join again, open the guest link you were given: a moderator will have to let you in.',
   },
+  'invitee-removed': {
+    status: 403,
+    code: 'REMOVED',
+    title: 'You were removed from this session',
+    message: 'A moderator removed you from this session.',
+    hint: 'To ask to join again, open your invitation link: a moderator will have to let you in.',
+  },
   'invitation-revoked': {
     status: 403,
     code: 'INVITATION_REVOKED',

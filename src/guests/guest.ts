@@ -126,6 +126,7 @@ export type GuestProblem =
   | 'declined'
   | 'lobby-full'
   | 'removed'
+  | 'invitee-removed'
   | 'invitation-revoked';
 
 /** The link, room and platform state that decides whether a guest may enter. */
@@ -152,9 +153,13 @@ export function accessProblem(state: AccessState, now: Date): AccessProblem | nu
 }
 
 /** The problem a visit that was ended without the guest leaving stands for. */
-export function endedVisitProblem(visit: Pick<GuestVisit, 'status' | 'outcomeReason'>): GuestProblem | null {
-  if (visit.status === 'removed')
-    return visit.outcomeReason === 'invitation-revoked' ? 'invitation-revoked' : 'removed';
+export function endedVisitProblem(
+  visit: Pick<GuestVisit, 'status' | 'outcomeReason' | 'invitationId'>,
+): GuestProblem | null {
+  if (visit.status === 'removed') {
+    if (visit.outcomeReason === 'invitation-revoked') return 'invitation-revoked';
+    return visit.invitationId ? 'invitee-removed' : 'removed';
+  }
   if (visit.status !== 'denied') return null;
   if (visit.outcomeReason === 'guest-access-off') return 'guest-access-off';
   if (visit.outcomeReason === 'link-deleted') return 'link-invalid';

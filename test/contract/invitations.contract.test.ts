@@ -546,6 +546,34 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       });
     });
 
+    it('puts an invitee a moderator turned away back in the lobby, for a moderator to decide again', async () => {
+      const roomId = await newRoom();
+      const one = invitation('grace@example.org');
+      await invite(roomId, one);
+      await storage.guests.setLobbyEnabled(roomId, true, actor);
+      await storage.invitations.setInviteesWait(roomId, true, actor);
+      const mine = claimFor(one);
+      await storage.invitations.claim(mine);
+      expect(await storage.guests.decide(roomId, mine.visitId, 'denied', actor)).toMatchObject({
+        status: 'denied',
+      });
+      // The lobby is now off and invitees would skip it: a turned-away one still waits.
+      await storage.invitations.setInviteesWait(roomId, false, actor);
+      const back = await storage.invitations.enter(one.tokenHash, mine.claimHash);
+      expect(back).toMatchObject({
+        ok: true,
+        visit: { id: mine.visitId, status: 'waiting', mustWait: true },
+      });
+      expect((await storage.guests.listWaiting(roomId)).map((visit) => visit.id)).toEqual([mine.visitId]);
+      // Let in again, leaving and coming back keeps the must-wait mark: a moderator decides each time.
+      await storage.guests.decide(roomId, mine.visitId, 'admitted', actor);
+      await storage.guests.leave(mine.visitId);
+      expect(await storage.invitations.enter(one.tokenHash, mine.claimHash)).toMatchObject({
+        ok: true,
+        visit: { status: 'waiting', mustWait: true },
+      });
+    });
+
     it('is never a guest\'s "Join again": that would skip the invitation\'s checks', async () => {
       const roomId = await newRoom();
       const one = invitation('grace@example.org');

@@ -377,13 +377,19 @@ export class MongoInvitationStore implements InvitationStore {
     if (!visit) return { ok: false, reason: 'unknown' };
     if (visit.status === 'removed' && visit.outcomeReason === 'invitation-revoked')
       return { ok: false, reason: 'revoked' };
-    if (visit.status !== 'left') return { ok: true, invitation: toInvitation(doc), visit: toVisit(visit) };
-    const wait = await this.inviteeMustWait(doc.roomId);
+    // Waiting or admitted: already in.
+    if (visit.status === 'waiting' || visit.status === 'admitted')
+      return { ok: true, invitation: toInvitation(doc), visit: toVisit(visit) };
+    // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
+    // its setting, for a moderator to decide again (as a removed guest's browser must wait).
+    const turnedAway = visit.status === 'denied' || visit.status === 'removed';
+    const wait = turnedAway || visit.mustWait === true || (await this.inviteeMustWait(doc.roomId));
     const reopened = await this.models.visits
       .findOneAndUpdate(
-        { _id: visit._id, status: 'left' },
+        { _id: visit._id, status: visit.status, outcomeReason: visit.outcomeReason ?? null },
         {
           $set: {
+            ...(turnedAway ? { mustWait: true } : {}),
             status: wait ? 'waiting' : 'admitted',
             leftAt: null,
             outcomeReason: null,

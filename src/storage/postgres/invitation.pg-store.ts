@@ -391,14 +391,19 @@ export class PgInvitationStore implements InvitationStore {
       if (visit.status === 'removed' && visit.outcome_reason === 'invitation-revoked')
         return { ok: false, reason: 'revoked' };
       // Waiting or admitted: already in. Denied or removed by a moderator: the guest pages say so.
-      if (visit.status !== 'left') return { ok: true, invitation: toInvitation(row), visit: toVisit(visit) };
-      const wait = await inviteeMustWait(tx, row.room_id);
+      // Waiting or admitted: already in.
+      if (visit.status === 'waiting' || visit.status === 'admitted')
+        return { ok: true, invitation: toInvitation(row), visit: toVisit(visit) };
+      // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
+      // its setting, for a moderator to decide again (as a removed guest's browser must wait).
+      const turnedAway = visit.status === 'denied' || visit.status === 'removed';
+      const wait = turnedAway || visit.must_wait === true || (await inviteeMustWait(tx, row.room_id));
       const [reopened] = await tx.query<VisitRow>(
         `UPDATE guest_visits
          SET status = $2, left_at = NULL, outcome_reason = NULL, decided_by = NULL, decided_by_name = NULL,
-             decided_at = CASE WHEN $2 = 'admitted' THEN now() END
+             decided_at = CASE WHEN $2 = 'admitted' THEN now() END, must_wait = must_wait OR $3
          WHERE id = $1 RETURNING *`,
-        [visit.id, wait ? 'waiting' : 'admitted'],
+        [visit.id, wait ? 'waiting' : 'admitted', turnedAway],
       );
       const [invitation] = await tx.query<InvitationRow>(
         'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',

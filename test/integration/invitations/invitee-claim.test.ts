@@ -154,6 +154,27 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     expect(JSON.stringify(lobby)).toContain('Ines Invitee');
   });
 
+  it('puts an invitee a moderator denied back in the lobby when they open their link again', async () => {
+    await api.put('/invitations/settings', { inviteesWait: true }).expect(200);
+    const { email, invitation } = await invite('viewer');
+    const { agent } = await claimAs(server, invitation.url, email);
+    // Other tests of this file leave guests waiting in the shared room: this one by its address.
+    const waitingVisit = async () =>
+      ((await api.get('/lobby').expect(200)).body.waiting as Array<{ id: string; email: string }>).find(
+        (visit) => visit.email === email,
+      );
+    const waiting = await waitingVisit();
+    await api.post(`/lobby/${waiting!.id}/deny`).expect(200);
+    expect(await waitingVisit()).toBeUndefined();
+    expect((await agent.get(`/guest/rooms/${host.roomId}`).expect(403)).text).toContain('declined');
+    // Invitees would now skip the lobby: one a moderator turned away waits for a moderator again.
+    await api.put('/invitations/settings', { inviteesWait: false }).expect(200);
+    const back = await agent.get(pathOf(invitation.url)).expect(303);
+    expect(back.headers.location).toBe(`/guest/rooms/${host.roomId}/waiting`);
+    await agent.get(`/guest/rooms/${host.roomId}/waiting`).expect(200);
+    expect((await waitingVisit())?.id).toBe(waiting!.id);
+  });
+
   it('shows the withdrawn page once revoked, to the claiming browser too, and ends its visit', async () => {
     const { email, invitation } = await invite('viewer');
     const unclaimed = await invite('viewer');

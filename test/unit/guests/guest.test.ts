@@ -31,12 +31,23 @@ describe('guest rules', () => {
   });
 
   it('tells why a visit ended', () => {
-    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'moderator' })).toBe('declined');
-    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'guest-access-off' })).toBe(
+    const link = { invitationId: null };
+    expect(endedVisitProblem({ ...link, status: 'denied', outcomeReason: 'moderator' })).toBe('declined');
+    expect(endedVisitProblem({ ...link, status: 'denied', outcomeReason: 'guest-access-off' })).toBe(
       'guest-access-off',
     );
-    expect(endedVisitProblem({ status: 'denied', outcomeReason: 'link-deleted' })).toBe('link-invalid');
-    expect(endedVisitProblem({ status: 'admitted', outcomeReason: 'moderator' })).toBeNull();
+    expect(endedVisitProblem({ ...link, status: 'denied', outcomeReason: 'link-deleted' })).toBe(
+      'link-invalid',
+    );
+    expect(endedVisitProblem({ ...link, status: 'admitted', outcomeReason: 'moderator' })).toBeNull();
+    expect(endedVisitProblem({ ...link, status: 'removed', outcomeReason: null })).toBe('removed');
+  });
+
+  it('sends a removed invitee back to their invitation link, and a revoked one nowhere', () => {
+    const invited = { invitationId: 'invitation-1', status: 'removed' } as const;
+    // Their page says to open their invitation link (which puts them in the lobby), not a guest link.
+    expect(endedVisitProblem({ ...invited, outcomeReason: null })).toBe('invitee-removed');
+    expect(endedVisitProblem({ ...invited, outcomeReason: 'invitation-revoked' })).toBe('invitation-revoked');
   });
 
   it('formats waiting times', () => {
