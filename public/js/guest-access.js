@@ -108,20 +108,6 @@
     return used + ' · ' + Math.max(0, link.clicksLimit - link.clicksUsed).toLocaleString('en-US') + ' left';
   }
 
-  // The URL itself, read-only and selected on focus, for copying by hand where the
-  // clipboard is blocked (some LMS frames).
-  function urlInput(link) {
-    var input = el('input', 'link-url');
-    input.type = 'text';
-    input.readOnly = true;
-    input.value = link.url;
-    input.setAttribute('aria-label', 'URL of ' + link.name);
-    input.addEventListener('focus', function () {
-      input.select();
-    });
-    return input;
-  }
-
   function countLabel(count) {
     if (count === 0) return 'No links added';
     return count === 1 ? '1 link' : count + ' links';
@@ -142,7 +128,7 @@
       if (STATUS_LABELS[link.status]) {
         nameCell.appendChild(el('span', 'status-badge status-' + link.status, STATUS_LABELS[link.status]));
       }
-      var urlField = urlInput(link);
+      var urlField = window.Guestlink.linkUrlField(link.url, 'URL of ' + link.name);
       nameCell.appendChild(urlField);
       nameCell.appendChild(el('span', 'copy-feedback'));
       row.appendChild(nameCell);
@@ -205,28 +191,15 @@
     });
   }
 
-  var COPIED_FOR_MS = 2000;
-
   function copyLink(link, button, urlField) {
-    var feedback = urlField.parentNode.querySelector('.copy-feedback');
-    showError(manageError, '');
-    window.Guestlink.copyText(link.url, manageDialog).then(
-      function () {
-        button.classList.add('is-copied');
-        feedback.textContent = 'Link copied';
-        window.setTimeout(function () {
-          button.classList.remove('is-copied');
-          feedback.textContent = '';
-        }, COPIED_FOR_MS);
-        announce('Link copied');
-      },
-      function () {
-        // Leave the URL selected: Ctrl+C (or Cmd+C) copies it from there.
-        urlField.focus();
-        urlField.select();
-        showError(manageError, window.Guestlink.COPY_BLOCKED);
-      },
-    );
+    window.Guestlink.copyLink({
+      url: link.url,
+      button: button,
+      field: urlField,
+      container: manageDialog,
+      errorBox: manageError,
+      announce: announce,
+    });
   }
 
   function askDelete(link) {

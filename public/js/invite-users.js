@@ -53,7 +53,6 @@
     expiresAt: { input: 'invite-expires', error: 'invite-expires-error' },
     startsAt: { input: 'invite-starts', error: 'invite-starts-error' },
   };
-  var COPIED_FOR_MS = 2000;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -109,18 +108,6 @@
     return cell;
   }
 
-  function urlField(invitation) {
-    var input = el('input', 'link-url');
-    input.type = 'text';
-    input.readOnly = true;
-    input.value = invitation.url;
-    input.setAttribute('aria-label', 'Link for ' + invitation.name);
-    input.addEventListener('focus', function () {
-      input.select();
-    });
-    return input;
-  }
-
   function roleCell(invitation) {
     var cell = labelled(el('td', 'invite-role-cell'), 'Role');
     if (invitation.status === 'revoked' || invitation.status === 'expired') {
@@ -150,7 +137,7 @@
     person.appendChild(el('span', 'invite-email', invitation.email));
     var url = null;
     if (invitation.url) {
-      url = urlField(invitation);
+      url = window.Guestlink.linkUrlField(invitation.url, 'Link for ' + invitation.name);
       person.appendChild(url);
       person.appendChild(el('span', 'copy-feedback'));
     }
@@ -268,24 +255,14 @@
   }
 
   function copyLink(invitation, copyButton, field) {
-    var feedback = field.parentNode.querySelector('.copy-feedback');
-    showError(windowError, '');
-    window.Guestlink.copyText(invitation.url, dialog).then(
-      function () {
-        feedback.textContent = 'Link copied';
-        copyButton.classList.add('is-copied');
-        window.setTimeout(function () {
-          feedback.textContent = '';
-          copyButton.classList.remove('is-copied');
-        }, COPIED_FOR_MS);
-        announce('Link copied');
-      },
-      function () {
-        field.focus();
-        field.select();
-        showError(windowError, window.Guestlink.COPY_BLOCKED);
-      },
-    );
+    window.Guestlink.copyLink({
+      url: invitation.url,
+      button: copyButton,
+      field: field,
+      container: dialog,
+      errorBox: windowError,
+      announce: announce,
+    });
   }
 
   function send(invitation) {
