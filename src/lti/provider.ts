@@ -39,6 +39,12 @@ export async function createLtiProvider({ config, database, addons }: LtiSetup):
     // ltijs reflects any Origin with credentials by default; nothing of ours is cross-origin.
     cors: false,
     devMode: false,
+    // "ltiaas" mode: the launch answers with the media page itself instead of redirecting to
+    // `?ltik=…`, and ltijs sets no session cookie. A frame whose cookies are withheld still
+    // works after the launch, and the ltik never enters an address (README, Security). The
+    // ltik is then a bearer credential: it travels only in Authorization headers and in
+    // same-origin form posts (see ltik-transport.ts), never in a URL.
+    ltiaas: true,
     tokenMaxAge: config.lti.clockSkewSeconds + LAUNCH_TRANSIT_SECONDS,
     // Blackboard frames the tool from its own site: over HTTPS the cookies must be
     // SameSite=None; Secure to reach us at all. On http://localhost, plain cookies.
