@@ -1,10 +1,13 @@
 import type { Platform, PlatformSettings } from './platform';
+import type { PresetName } from './presets';
 
 export interface StoredPlatform {
   id: string;
   issuer: string;
   clientId: string;
   name: string;
+  /** Absent when the registration names no preset. */
+  preset?: PresetName;
   deploymentIds: string[];
   settings: PlatformSettings;
   active: boolean;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ROOM_ROLES } from '../rooms/room-role';
+import { PRESET_NAMES } from './presets';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -37,6 +38,11 @@ export type PlatformSettings = z.infer<typeof platformSettingsSchema>;
 export const platformRegistrationSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(120),
+    /**
+     * Which LMS this is, for wording that differs per LMS (platform-words.ts). Set by
+     * `platforms add <preset>`; absent in files written before it existed.
+     */
+    preset: z.enum(PRESET_NAMES).optional(),
     issuer: z.string().trim().url('must be a URL'),
     clientId: z.string().trim().min(1, 'must not be empty').max(255),
     authEndpoint: endpointUrl,

@@ -241,6 +241,8 @@ function add(args: string[], env: Record<string, string | undefined>, io: CliIo)
   // Only what the admin typed changes an existing registration; the preset's defaults do not.
   const merged = validRegistration({
     ...existing,
+    // The preset named in the command is what the admin typed: it says which LMS this is.
+    preset,
     name: given.name ?? existing.name,
     authEndpoint: given.authEndpoint ?? existing.authEndpoint,
     tokenEndpoint: given.tokenEndpoint ?? existing.tokenEndpoint,
@@ -482,6 +484,7 @@ function onOffText(value: boolean): string {
 function fields(registration: PlatformRegistration): Array<[string, string]> {
   const { settings } = registration;
   const rows: Array<[string, string]> = [
+    ['preset', registration.preset ?? 'none (each launch says which LMS it is)'],
     ['issuer', registration.issuer],
     ['client id', registration.clientId],
     ['deployment ids', registration.deploymentIds.join(', ')],

@@ -37,7 +37,7 @@ function stripTrailingSlash(url: string): string {
  * platformRegistrationSchema, so missing values surface as named field errors.
  */
 export function registrationFromPreset(preset: PresetName, input: PresetInput): Record<string, unknown> {
-  const base = { clientId: input.clientId, deploymentIds: input.deploymentIds };
+  const base = { preset, clientId: input.clientId, deploymentIds: input.deploymentIds };
   switch (preset) {
     case 'blackboard':
       return {

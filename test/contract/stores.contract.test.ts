@@ -79,6 +79,17 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
       expect((await storage.platforms.findById(other.id))!.active).toBe(true);
       expect(await storage.platforms.findById('nope')).toBeNull();
     });
+
+    it('keeps a registration’s preset, changes it, and leaves it out when none is named', async () => {
+      const moodle = testPlatform({ name: 'Moodle', preset: 'moodle' });
+      await storage.platforms.sync([lms, moodle]);
+      expect((await storage.platforms.findById(moodle.id))!.preset).toBe('moodle');
+      expect(await storage.platforms.findById(lms.id)).not.toHaveProperty('preset');
+      await storage.platforms.sync([lms, { ...moodle, preset: 'custom' }]);
+      expect((await storage.platforms.findById(moodle.id))!.preset).toBe('custom');
+      await storage.platforms.sync([lms, { ...moodle, preset: undefined }]);
+      expect(await storage.platforms.findById(moodle.id)).not.toHaveProperty('preset');
+    });
   });
 
   describe('rooms', () => {

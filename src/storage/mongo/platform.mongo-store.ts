@@ -1,12 +1,15 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Platform } from '../../platforms/platform';
 import type { PlatformStore, StoredPlatform } from '../../platforms/platform.store';
+import { PRESET_NAMES, type PresetName } from '../../platforms/presets';
 
 export interface PlatformDoc {
   _id: string;
   issuer: string;
   clientId: string;
   name: string;
+  /** Absent (or null) when the registration names no preset. */
+  preset?: PresetName | null;
   deploymentIds: string[];
   settings: StoredPlatform['settings'];
   active: boolean;
@@ -19,6 +22,7 @@ const platformSchema = new Schema<PlatformDoc>(
     issuer: { type: String, required: true },
     clientId: { type: String, required: true },
     name: { type: String, required: true },
+    preset: { type: String, enum: [...PRESET_NAMES, null], default: null },
     deploymentIds: { type: [String], required: true },
     // Stored as given: settings are validated when the platforms file is read.
     settings: { type: Schema.Types.Mixed, required: true },
@@ -42,6 +46,7 @@ export function toStoredPlatform(doc: PlatformDoc): StoredPlatform {
     issuer: doc.issuer,
     clientId: doc.clientId,
     name: doc.name,
+    ...(doc.preset ? { preset: doc.preset } : {}),
     deploymentIds: [...doc.deploymentIds],
     settings: doc.settings,
     active: doc.active,
@@ -63,6 +68,7 @@ export class MongoPlatformStore implements PlatformStore {
             issuer: platform.issuer,
             clientId: platform.clientId,
             name: platform.name,
+            preset: platform.preset ?? null,
             deploymentIds: platform.deploymentIds,
             settings: platform.settings,
             active: true,

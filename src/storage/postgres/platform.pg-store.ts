@@ -1,5 +1,6 @@
 import type { Platform } from '../../platforms/platform';
 import type { PlatformStore, StoredPlatform } from '../../platforms/platform.store';
+import type { PresetName } from '../../platforms/presets';
 import type { SqlClient } from './sql-client';
 
 interface PlatformRow {
@@ -7,6 +8,7 @@ interface PlatformRow {
   issuer: string;
   client_id: string;
   name: string;
+  preset: PresetName | null;
   deployment_ids: string[];
   settings: StoredPlatform['settings'];
   active: boolean;
@@ -18,6 +20,7 @@ function toStoredPlatform(row: PlatformRow): StoredPlatform {
     issuer: row.issuer,
     clientId: row.client_id,
     name: row.name,
+    ...(row.preset === null ? {} : { preset: row.preset }),
     deploymentIds: row.deployment_ids,
     settings: row.settings,
     active: row.active,
@@ -31,10 +34,10 @@ export class PgPlatformStore implements PlatformStore {
     await this.sql.transaction(async (tx) => {
       for (const platform of platforms) {
         await tx.query(
-          `INSERT INTO platforms (id, issuer, client_id, name, deployment_ids, settings, active, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, true, now())
+          `INSERT INTO platforms (id, issuer, client_id, name, deployment_ids, settings, preset, active, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, true, now())
            ON CONFLICT (id) DO UPDATE SET
-             name = EXCLUDED.name, deployment_ids = EXCLUDED.deployment_ids,
+             name = EXCLUDED.name, preset = EXCLUDED.preset, deployment_ids = EXCLUDED.deployment_ids,
              settings = EXCLUDED.settings, active = true, updated_at = now()`,
           [
             platform.id,
@@ -43,6 +46,7 @@ export class PgPlatformStore implements PlatformStore {
             platform.name,
             platform.deploymentIds,
             JSON.stringify(platform.settings),
+            platform.preset ?? null,
           ],
         );
       }

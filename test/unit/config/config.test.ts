@@ -131,8 +131,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('loads a registration’s preset, and none when the file names none', () => {
+    const moodle = { ...blackboard, name: 'Moodle', issuer: 'https://moodle.example.edu', preset: 'moodle' };
+    const config = loadConfig(
+      testEnv({ PLATFORMS_FILE: platformsFile(JSON.stringify([blackboard, moodle])) }),
+    );
+    expect(config.platforms.map((platform) => platform.preset)).toEqual([undefined, 'moodle']);
+  });
+
   it.each([
     ['not JSON', '{', 'is not valid JSON'],
+    ['an unknown preset', JSON.stringify([{ ...blackboard, preset: 'sakai' }]), '[0].preset'],
     ['not a list', '{}', 'expected array'],
     [
       'no deployment ids',

@@ -80,6 +80,7 @@ describe('add', () => {
     expect(saved()).toEqual([
       {
         name: 'Blackboard Learn',
+        preset: 'blackboard',
         issuer: 'https://blackboard.com',
         clientId: 'app-123',
         authEndpoint: 'https://developer.blackboard.com/api/v1/gateway/oidcauth',
@@ -164,6 +165,48 @@ describe('add', () => {
       jwksUrl: 'https://moodle.example.edu/mod/lti/certs.php',
       deploymentIds: ['3'],
     });
+  });
+
+  it('stores the preset each registration was added with, and lists it', () => {
+    cli(
+      'add',
+      'moodle',
+      '--issuer',
+      'https://moodle.example.edu',
+      '--client-id',
+      'm1',
+      '--deployment-id',
+      '3',
+    );
+    cli('add', 'canvas', '--client-id', '10000000000001', '--deployment-id', '12:abc');
+    cli(...CUSTOM);
+    expect(saved().map((registration) => registration.preset)).toEqual(['moodle', 'canvas', 'custom']);
+    const listed = cli('list');
+    expect(listed.out).toMatch(/Moodle\n\s+preset:\s+moodle\n/);
+    expect(listed.out).toMatch(/Canvas\n\s+preset:\s+canvas\n/);
+  });
+
+  it('gives a registration written without a preset the one named by add, and reports it', () => {
+    const moodle = [
+      'add',
+      'moodle',
+      '--issuer',
+      'https://moodle.example.edu',
+      '--client-id',
+      'm1',
+      '--deployment-id',
+      '3',
+    ];
+    cli(...moodle);
+    // As a file written before presets were kept.
+    const { preset: _dropped, ...older } = saved()[0]!;
+    fs.writeFileSync(file, JSON.stringify([older]));
+    expect(cli('list').out).toMatch(/preset:\s+none \(each launch says which LMS it is\)/);
+
+    const result = cli(...moodle);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('preset: none (each launch says which LMS it is) → moodle');
+    expect(saved()[0]!.preset).toBe('moodle');
   });
 
   it('refuses moodle without --issuer', () => {
