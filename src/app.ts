@@ -8,6 +8,7 @@ import { RecentStorageFaults } from './faults/storage-faults';
 import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
+import { launchRefusals } from './lti/launch-refusals';
 import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
 import { mountLtijs } from './lti/ltijs-workarounds';
 import { LTI_ROUTES } from './lti/provider';
@@ -177,6 +178,8 @@ export function createApp(deps: AppDependencies): Express {
   mountLtijs(app, lti);
 
   app.use(notFoundHandler);
+  // Refused logins and launches: logged at warn once, and worded for the platform they came from.
+  app.use(launchRefusals(registry, logger));
   app.use(errorHandler(logger, storageFaults));
   return app;
 }

@@ -10,6 +10,16 @@ function requestId(res: { setHeader(name: string, value: string): unknown }): st
 }
 
 /**
+ * A login request's and the sandbox's OIDC parameters are one-time credentials of a launch:
+ * the logged URL keeps their names and drops their values.
+ */
+const LAUNCH_SECRET_PARAMETERS = /([?&;](?:login_hint|lti_message_hint|state|nonce|id_token)=)[^&;#]*/gi;
+
+export function withoutLaunchSecrets(url: string): string {
+  return url.replace(LAUNCH_SECRET_PARAMETERS, '$1…');
+}
+
+/**
  * One log line per request (at info), with a request id that error pages quote.
  * Above info only the id is kept: pino-http's per-request logger costs more than the
  * guest entry page's own work under a surge.
@@ -33,7 +43,7 @@ export function requestLog(logger: Logger): RequestHandler {
       req: (req: { method: string; url: string; id: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url.replace(/ltik=[^&]+/, 'ltik=…'),
+        url: withoutLaunchSecrets(req.url.replace(/ltik=[^&]+/, 'ltik=…')),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

@@ -22,6 +22,8 @@ export interface LaunchContext {
   returnUrl: string | null;
   locale: string | null;
   deepLinking: DeepLinkingSettings | null;
+  /** The signed tool_platform.product_family_code ("moodle", "canvas", "BlackboardLearn"…). */
+  productFamilyCode: string | null;
 }
 
 export interface DeepLinkingSettings {
@@ -94,6 +96,7 @@ export function launchContextFromLtijs(token: unknown): LaunchContext {
           acceptMultiple: deepLinking.accept_multiple !== false,
         }
       : null,
+    productFamilyCode: wholeText(object(idToken.platformInfo).product_family_code, LAUNCH_LIMITS.identifier),
   };
 }
 

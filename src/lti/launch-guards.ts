@@ -4,7 +4,12 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ValidationError } from '../errors';
 import { PlatformRegistry } from '../platforms/platform-registry';
 import type { LoginStateStore } from './login-state.store';
-import { DeploymentNotRegisteredError, LaunchRefusedError, LoginParametersMissingError } from './lti-errors';
+import {
+  DeploymentNotRegisteredError,
+  LaunchRefusedError,
+  LoginParametersMissingError,
+  PlatformNotRegisteredError,
+} from './lti-errors';
 import type { JwksCache } from './jwks-cache';
 import { LAUNCH_LIMITS, overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
 import { onLtijsLoginRedirect } from './ltijs-workarounds';
@@ -77,14 +82,7 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
       );
     }
     const platform = registry.find(issuer, clientId);
-    if (!platform) {
-      throw new LaunchRefusedError(
-        'The platform or client id that started this launch is not registered with Guestlink.',
-        {
-          title: 'Platform not registered',
-        },
-      );
-    }
+    if (!platform) throw new PlatformNotRegisteredError();
     const deploymentId = stringParam(params, 'lti_deployment_id');
     if (deploymentId !== undefined && !PlatformRegistry.deploymentAllowed(platform, deploymentId)) {
       throw new DeploymentNotRegisteredError();
@@ -185,7 +183,8 @@ export function launchGuard({
     const platform = registry.get(login.platformId);
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!platform || payload.iss !== platform.issuer || !audiences.includes(platform.clientId)) {
-      throw new LaunchRefusedError(
+      throw new PlatformNotRegisteredError(
+        undefined,
         'The launch came from a platform or client id that is not registered with Guestlink.',
       );
     }

@@ -1,18 +1,73 @@
 import { AppError, type AppErrorOptions } from '../errors';
+import { platformWords, type PlatformWords } from '../platforms/platform-words';
 
 /** A launch or login the tool refuses to trust. */
 export class LaunchRefusedError extends AppError {
-  constructor(reason: string, options: AppErrorOptions = {}) {
-    super(401, 'LAUNCH_REFUSED', reason, { title: 'This launch could not be verified', ...options });
+  /** ltijs's own code for a refusal it made (e.g. "INVALID_SIGNATURE"), for the warn log. */
+  readonly reasonCode?: string;
+
+  constructor(reason: string, options: AppErrorOptions & { reasonCode?: string } = {}) {
+    const { reasonCode, ...rest } = options;
+    super(401, 'LAUNCH_REFUSED', reason, { title: 'This launch could not be verified', ...rest });
+    this.reasonCode = reasonCode;
   }
 }
 
+/**
+ * The ids a refused login or launch carried, as received: untrusted, shortened, shown to
+ * the administrator as text (never HTML) so they can fix the registration.
+ */
+export interface ReceivedIds {
+  issuer?: string;
+  clientId?: string;
+  deploymentId?: string;
+}
+
+/** The rows of the "what Guestlink received" list on a refusal page. */
+function receivedRows(received: ReceivedIds): Array<{ label: string; value: string }> {
+  const rows: Array<[string, string | undefined]> = [
+    ['Issuer', received.issuer],
+    ['Client ID', received.clientId],
+    ['Deployment ID', received.deploymentId],
+  ];
+  return rows.map(([label, value]) => ({ label, value: value ?? '(not sent)' }));
+}
+
+/**
+ * Thrown by the guards without details; launch-refusals.ts replaces it with one that names
+ * the platform in its own words and lists what was received.
+ */
 export class DeploymentNotRegisteredError extends AppError {
-  constructor() {
-    super(403, 'DEPLOYMENT_NOT_REGISTERED', 'This Blackboard deployment is not registered with Guestlink', {
-      title: 'Deployment not registered',
+  constructor(
+    readonly received?: ReceivedIds,
+    words: PlatformWords = platformWords(undefined),
+  ) {
+    super(
+      403,
+      'DEPLOYMENT_NOT_REGISTERED',
+      `This deployment of ${words.lmsName} is not registered with Guestlink.`,
+      {
+        title: 'Deployment not registered',
+        locals: {
+          hint: `Ask ${words.administrator} to send the deployment id below to the Guestlink administrator, who adds it to the platform registration. ${words.whereToFindDeploymentId}`,
+          ...(received ? { received: receivedRows(received) } : {}),
+        },
+      },
+    );
+  }
+}
+
+/** A login or launch from an issuer and client id no registration lists. */
+export class PlatformNotRegisteredError extends LaunchRefusedError {
+  constructor(
+    readonly received?: ReceivedIds,
+    reason = 'The platform or client id that started this launch is not registered with Guestlink.',
+  ) {
+    super(reason, {
+      title: 'Platform not registered',
       locals: {
-        hint: 'Ask your Blackboard administrator to send the Deployment ID shown in Learn to the Guestlink administrator, who adds it to the platform registration.',
+        hint: 'Ask your LMS administrator to send the issuer and client id below to the Guestlink administrator, who registers them with `npm run platforms -- add`.',
+        ...(received ? { received: receivedRows(received) } : {}),
       },
     });
   }
@@ -34,7 +89,7 @@ export class LoginParametersMissingError extends AppError {
 const LTIJS_REASONS: Array<[RegExp, string]> = [
   [
     /MISSING_VALIDATION_COOKIE|ISS_CLAIM_DOES_NOT_MATCH/,
-    'The browser did not send back the cookie set when the launch started. This usually happens when the browser blocks cookies inside the Blackboard frame; open the tool in a new window and try again.',
+    'The browser did not send back the cookie set when the launch started. This usually happens when the browser blocks cookies inside the LMS’s frame; open the tool in a new window and try again.',
   ],
   [/NONCE_ALREADY_RECEIVED/, 'This launch has already been used. Launch the tool again from your course.'],
   [

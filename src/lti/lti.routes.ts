@@ -7,7 +7,7 @@ import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '.
 import { PLACED_BY_PARAMETER, type RoomAccess, type RoomAccessService } from './room-access.service';
 import { launchFrom, ltikFrom } from './claims';
 import { signDeepLinkingResponse } from './deep-linking';
-import { LaunchRefusedError, reasonForLtijsCode } from './lti-errors';
+import { LaunchRefusedError, PlatformNotRegisteredError, reasonForLtijsCode } from './lti-errors';
 import { LTI_ROUTES } from './provider';
 import { atLeast } from '../rooms/room-role';
 import { DeepLinkingUnsupportedError } from './lti-errors';
@@ -49,18 +49,23 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
           {
             title: 'Session ended',
             locals: {
-              hint: 'If this keeps happening inside Blackboard, your browser may be blocking the frame’s cookies: ask your administrator to set the tool to “Launch in new window”.',
+              hint: 'If this keeps happening inside your LMS, your browser may be blocking the frame’s cookies: ask your LMS administrator to open Guestlink in a new window (Blackboard Learn: the placement’s “Launch in new window”; Moodle: the launch container “New window”).',
             },
           },
         ),
       );
     }
-    return next(new LaunchRefusedError(reasonForLtijsCode(code)));
+    return next(new LaunchRefusedError(reasonForLtijsCode(code), { reasonCode: code.slice(0, 100) }));
   };
   lti.onInvalidToken(refuse);
   lti.onSessionTimeout(refuse);
   lti.onUnregisteredPlatform((_req, _res, next) =>
-    next(new LaunchRefusedError('The platform that started this launch is not registered with Guestlink.')),
+    next(
+      new PlatformNotRegisteredError(
+        undefined,
+        'The platform that started this launch is not registered with Guestlink.',
+      ),
+    ),
   );
   lti.onInactivePlatform((_req, _res, next) =>
     next(new LaunchRefusedError('This platform registration is not active.')),

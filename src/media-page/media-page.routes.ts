@@ -8,6 +8,7 @@ import { launchFrom, ltikFrom } from '../lti/claims';
 import { mediaPageFor, roomHref } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
+import { platformWords } from '../platforms/platform-words';
 
 export interface RoomPages {
   router: Router;
@@ -58,6 +59,7 @@ export function roomPages(
         createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
         roomHref: roomHref(room.id, ltikFrom(res)),
         guestAccessGroups: await guestAccess.groups(access),
+        lmsName: platformWords(access.platform, access.launch.productFamilyCode).lmsName,
       },
     });
   });

@@ -185,7 +185,9 @@ describe('launches the tool refuses', () => {
       new URL(toLogin.headers.location!).pathname + new URL(toLogin.headers.location!).search,
     );
     expect(login.status).toBe(403);
-    expect(login.text).toContain('This Blackboard deployment is not registered with Guestlink');
+    expect(login.text).toContain(
+      'This deployment of Guestlink LMS sandbox is not registered with Guestlink.',
+    );
     expect(await roomCount()).toBe(rooms);
   });
 
@@ -198,7 +200,9 @@ describe('launches the tool refuses', () => {
     }));
     const response = await postIdToken(auth, idToken);
     expect(response.status).toBe(403);
-    expect(response.text).toContain('This Blackboard deployment is not registered with Guestlink');
+    expect(response.text).toContain(
+      'This deployment of Guestlink LMS sandbox is not registered with Guestlink.',
+    );
     expect(await storedTokenCount()).toBe(tokens);
   });
 
@@ -235,13 +239,16 @@ describe('launches the tool refuses', () => {
     ['a token issued long ago', (claims) => ({ ...claims, iat: Math.floor(Date.now() / 1000) - 600 })],
   ];
 
-  it.each(refusals)('refuses %s with 401 and stores nothing', async (_name, change) => {
+  it.each(refusals)('refuses %s with 401 and stores nothing', async (name, change) => {
     const rooms = await roomCount();
     const tokens = await storedTokenCount();
     const auth = await beginLogin(server, { placement: 'hist-210/office-hours' });
     const response = await postIdToken(auth, await tamperedIdToken(server, auth, change));
     expect(response.status).toBe(401);
-    expect(response.text).toContain('This launch could not be verified');
+    // A token for another client id is, to the administrator, a registration to check.
+    expect(response.text).toContain(
+      name === 'a wrong audience' ? 'Platform not registered' : 'This launch could not be verified',
+    );
     expect(response.text).not.toMatch(/at .*\.ts:\d+/);
     expect(await roomCount()).toBe(rooms);
     expect(await storedTokenCount()).toBe(tokens);
