@@ -49,7 +49,8 @@ Options of add:
                              from the Anthology Developer Portal). Required.
   --deployment-id <id>       A deployment id; repeat it to add several. Required.
   --name <text>              The name to show for this LMS (default: from the preset).
-  --issuer <url>             The LMS issuer. Required for moodle (the site URL) and custom.
+  --issuer <url>             The LMS issuer. Required for moodle (the site URL: Moodle's Platform ID)
+                             and custom.
   --auth-endpoint <url>      OIDC authentication endpoint. Required for custom.
   --token-endpoint <url>     OAuth 2 token endpoint. Required for custom.
   --jwks-url <url>           The LMS's public keys (JWKS). Required for custom.
