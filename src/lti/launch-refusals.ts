@@ -130,7 +130,8 @@ export function launchRefusals(registry: PlatformRegistry, logger: Logger): Erro
     const received = receivedFrom(req, res);
     const platform =
       received.issuer === undefined ? undefined : registry.find(received.issuer, received.clientId);
-    const refusal = toAppError(error);
+    const worded = described(error, received, platform);
+    const refusal = toAppError(worded);
     logger.warn(
       {
         reference: String(req.id ?? ''),
@@ -147,6 +148,6 @@ export function launchRefusals(registry: PlatformRegistry, logger: Logger): Erro
       },
       `Launch refused: ${refusal.message}`,
     );
-    next(described(error, received, platform));
+    next(worded);
   };
 }

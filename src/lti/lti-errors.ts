@@ -66,7 +66,7 @@ export class PlatformNotRegisteredError extends LaunchRefusedError {
     super(reason, {
       title: 'Platform not registered',
       locals: {
-        hint: 'Ask your LMS administrator to send the issuer and client id below to the Guestlink administrator, who registers them with `npm run platforms -- add`.',
+        hint: 'Ask your LMS administrator to send the issuer and client id below to the Guestlink administrator, who registers them with “npm run platforms -- add”.',
         ...(received ? { received: receivedRows(received) } : {}),
       },
     });

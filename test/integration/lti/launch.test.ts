@@ -106,6 +106,8 @@ describe('a launch from the LMS sandbox', () => {
     );
     expect(settings.status).toBe(200);
     expect(settings.text).toContain('Room settings');
+    // Named by its registration, not "Blackboard".
+    expect(settings.text).toContain('rename the link in Guestlink LMS sandbox to rename the room');
     const student = await sandboxLaunch(server, { user: 'student' });
     const refused = await student.agent.get(`/rooms/${student.roomId}/settings?ltik=${student.ltik}`);
     expect(refused.status).toBe(403);

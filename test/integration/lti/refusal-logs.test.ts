@@ -78,6 +78,7 @@ describe('refused launches in the log', () => {
       route: '/lti/login',
       ...SANDBOX_IDS,
       deploymentId: SANDBOX_PLATFORM.unregisteredDeploymentId,
+      msg: `Launch refused: This deployment of ${SANDBOX_PLATFORM.name} is not registered with Guestlink.`,
     });
   });
 

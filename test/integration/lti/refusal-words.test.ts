@@ -207,5 +207,7 @@ describe('pages without a launch', () => {
     const response = await request(server.url).get('/').expect(200);
     expect(response.text).toContain('Blackboard Learn, Moodle, Canvas');
     expect(response.text).not.toContain('launched from your course in Blackboard Learn.');
+    // Each address under the names Moodle and Canvas give its field.
+    expect(response.text).toContain('Moodle: Initiate login URL · Canvas: OpenID Connect Initiation Url');
   });
 });
