@@ -131,6 +131,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('accepts the example platforms file the README points to', () => {
+    const example = path.join(__dirname, '../../../config/platforms.example.json');
+    const config = loadConfig(testEnv({ PLATFORMS_FILE: example }));
+    expect(config.platforms[0]).toMatchObject({ preset: 'blackboard', issuer: 'https://blackboard.com' });
+  });
+
   it('loads a registration’s preset, and none when the file names none', () => {
     const moodle = { ...blackboard, name: 'Moodle', issuer: 'https://moodle.example.edu', preset: 'moodle' };
     const config = loadConfig(
