@@ -27,9 +27,9 @@
     var height = contentHeight();
     if (height <= 0 || height === lastSent) return;
     lastSent = height;
-    // '*': the message carries only a height, and the LMS's origin is not known to the page;
-    // Canvas documents '*' for it and the 1EdTech client-side postMessages text allows a
-    // wildcard for messages that hold nothing sensitive.
+    // '*': the message carries only a height, and the page does not know the LMS's origin (the
+    // same tool is framed by every institution's domain). Canvas's postMessage documentation
+    // uses '*' for it; a secret would never be sent this way.
     window.parent.postMessage({ subject: 'lti.frameResize', height: height }, '*');
   }
 
