@@ -10,6 +10,7 @@ import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { launchRefusals } from './lti/launch-refusals';
 import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
+import { PlacedByStamp } from './lti/placed-by';
 import { mountLtijs } from './lti/ltijs-workarounds';
 import { LTI_ROUTES } from './lti/provider';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
@@ -72,7 +73,7 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies): Express {
   const { config, logger, storage, lti, registry, sandbox, lobbyHub, linkEntries, liveHub, engine, streams } =
     deps;
-  const rooms = new RoomAccessService(storage.rooms, registry);
+  const rooms = new RoomAccessService(storage.rooms, registry, new PlacedByStamp(config.appSecret));
   const guestAccess = new GuestAccessService(
     storage.guestAccess,
     new GuestLinkTokens(config.appSecret, config.publicUrl),

@@ -93,6 +93,13 @@ export interface GuestLogEntry {
   /** The last time a moderator sent this admitted guest back to the lobby (from the audit). */
   sentToLobbyAt: Date | null;
   sentToLobbyByName: string | null;
+  /**
+   * Who decided, removed and sent back, by user id: a launched user's platform may send no name
+   * (the *ByName fields are then null), and the guest log labels them from the id instead.
+   */
+  decidedBy: string | null;
+  removedBy: string | null;
+  sentToLobbyBy: string | null;
 }
 
 /** A visit a bulk denial ended, with its link (a denied join may give its click back); null for an invitee. */

@@ -1,4 +1,5 @@
 import { launchFrom } from '../lti/claims';
+import { launchDisplayName } from '../lti/display-name';
 import { hasLiveSession } from '../rooms/room';
 import { actorOf, type RoomAccess, type RoomAccessService } from '../lti/room-access.service';
 import type { LiveIdentity } from './live.service';
@@ -14,7 +15,7 @@ export function identityFromAccess(access: RoomAccess): LiveIdentity {
     identity: identityOfUser(userId),
     visitId: null,
     userId,
-    name: access.launch.userName ?? 'Participant',
+    name: launchDisplayName(access.launch),
     baseRole: access.role,
     actor: actorOf(access),
   };

@@ -1,4 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
+import { unnamedModeratorLabel } from '../lti/display-name';
 import { INVITE_ROLE_LABELS } from '../rooms/room-role';
 
 /**
@@ -183,5 +184,20 @@ export function guestLogWire(entry: GuestLogEntry) {
     removedAt: isoOrNull(entry.removedAt),
     sentToLobbyBy: entry.sentToLobbyByName,
     sentToLobbyAt: isoOrNull(entry.sentToLobbyAt),
+  };
+}
+
+/**
+ * Fills in who decided, removed or sent back a guest when their platform sent no name: the
+ * stores keep null (nothing stored pretends to be a name), the log shows "Moderator 3F2A".
+ */
+export function withActorLabels(entry: GuestLogEntry, platformId: string): GuestLogEntry {
+  const label = (name: string | null, userId: string | null) =>
+    name ?? (userId ? unnamedModeratorLabel(platformId, userId) : null);
+  return {
+    ...entry,
+    decidedByName: label(entry.decidedByName, entry.decidedBy),
+    removedByName: label(entry.removedByName, entry.removedBy),
+    sentToLobbyByName: label(entry.sentToLobbyByName, entry.sentToLobbyBy),
   };
 }

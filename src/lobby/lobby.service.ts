@@ -8,6 +8,7 @@ import type { LobbyNote, Room } from '../rooms/room';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { atLeast, INVITE_ROLE_LABELS, type Actor } from '../rooms/room-role';
 import { NotWaitingError } from './lobby-errors';
+import { withActorLabels } from './guest-log';
 
 export interface WaitingGuestView {
   id: string;
@@ -175,7 +176,8 @@ export class LobbyService {
   }
 
   async guestLog(moderator: LobbyModerator): Promise<GuestLogEntry[]> {
-    return this.store.guestLog(moderator.room.id);
+    const entries = await this.store.guestLog(moderator.room.id);
+    return entries.map((entry) => withActorLabels(entry, moderator.room.platformId));
   }
 
   private publish(roomId: string, visitIds: string[]): void {

@@ -127,7 +127,7 @@ export function deepLinkingRouter({ lti, rooms, publicUrl }: Omit<LtiWiring, 're
       });
       return;
     }
-    const custom: Record<string, string> = { [PLACED_BY_PARAMETER]: launch.userId };
+    const custom: Record<string, string> = { [PLACED_BY_PARAMETER]: rooms.placedByValue(platform, launch) };
     if (parsed.data.roomType === 'media-gallery') custom.room_type = 'media-gallery';
     const jwt = await signDeepLinkingResponse(
       lti,

@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { LaunchContext } from './claims';
 import { DeploymentNotRegisteredError, LaunchRefusedError } from './lti-errors';
+import type { PlacedByStamp, PlacementScope } from './placed-by';
 import { buildRoleMap, roleFromLaunch } from './roles';
 import type { Platform } from '../platforms/platform';
 import { PlatformRegistry } from '../platforms/platform-registry';
@@ -16,12 +17,16 @@ export interface RoomAccess {
   launch: LaunchContext;
 }
 
+function placementScope(platform: Platform, launch: LaunchContext): PlacementScope {
+  return { platformId: platform.id, deploymentId: launch.deploymentId, contextId: launch.contextId };
+}
+
 /** Who did something, for audit events and the guest log. */
 export function actorOf(access: RoomAccess): Actor {
   return { userId: access.launch.userId, name: access.launch.userName };
 }
 
-/** The custom parameter our Deep Linking items carry: the user who placed the room. */
+/** The custom parameter our Deep Linking items carry: the user who placed the room, signed (placed-by.ts). */
 export const PLACED_BY_PARAMETER = 'guestlink_host';
 
 /**
@@ -34,7 +39,13 @@ export class RoomAccessService {
   constructor(
     private readonly rooms: RoomStore,
     private readonly registry: PlatformRegistry,
+    private readonly placedByStamp: PlacedByStamp,
   ) {}
+
+  /** The signed `guestlink_host` value for an item this launch's user places through Deep Linking. */
+  placedByValue(platform: Platform, launch: LaunchContext): string {
+    return this.placedByStamp.sign(placementScope(platform, launch), launch.userId);
+  }
 
   /** The registration a launch belongs to, refusing unknown platforms and unlisted deployments. */
   platformFor(launch: Pick<LaunchContext, 'issuer' | 'clientId' | 'deploymentId'>): Platform {
@@ -62,10 +73,12 @@ export class RoomAccessService {
     const platform = this.platformFor(launch);
     if (!launch.resourceLinkId) throw new LaunchRefusedError('The launch does not name a resource link.');
     const launchRole = this.launchRole(platform, launch);
-    const placedBy =
-      typeof launch.custom[PLACED_BY_PARAMETER] === 'string'
-        ? String(launch.custom[PLACED_BY_PARAMETER])
-        : null;
+    // Only a value Guestlink signed for this platform, deployment and course counts: the field
+    // is editable in the LMS, and an edited value must neither grant nor take away host rights.
+    const placedBy = this.placedByStamp.verify(
+      placementScope(platform, launch),
+      launch.custom[PLACED_BY_PARAMETER],
+    );
     const hostCandidate = placedBy
       ? { userId: placedBy, name: placedBy === launch.userId ? launch.userName : null }
       : atLeast(launchRole, 'moderator')

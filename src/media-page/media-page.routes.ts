@@ -5,7 +5,7 @@ import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
-import { mediaPageFor, roomHref } from './media-page';
+import { hostDisplayName, mediaPageFor, roomHref } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
 import { platformWords } from '../platforms/platform-words';
@@ -54,7 +54,7 @@ export function roomPages(
         title: room.title,
         contextTitle: room.contextTitle,
         roomTypeLabel: room.roomType === 'media-gallery' ? 'Media gallery' : 'Live room',
-        hostName: room.hostName,
+        hostName: hostDisplayName(access),
         createdAtIso: room.createdAt.toISOString(),
         createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
         roomHref: roomHref(room.id, ltikFrom(res)),

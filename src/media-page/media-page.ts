@@ -1,5 +1,6 @@
 import type { ManageMenuItem } from '../guest-access/guest-access.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
+import { launchDisplayName, unnamedModeratorLabel } from '../lti/display-name';
 import type { RoomAccess } from '../lti/room-access.service';
 import type { RoomRole } from '../rooms/room-role';
 import { atLeast } from '../rooms/room-role';
@@ -118,7 +119,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     contextTitle: room.contextTitle,
     role,
     roleLabel: ROLE_LABELS[role],
-    userName: access.launch.userName ?? 'you',
+    userName: launchDisplayName(access.launch),
     screen: room.mediaUrl
       ? { kind: 'video', mediaUrl: room.mediaUrl }
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
@@ -140,4 +141,12 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     scripts: [...new Set(scripts)],
     removedFromStage: Boolean(features.removedFromStage),
   };
+}
+
+/** The room's host as the settings show it; the viewer sees their own label if they are the host. */
+export function hostDisplayName(access: RoomAccess): string | null {
+  const { room, launch } = access;
+  if (!room.hostUserId) return null;
+  if (room.hostUserId === launch.userId) return launchDisplayName(launch);
+  return room.hostName ?? unnamedModeratorLabel(room.platformId, room.hostUserId);
 }

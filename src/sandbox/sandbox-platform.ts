@@ -21,6 +21,20 @@ const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
 
 export type SandboxMessageType = 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
 
+/** The OIDC name and email claims, less what the launch withholds. */
+function personalClaims(user: SandboxUser, withheld: readonly WithheldField[]): JWTPayload {
+  return {
+    ...(withheld.includes('name')
+      ? {}
+      : {
+          name: `${user.givenName} ${user.familyName}`,
+          given_name: user.givenName,
+          family_name: user.familyName,
+        }),
+    ...(withheld.includes('email') ? {} : { email: user.email }),
+  };
+}
+
 /** What the sandbox's lti_message_hint carries from its launch page to its auth endpoint. */
 export interface MessageHint {
   courseKey: string;
@@ -28,7 +42,13 @@ export interface MessageHint {
   link: SandboxLink | null;
   deploymentId: string;
   documentTarget: 'iframe' | 'window';
+  /** User fields left out of the id_token, like Blackboard's "User Fields to Send" (none when absent). */
+  withheld?: WithheldField[];
 }
+
+/** Personal fields an LMS administrator can choose not to send. */
+export const WITHHELD_FIELDS = ['name', 'email'] as const;
+export type WithheldField = (typeof WITHHELD_FIELDS)[number];
 
 export interface LaunchRequest {
   user: SandboxUser;
@@ -154,10 +174,7 @@ export class SandboxPlatform {
       aud: SANDBOX_PLATFORM.clientId,
       sub: user.id,
       nonce,
-      name: `${user.givenName} ${user.familyName}`,
-      given_name: user.givenName,
-      family_name: user.familyName,
-      email: user.email,
+      ...personalClaims(user, hint.withheld ?? []),
       locale: 'en-US',
       [`${LTI}/deployment_id`]: hint.deploymentId,
       [`${LTI}/message_type`]: hint.messageType,

@@ -9,12 +9,29 @@ import {
   SANDBOX_USERS,
   type SandboxLink,
 } from './sample-data';
-import { type MessageHint, type SandboxPlatform } from './sandbox-platform';
+import {
+  type MessageHint,
+  type SandboxPlatform,
+  WITHHELD_FIELDS,
+  type WithheldField,
+} from './sandbox-platform';
 import { SandboxRefusalError } from './sandbox-errors';
 
 function queryString(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown>)[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `withhold=name`, `withhold=email` (either or both): the user fields this launch leaves out. */
+function withheldFields(req: Request): WithheldField[] {
+  const raw = (req.query as Record<string, unknown>).withhold;
+  const values = (Array.isArray(raw) ? raw : [raw]).filter(
+    (value) => typeof value === 'string' && value !== '',
+  );
+  const unknown = values.find((value) => !(WITHHELD_FIELDS as readonly unknown[]).includes(value));
+  if (unknown !== undefined)
+    throw new ValidationError('The sandbox can withhold only the user’s name and email.', 'withhold');
+  return WITHHELD_FIELDS.filter((field) => values.includes(field));
 }
 
 /**
@@ -63,6 +80,7 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
           ? SANDBOX_PLATFORM.unregisteredDeploymentId
           : SANDBOX_PLATFORM.deploymentId,
       documentTarget: queryString(req, 'target') === 'window' ? 'window' : 'iframe',
+      withheld: withheldFields(req),
     };
     const login = new URL(sandbox.urls.toolLogin);
     login.search = new URLSearchParams({

@@ -443,6 +443,8 @@ describe.each(STORAGE_BACKENDS)('live store contract on %s', (backend) => {
       ).toMatchObject({
         status: 'removed',
         removedByName: 'Ada',
+        // The id too: the log labels a remover whose platform sent no name from it.
+        removedBy: actor.userId,
       });
       expect(await storage.live.join(asGuest(roomId, visitId))).toEqual({
         ok: false,
@@ -519,7 +521,12 @@ describe.each(STORAGE_BACKENDS)('live store contract on %s', (backend) => {
       const first = await joined(asGuest(roomId, visitId));
       await storage.live.sendToLobby(first.id, actor);
       const sent = await logged(visitId);
-      expect(sent).toMatchObject({ status: 'waiting', decidedAt: null, sentToLobbyByName: 'Ada' });
+      expect(sent).toMatchObject({
+        status: 'waiting',
+        decidedAt: null,
+        sentToLobbyByName: 'Ada',
+        sentToLobbyBy: actor.userId,
+      });
       expect(sent.sentToLobbyAt).toBeInstanceOf(Date);
 
       // Sent back twice: the log keeps the latest, by whoever did it.
@@ -528,7 +535,7 @@ describe.each(STORAGE_BACKENDS)('live store contract on %s', (backend) => {
       await pause(5);
       await storage.live.sendToLobby(again.id, { userId: 'ta', name: 'Bo' });
       const latest = await logged(visitId);
-      expect(latest.sentToLobbyByName).toBe('Bo');
+      expect(latest).toMatchObject({ sentToLobbyByName: 'Bo', sentToLobbyBy: 'ta' });
       expect(latest.sentToLobbyAt!.getTime()).toBeGreaterThan(sent.sentToLobbyAt!.getTime());
       expect(await logged(other)).toMatchObject({ sentToLobbyAt: null, sentToLobbyByName: null });
     });

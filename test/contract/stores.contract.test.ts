@@ -439,6 +439,11 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
       });
       const log = await storage.guests.guestLog(roomId);
       expect(log).toHaveLength(6);
+      // Who decided, by id too: the log labels a moderator whose platform sent no name from it.
+      expect(log.find((entry) => entry.visitId === a)).toMatchObject({
+        decidedByName: 'Ada',
+        decidedBy: 'teacher',
+      });
       expect(log.find((entry) => entry.visitId === d)).toMatchObject({
         status: 'admitted',
         outcomeReason: 'lobby-off',

@@ -477,6 +477,9 @@ export class MongoGuestStore implements GuestStore {
       removedByName: doc.removedByName ?? null,
       sentToLobbyAt: lastSent.get(doc._id)?.createdAt ?? null,
       sentToLobbyByName: lastSent.get(doc._id)?.actorName ?? null,
+      decidedBy: doc.decidedBy ?? null,
+      removedBy: doc.removedBy ?? null,
+      sentToLobbyBy: lastSent.get(doc._id)?.actorUserId ?? null,
     }));
   }
 

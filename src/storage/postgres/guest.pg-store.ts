@@ -356,17 +356,21 @@ export class PgGuestStore implements GuestStore {
       VisitRow & {
         sent_to_lobby_at: Date | null;
         sent_to_lobby_by_name: string | null;
+        sent_to_lobby_by: string | null;
+        decided_by: string | null;
+        removed_by: string | null;
         invite_role: InviteRole | null;
       }
     >(
       `WITH sent AS (
          SELECT DISTINCT ON (details ->> 'visitId')
-                details ->> 'visitId' AS visit_id, created_at AS sent_to_lobby_at, actor_name AS sent_to_lobby_by_name
+                details ->> 'visitId' AS visit_id, created_at AS sent_to_lobby_at, actor_name AS sent_to_lobby_by_name,
+                actor_user_id AS sent_to_lobby_by
          FROM audit_events
          WHERE room_id = $1 AND action = 'live.sent-to-lobby'
          ORDER BY details ->> 'visitId', created_at DESC, id DESC
        )
-       SELECT v.*, sent.sent_to_lobby_at, sent.sent_to_lobby_by_name, i.role AS invite_role
+       SELECT v.*, sent.sent_to_lobby_at, sent.sent_to_lobby_by_name, sent.sent_to_lobby_by, i.role AS invite_role
        FROM guest_visits v LEFT JOIN sent ON sent.visit_id = v.id
        LEFT JOIN invitations i ON i.id = v.invitation_id
        WHERE v.room_id = $1 ORDER BY v.created_at DESC, v.id LIMIT 5000`,
@@ -388,6 +392,9 @@ export class PgGuestStore implements GuestStore {
       removedByName: row.removed_by_name ?? null,
       sentToLobbyAt: row.sent_to_lobby_at,
       sentToLobbyByName: row.sent_to_lobby_by_name,
+      decidedBy: row.decided_by,
+      removedBy: row.removed_by ?? null,
+      sentToLobbyBy: row.sent_to_lobby_by,
     }));
   }
 

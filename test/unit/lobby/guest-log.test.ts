@@ -29,6 +29,9 @@ const base: GuestLogEntry = {
   removedByName: null,
   sentToLobbyAt: null,
   sentToLobbyByName: null,
+  decidedBy: null,
+  removedBy: null,
+  sentToLobbyBy: null,
 };
 const visit = (change: Partial<GuestLogEntry>): GuestLogEntry => ({ ...base, ...change });
 const byAda = {
