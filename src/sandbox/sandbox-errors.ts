@@ -19,7 +19,7 @@ export class SandboxInvalidRequestError extends AppError {
     super(
       400,
       'SANDBOX_INVALID_REQUEST',
-      'Invalid request: this launch’s lti_message_hint was already used, was altered or has expired. Each hint works once, as in Moodle. Start again from the sandbox.',
+      'This launch’s lti_message_hint was already used, was altered or has expired. Each hint works once, as in Moodle. Start again from the sandbox.',
       { title: 'Invalid request', field: 'lti_message_hint' },
     );
   }
