@@ -34,14 +34,17 @@ export function storageTargetOf(params: Record<string, unknown>): string | null 
 }
 
 /**
- * A page rather than a redirect when the platform offers storage, or when the browser says
- * the login loads in a frame (Sec-Fetch-Dest). A top-level login keeps the plain redirect:
- * its cookies are first-party. A browser that sends no Sec-Fetch-Dest gets the redirect
- * too; if its frame then withholds the cookie, the launch is refused with a clear page.
+ * A page rather than a redirect when the browser says the login loads in a frame
+ * (Sec-Fetch-Dest), or when the platform offers storage and the browser does not say the
+ * login is top-level. A top-level login keeps the plain redirect: its cookies are
+ * first-party. A browser that sends no Sec-Fetch-Dest and no storage target gets the
+ * redirect too; if its frame then withholds the cookie, the launch is refused with a page
+ * that says to launch again.
  */
 export function wantsLoginPage(req: Request, storageTarget: string | null): boolean {
   const destination = req.get('sec-fetch-dest');
-  return storageTarget !== null || destination === 'iframe' || destination === 'frame';
+  if (destination === 'iframe' || destination === 'frame') return true;
+  return storageTarget !== null && destination !== 'document';
 }
 
 export interface LoginPage {

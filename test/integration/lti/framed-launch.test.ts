@@ -118,6 +118,15 @@ describe('the login page', () => {
     expect(new URL(topLevel.headers.location!).pathname).toBe('/sandbox/auth');
   });
 
+  it('keeps the redirect for a top-level login even when the platform offers storage: its cookies are first-party', async () => {
+    const topLevel = await request(server.url)
+      .get(await loginAddress('on'))
+      .set('Sec-Fetch-Dest', 'document')
+      .expect(302);
+    const state = new URL(topLevel.headers.location!).searchParams.get('state')!;
+    expect(await storedLogin(state)).toEqual({ storage_target: null });
+  });
+
   it('refuses a storage target that is not a frame name, naming it', async () => {
     const address = new URL(await loginAddress('on'), server.url);
     address.searchParams.set('lti_storage_target', 'javascript:alert(1)');
