@@ -76,6 +76,43 @@ describe('a framed launch whose cookies the browser withholds', () => {
     await context.close();
   });
 
+  it('keeps the sandbox storage frame closed to every origin but the tool’s', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.config.sandboxUrl}/sandbox`);
+    const toolPage = `${server.url}/healthz`;
+    const [toolFrame] = await Promise.all([
+      page.waitForEvent('framenavigated', { predicate: (frame) => frame.url() === toolPage }),
+      page.locator('iframe[name="tool-frame"]').evaluate((frame: HTMLIFrameElement, url: string) => {
+        frame.src = url;
+      }, toolPage),
+    ]);
+    /** Sends lti.put_data to the storage frame from `where`; true when it answered. */
+    const putFrom = (where: Page | typeof toolFrame) =>
+      where.evaluate(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const messageId = `m-${Math.random()}`;
+            window.addEventListener('message', (event) => {
+              if (event.data && event.data.message_id === messageId) resolve(true);
+            });
+            const storage = (window.parent === window ? window : window.parent).frames[
+              'lti_storage_frame' as unknown as number
+            ]!;
+            storage.postMessage(
+              { subject: 'lti.put_data', key: 'state_x', value: 'x', message_id: messageId },
+              '*',
+            );
+            setTimeout(() => resolve(false), 1500);
+          }),
+      );
+    // The sandbox's own page (another origin than the tool): no answer, nothing stored.
+    await expect(putFrom(page)).resolves.toBe(false);
+    // A page of the tool's origin in the frame: answered.
+    await expect(putFrom(toolFrame)).resolves.toBe(true);
+    await context.close();
+  });
+
   it('without storage (Moodle-like): the frame offers a new window, which uses the hint once and lands on the media page', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
