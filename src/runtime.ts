@@ -74,7 +74,7 @@ export async function startRuntime(
   let closeMailer = async () => {};
   try {
     const sandbox = config.sandboxEnabled
-      ? await SandboxPlatform.open(storage.sandboxKeys, config.appSecret, config.publicUrl)
+      ? await SandboxPlatform.open(storage.sandboxKeys, config.appSecret, config.sandboxUrl, config.publicUrl)
       : null;
     const platforms = platformsFor(config, sandbox);
     const registry = new PlatformRegistry(platforms);

@@ -41,6 +41,12 @@ export interface Config {
   /** express's "trust proxy": false, a hop count or proxy addresses (never true: see TRUST_PROXY). */
   trustProxy: false | number | string;
   sandboxEnabled: boolean;
+  /**
+   * Where browsers reach the sandbox LMS (its pages, auth endpoint, storage frame): PUBLIC_URL
+   * by default; another site (e.g. http://localhost:3000 for a tool at http://127.0.0.1:3000)
+   * makes it frame the tool cross-site, as a real LMS does.
+   */
+  sandboxUrl: string;
   /** Settings of the sandbox's own registration (modules, role map, who creates links, …). */
   sandboxSettings: PlatformSettings;
   logLevel: string;
@@ -85,16 +91,9 @@ const booleanWords: Record<string, boolean> = {
   no: false,
 };
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce
-    .number({ message: 'must be a whole number between 1 and 65535' })
-    .int('must be a whole number between 1 and 65535')
-    .min(1, 'must be a whole number between 1 and 65535')
-    .max(65535, 'must be a whole number between 1 and 65535')
-    .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: z
+/** An absolute http(s) address without query or fragment, such as PUBLIC_URL. */
+function baseUrl() {
+  return z
     .string()
     .refine((value) => {
       try {
@@ -105,7 +104,20 @@ const envSchema = z.object({
       }
     }, 'must be an absolute http:// or https:// URL')
     .refine((value) => !/[?#]/.test(value), 'must not contain a query string or fragment')
-    .optional(),
+    .optional();
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number between 1 and 65535' })
+    .int('must be a whole number between 1 and 65535')
+    .min(1, 'must be a whole number between 1 and 65535')
+    .max(65535, 'must be a whole number between 1 and 65535')
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: baseUrl(),
+  SANDBOX_URL: baseUrl(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -268,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platforms: readPlatformsFile(platformsFile),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     sandboxEnabled: sandboxEnabled(vars.SANDBOX, vars.NODE_ENV),
+    sandboxUrl: (vars.SANDBOX_URL ?? publicUrl).replace(/\/+$/, ''),
     sandboxSettings: vars.SANDBOX_SETTINGS ?? platformSettingsSchema.parse({ guestLogRetentionDays: 30 }),
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'silent' : 'info'),
     lti: { clockSkewSeconds: vars.LTI_CLOCK_SKEW_SECONDS },

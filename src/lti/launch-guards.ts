@@ -13,6 +13,8 @@ import {
 import type { JwksCache } from './jwks-cache';
 import { LAUNCH_LIMITS, overlongDisplayClaims, overlongIdentifiers } from './launch-limits';
 import { onLtijsLoginRedirect } from './ltijs-workarounds';
+import { bindWithoutCookie } from './launch-binding';
+import { sendLoginPage, storageTargetOf, wantsLoginPage } from './login-page';
 import type { Logger } from '../logger';
 import { LTI_ROUTES } from './provider';
 
@@ -50,11 +52,14 @@ function stringParam(params: Record<string, unknown>, name: string): string | un
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A guard that resolves 'answered' has sent the response itself (a login or check page). */
 function asyncGuard(
-  guard: (req: Request, res: Response, next: NextFunction) => Promise<void>,
+  guard: (req: Request, res: Response, next: NextFunction) => Promise<void | 'answered'>,
 ): RequestHandler {
   return (req, res, next: NextFunction) => {
-    guard(req, res, next).then(() => next(), next);
+    guard(req, res, next).then((outcome) => {
+      if (outcome !== 'answered') next();
+    }, next);
   };
 }
 
@@ -95,22 +100,39 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
       );
     }
 
+    const storageTarget = storageTargetOf(params);
+    const page = wantsLoginPage(req, storageTarget);
+
     // ltijs answers by redirecting to the platform's auth endpoint with a weak nonce and
-    // remembers nothing about it. Replace the nonce and bind it to the state.
+    // remembers nothing about it. Replace the nonce and bind it to the state; in a frame,
+    // answer the login page instead of the redirect (login-page.ts).
     onLtijsLoginRedirect(
       res,
       async (authRequest) => {
         const state = authRequest.searchParams.get('state') ?? '';
         const nonce = randomBytes(24).toString('base64url');
         authRequest.searchParams.set('nonce', nonce);
-        const relaunchQuery = new URLSearchParams(
-          Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-        ).toString();
         await loginStates.save(
-          { state, nonce, platformId: platform.id, targetLinkUri, relaunchQuery },
+          {
+            state,
+            nonce,
+            platformId: platform.id,
+            targetLinkUri,
+            storageTarget: page ? storageTarget : null,
+          },
           LOGIN_STATE_TTL_SECONDS,
         );
-        return authRequest;
+        if (!page) return authRequest;
+        sendLoginPage(res, {
+          authRequest,
+          platform,
+          storageTarget,
+          state,
+          nonce,
+          params,
+          secureCookies: publicUrl.startsWith('https://'),
+        });
+        return 'answered';
       },
       next,
     );
@@ -135,8 +157,9 @@ export function launchGuard({
   clockSkewSeconds,
   jwks,
   logger,
+  publicUrl,
 }: GuardDependencies): RequestHandler {
-  return asyncGuard(async (req) => {
+  return asyncGuard(async (req, res) => {
     const idToken = (req.body as Record<string, unknown> | undefined)?.id_token;
     if (idToken === undefined) return;
     if (req.method !== 'POST' || req.path !== LTI_ROUTES.launch) {
@@ -149,32 +172,17 @@ export function launchGuard({
     if (typeof state !== 'string' || state === '')
       throw new LaunchRefusedError('The launch is missing its state parameter.');
 
-    const login = await loginStates.consume(state);
+    // With the login's state cookie, the cookie binds the launch to this browser and the
+    // login state is used up now. Without it (a frame that withholds cookies) the state is
+    // only read: launch-binding.ts decides, after the checks below, whether platform storage
+    // binds the launch instead, and uses the state up only when it does.
+    const hasStateCookie = Boolean(
+      (req.signedCookies as Record<string, unknown> | undefined)?.[`state${state}`],
+    );
+    const login = hasStateCookie ? await loginStates.consume(state) : await loginStates.find(state);
     if (!login) {
       throw new LaunchRefusedError(
         'This launch has already been used, or it was started more than five minutes ago. Launch the tool again from your course.',
-      );
-    }
-    // A browser that framed the launch cross-site may have withheld the login's state
-    // cookie (third-party cookies blocked, or plain http): offer the same launch again
-    // in a top-level window, where the cookie is first-party.
-    if (!(req.signedCookies as Record<string, unknown> | undefined)?.[`state${state}`]) {
-      throw new LaunchRefusedError(
-        'Your browser did not send back the cookie set when this launch started, which happens when it blocks cookies inside an LMS frame.',
-        {
-          title: 'Open Guestlink in a new window',
-          locals: {
-            hint: 'Open the tool in a new window to continue. Administrators can avoid this step by setting the placement to “Launch in new window”.',
-            actions: [
-              {
-                label: 'Open in a new window',
-                href: `${LTI_ROUTES.login}?${login.relaunchQuery}`,
-                newWindow: true,
-                primary: true,
-              },
-            ],
-          },
-        },
       );
     }
     if (typeof payload.nonce !== 'string' || payload.nonce !== login.nonce) {
@@ -243,6 +251,19 @@ export function launchGuard({
       throw new LaunchRefusedError(
         'The launch took too long or has expired. Launch the tool again from your course.',
       );
+    }
+    if (!hasStateCookie) {
+      const binding = await bindWithoutCookie({
+        req,
+        res,
+        state,
+        idToken,
+        login,
+        platform,
+        loginStates,
+        publicUrl,
+      });
+      if (binding === 'answered') return 'answered';
     }
     // ltijs verifies the signature next, with the platform's keys from this cache.
     await jwks.ensureKey(platform.jwksUrl, kid);

@@ -29,7 +29,7 @@
  *   PostgreSQL ltijs keeps its documents through storage/postgres/ltijs-sql-plugin.ts.
  */
 import path from 'node:path';
-import type { Express, RequestHandler, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { LtiProvider } from 'ltijs';
 import { isDatabaseUnavailable } from '../error-handler';
 import { ServiceUnavailableError } from '../errors';
@@ -139,17 +139,34 @@ export const ltijsOutageAs503: RequestHandler = (_req, res, next) => {
 /**
  * ltijs's login route ends with `res.redirect(<platform auth endpoint>?…state…nonce…)` and
  * offers no hook before it. Hands that URL to `rewrite`, whose result is sent instead
- * (launch-guards.ts replaces ltijs's weak nonce and binds it to the state).
+ * (launch-guards.ts replaces ltijs's weak nonce and binds it to the state), or which
+ * answers the request itself and returns 'answered' (the framed login page, login-page.ts).
  */
 export function onLtijsLoginRedirect(
   res: Response,
-  rewrite: (authRequest: URL) => Promise<URL>,
+  rewrite: (authRequest: URL) => Promise<URL | 'answered'>,
   fail: (error: unknown) => void,
 ): void {
   const redirect = res.redirect.bind(res) as (url: string) => void;
   (res as { redirect: (url: string) => void }).redirect = (url: string) => {
-    rewrite(new URL(url)).then((rewritten) => redirect(rewritten.toString()), fail);
+    rewrite(new URL(url)).then((rewritten) => {
+      if (rewritten !== 'answered') redirect(rewritten.toString());
+    }, fail);
   };
+}
+
+/**
+ * ltijs accepts an id_token only when the signed cookie `state<state>` came back holding the
+ * token's issuer (Provider.js sessionValidator → Auth.validateToken: MISSING_VALIDATION_COOKIE,
+ * ISS_CLAIM_DOES_NOT_MATCH), and it has no other way to learn that a launch is bound to the
+ * browser. When launch-binding.ts has bound a cookie-less launch through the platform's
+ * postMessage storage, it vouches for it here: the value ltijs would have read from the
+ * cookie is set on this one request's parsed cookies, never sent to the browser. ltijs's
+ * issuer comparison still runs on it.
+ */
+export function vouchForLtijsStateCookie(req: Request, state: string, issuer: string): void {
+  const signed = ((req as { signedCookies?: Record<string, unknown> }).signedCookies ??= {});
+  signed[`state${state}`] = issuer;
 }
 
 type GotLike = { get: (url: string, ...rest: unknown[]) => unknown };

@@ -72,16 +72,29 @@ export interface ContentItem {
 export class SandboxPlatform {
   private toolJwks: ReturnType<typeof createRemoteJWKSet> | null = null;
 
+  /** Message hints already used, until they expire (hash → expiry in ms): Moodle's are single-use. */
+  private readonly usedHints = new Map<string, number>();
+  /** How often a hint was used, and how often a used one came back: tests read it. */
+  readonly hintUses = { accepted: 0, refused: 0 };
+
   private constructor(
     private readonly kid: string,
     private readonly privateKey: CryptoKey,
     private readonly publicJwk: JWK,
     private readonly hintKey: Uint8Array,
+    /** Where browsers reach the sandbox (SANDBOX_URL). */
     readonly publicUrl: string,
+    /** Where the sandbox reaches the tool (PUBLIC_URL). */
+    readonly toolUrl: string,
   ) {}
 
   /** Loads the sandbox key from the database (creating it on first start). */
-  static async open(store: SandboxKeyStore, appSecret: string, publicUrl: string): Promise<SandboxPlatform> {
+  static async open(
+    store: SandboxKeyStore,
+    appSecret: string,
+    publicUrl: string,
+    toolUrl: string = publicUrl,
+  ): Promise<SandboxPlatform> {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const candidateJwk = await exportJWK(privateKey);
     const stored = await store.getOrCreate({
@@ -104,6 +117,7 @@ export class SandboxPlatform {
       publicJwk,
       deriveKey(appSecret, 'sandbox-message-hint'),
       publicUrl,
+      toolUrl,
     );
   }
 
@@ -113,10 +127,16 @@ export class SandboxPlatform {
       token: `${this.publicUrl}/sandbox/token`,
       jwks: `${this.publicUrl}/sandbox/.well-known/jwks.json`,
       deepLinkingReturn: `${this.publicUrl}/sandbox/deep-linking/return`,
-      toolLogin: `${this.publicUrl}/lti/login`,
-      toolLaunch: `${this.publicUrl}/lti/launch`,
-      toolJwks: `${this.publicUrl}/lti/keys`,
+      storageFrame: `${this.publicUrl}/sandbox/storage-frame`,
+      toolLogin: `${this.toolUrl}/lti/login`,
+      toolLaunch: `${this.toolUrl}/lti/launch`,
+      toolJwks: `${this.toolUrl}/lti/keys`,
     };
+  }
+
+  /** The only origin whose postMessages the sandbox's storage frame answers. */
+  get toolOrigin(): string {
+    return new URL(this.toolUrl).origin;
   }
 
   registration(settings: PlatformSettings): Platform {
@@ -137,16 +157,38 @@ export class SandboxPlatform {
   }
 
   async signMessageHint(hint: MessageHint): Promise<string> {
+    // A fresh jti: two launches of the same link in one second get different hints.
     return new SignJWT({ hint })
       .setProtectedHeader({ alg: 'HS256' })
+      .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(this.hintKey);
   }
 
-  async readMessageHint(token: string): Promise<MessageHint> {
-    const { payload } = await jwtVerify(token, this.hintKey, { algorithms: ['HS256'] });
-    return payload.hint as MessageHint;
+  /**
+   * Reads a message hint and uses it up, as Moodle does: a second authentication request
+   * with the same hint is refused, however it got there (a replayed login, a reload).
+   * Null when the hint is altered, expired or already used.
+   */
+  async useMessageHint(token: string): Promise<MessageHint | null> {
+    let verified: { hint: MessageHint; exp: number };
+    try {
+      const { payload } = await jwtVerify(token, this.hintKey, { algorithms: ['HS256'] });
+      verified = { hint: payload.hint as MessageHint, exp: payload.exp ?? 0 };
+    } catch {
+      return null;
+    }
+    const now = Date.now();
+    for (const [used, expires] of this.usedHints) if (expires <= now) this.usedHints.delete(used);
+    const key = createHmac('sha256', this.hintKey).update(token).digest('base64url');
+    if (this.usedHints.has(key)) {
+      this.hintUses.refused++;
+      return null;
+    }
+    this.usedHints.set(key, verified.exp * 1000);
+    this.hintUses.accepted++;
+    return verified.hint;
   }
 
   /** A link created by Deep Linking, carried in the sandbox's own launch URL. */

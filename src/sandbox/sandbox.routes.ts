@@ -15,7 +15,10 @@ import {
   WITHHELD_FIELDS,
   type WithheldField,
 } from './sandbox-platform';
-import { SandboxRefusalError } from './sandbox-errors';
+import { SandboxInvalidRequestError, SandboxRefusalError } from './sandbox-errors';
+
+/** The name of the sandbox page's storage frame, as Blackboard Learn names its own. */
+export const SANDBOX_STORAGE_FRAME = 'lti_storage_frame';
 
 function queryString(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown>)[name];
@@ -42,14 +45,28 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
   const router = express.Router();
 
   router.get('/', (req, res) => {
+    // The page frames the tool, which may live on another site (SANDBOX_URL): allow it.
+    const policy = res.getHeader('Content-Security-Policy');
+    if (typeof policy === 'string') {
+      res.set('Content-Security-Policy', `${policy};frame-src 'self' ${sandbox.toolOrigin}`);
+    }
     res.render('sandbox/index', {
       users: SANDBOX_USERS,
       courses: SANDBOX_COURSES,
       selected: {
         user: queryString(req, 'user') ?? 'instructor',
         placement: queryString(req, 'placement') ?? 'bio-101/live-session',
+        storage: queryString(req, 'storage') === 'off' ? 'off' : 'on',
       },
+      storageFrameUrl: sandbox.urls.storageFrame,
+      toolOrigin: sandbox.toolOrigin,
     });
+  });
+
+  // Blackboard-like platform storage (1EdTech "LTI postMessage Storage"): a hidden frame of
+  // the sandbox page, on the sandbox's origin, that keeps what the tool's pages put there.
+  router.get('/storage-frame', (_req, res) => {
+    res.render('sandbox/storage-frame', { toolOrigin: sandbox.toolOrigin });
   });
 
   router.get('/.well-known/jwks.json', (_req, res) => {
@@ -90,6 +107,9 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
       lti_message_hint: await sandbox.signMessageHint(hint),
       lti_deployment_id: hint.deploymentId,
       client_id: SANDBOX_PLATFORM.clientId,
+      // "Blackboard-like": the login names the storage frame; "Moodle-like" (off, and the
+      // default of a bare /sandbox/launch): no storage, so only cookies can bind the launch.
+      ...(queryString(req, 'storage') === 'on' ? { lti_storage_target: SANDBOX_STORAGE_FRAME } : {}),
     }).toString();
     res.redirect(302, login.toString());
   });
@@ -132,15 +152,8 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
     }
     const user = SANDBOX_USERS.find((candidate) => candidate.id === queryString(req, 'login_hint'));
     if (!user) throw new ValidationError('The login_hint names no sandbox user.', 'login_hint');
-    let hint: MessageHint;
-    try {
-      hint = await sandbox.readMessageHint(queryString(req, 'lti_message_hint') ?? '');
-    } catch {
-      throw new ValidationError(
-        'The lti_message_hint was altered or has expired. Start again from the sandbox.',
-        'lti_message_hint',
-      );
-    }
+    const hint = await sandbox.useMessageHint(queryString(req, 'lti_message_hint') ?? '');
+    if (!hint) throw new SandboxInvalidRequestError();
     const course = findCourse(hint.courseKey)!;
     const claims = sandbox.launchClaims({
       user,

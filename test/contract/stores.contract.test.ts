@@ -655,14 +655,18 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
   });
 
   describe('login states', () => {
-    it('can be consumed once', async () => {
-      const login = {
+    function newLogin(storageTarget: string | null = null) {
+      return {
         state: `s-${linkCounter++}`,
         nonce: 'n',
         platformId: lms.id,
         targetLinkUri: 'https://tool/lti/launch',
-        relaunchQuery: 'iss=https%3A%2F%2Flms&login_hint=u1',
+        storageTarget,
       };
+    }
+
+    it('can be consumed once', async () => {
+      const login = newLogin();
       await storage.loginStates.save(login, 60);
       const results = await Promise.all([
         storage.loginStates.consume(login.state),
@@ -671,15 +675,20 @@ describe.each(STORAGE_BACKENDS)('store contract on %s', (backend) => {
       expect(results.filter(Boolean)).toEqual([login]);
     });
 
+    it('keep the platform storage target, and can be read without being used up', async () => {
+      const login = newLogin('lti_storage_frame');
+      await storage.loginStates.save(login, 60);
+      expect(await storage.loginStates.find(login.state)).toEqual(login);
+      expect(await storage.loginStates.find(login.state)).toEqual(login);
+      expect(await storage.loginStates.consume(login.state)).toEqual(login);
+      expect(await storage.loginStates.find(login.state)).toBeNull();
+      expect(await storage.loginStates.find('no-such-state')).toBeNull();
+    });
+
     it('expire', async () => {
-      const login = {
-        state: `s-${linkCounter++}`,
-        nonce: 'n',
-        platformId: lms.id,
-        targetLinkUri: 'https://tool/lti/launch',
-        relaunchQuery: '',
-      };
+      const login = newLogin();
       await storage.loginStates.save(login, -1);
+      expect(await storage.loginStates.find(login.state)).toBeNull();
       expect(await storage.loginStates.consume(login.state)).toBeNull();
     });
   });

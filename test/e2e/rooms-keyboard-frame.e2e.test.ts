@@ -202,7 +202,7 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
 
     // Another site (localhost framing 127.0.0.1), as Blackboard's domain frames the tool. Over
     // plain http the tool's cookies cannot be SameSite=None, so the browser withholds them:
-    // the frame shows "Open in a new window", which starts the same launch top-level.
+    // the frame shows "Open in a new window", which starts a fresh login top-level (the hint was never used in the frame).
     const crossSite = await framingPage('localhost');
     await page.goto(crossSite.url);
     const toolFrame = page.frameLocator('iframe[name="tool"]');

@@ -31,6 +31,11 @@ export interface TestServerOptions {
   logger?: Logger;
   /** The HTTP server's timeouts (default: server.ts's). */
   timeouts?: ServerTimeouts;
+  /**
+   * Serve the LMS sandbox on this host name instead of 127.0.0.1 (SANDBOX_URL), e.g.
+   * "localhost": another site, so the sandbox page frames the tool cross-site.
+   */
+  sandboxHost?: string;
 }
 
 export interface TestServer {
@@ -61,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
+    ...(options.sandboxHost ? { SANDBOX_URL: `http://${options.sandboxHost}:${port}` } : {}),
     ...options.env,
   });
   if (options.platforms) {

@@ -6,7 +6,7 @@ interface LoginStateDoc {
   nonce: string;
   platformId: string;
   targetLinkUri: string;
-  relaunchQuery: string;
+  storageTarget: string | null;
   expiresAt: Date;
 }
 
@@ -16,7 +16,7 @@ const loginStateSchema = new Schema<LoginStateDoc>(
     nonce: { type: String, required: true },
     platformId: { type: String, required: true },
     targetLinkUri: { type: String, required: true },
-    relaunchQuery: { type: String, default: '' },
+    storageTarget: { type: String, default: null },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },
@@ -40,21 +40,28 @@ export class MongoLoginStateStore implements LoginStateStore {
       nonce: login.nonce,
       platformId: login.platformId,
       targetLinkUri: login.targetLinkUri,
-      relaunchQuery: login.relaunchQuery,
+      storageTarget: login.storageTarget,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     });
   }
 
+  async find(state: string): Promise<LoginState | null> {
+    return toLoginState(await this.states.findById(state).lean<LoginStateDoc>());
+  }
+
   async consume(state: string): Promise<LoginState | null> {
     // findOneAndDelete: of two redemptions racing, exactly one gets the document.
-    const doc = await this.states.findOneAndDelete({ _id: state }).lean<LoginStateDoc>();
-    if (!doc || doc.expiresAt.getTime() <= Date.now()) return null;
-    return {
-      state: doc._id,
-      nonce: doc.nonce,
-      platformId: doc.platformId,
-      targetLinkUri: doc.targetLinkUri,
-      relaunchQuery: doc.relaunchQuery ?? '',
-    };
+    return toLoginState(await this.states.findOneAndDelete({ _id: state }).lean<LoginStateDoc>());
   }
+}
+
+function toLoginState(doc: LoginStateDoc | null): LoginState | null {
+  if (!doc || doc.expiresAt.getTime() <= Date.now()) return null;
+  return {
+    state: doc._id,
+    nonce: doc.nonce,
+    platformId: doc.platformId,
+    targetLinkUri: doc.targetLinkUri,
+    storageTarget: doc.storageTarget ?? null,
+  };
 }

@@ -7,6 +7,7 @@ import {
   ltijsDependencyPath,
   newLtijsProvider,
   routeLtijsKeysetFetches,
+  vouchForLtijsStateCookie,
 } from '../../../src/lti/ltijs-workarounds';
 import { PROJECT_ROOT } from '../../../src/paths';
 
@@ -125,6 +126,33 @@ describe('ltijs as the workarounds assume it', () => {
       /res\.redirect\(url\.format\(\{\s*pathname: await platform\.platformAuthEndpoint\(\),\s*query\s*\}\)\)/,
     );
     expect(ltijsSource('Utils/Request.js')).toMatch(/nonce: encodeURIComponent\(/);
+  });
+
+  it('vouchForLtijsStateCookie: ltijs reads the login issuer from the signed cookie state<state>, and only there', async () => {
+    const provider = ltijsSource('Provider/Provider.js');
+    expect(provider).toContain('const cookies = req.signedCookies;');
+    expect(provider).toMatch(
+      /const validationCookie = cookies\['state' \+ state\];\s*const validationParameters = \{\s*iss: validationCookie,/,
+    );
+    // ltijs refuses without that value, or with another issuer, before anything else.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { validateToken } = require(path.join(LTIJS_DIR, 'dist', 'Utils', 'Auth')) as {
+      validateToken: (token: string, devMode: boolean, parameters: { iss?: unknown }) => Promise<unknown>;
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jwt = require(ltijsDependencyPath('jsonwebtoken')) as { sign: (p: object, s: string) => string };
+    const token = jwt.sign({ iss: 'https://lms.example' }, 'secret');
+    await expect(validateToken(token, false, {})).rejects.toThrow('MISSING_VALIDATION_COOKIE');
+    await expect(validateToken(token, false, { iss: 'https://other.example' })).rejects.toThrow(
+      'ISS_CLAIM_DOES_NOT_MATCH',
+    );
+
+    // What the workaround sets is what ltijs reads, for this request only.
+    const req = { signedCookies: {} } as unknown as Parameters<typeof vouchForLtijsStateCookie>[0];
+    vouchForLtijsStateCookie(req, 'abc', 'https://lms.example');
+    expect((req as unknown as { signedCookies: Record<string, unknown> }).signedCookies).toEqual({
+      stateabc: 'https://lms.example',
+    });
   });
 
   it('routeLtijsKeysetFetches: ltijs fetches key sets with got.get(url).json() of its shared client', async () => {
