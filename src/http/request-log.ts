@@ -10,6 +10,14 @@ function requestId(res: { setHeader(name: string, value: string): unknown }): st
 }
 
 /**
+ * The URL as logged. Guestlink refuses an ltik in a URL (lti/ltik-transport.ts), but the
+ * refused request is logged too: every occurrence, in any letter case, %-escaped or not.
+ */
+export function withoutLtik(url: string): string {
+  return url.replace(/((?:^|[?&;])(?:l|%6c)(?:t|%74)(?:i|%69)(?:k|%6b)(?:=|%3d))[^&;#]*/gi, '$1…');
+}
+
+/**
  * One log line per request (at info), with a request id that error pages quote.
  * Above info only the id is kept: pino-http's per-request logger costs more than the
  * guest entry page's own work under a surge.
@@ -33,7 +41,7 @@ export function requestLog(logger: Logger): RequestHandler {
       req: (req: { method: string; url: string; id: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url.replace(/ltik=[^&]+/, 'ltik=…'),
+        url: withoutLtik(req.url),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

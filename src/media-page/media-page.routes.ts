@@ -5,7 +5,7 @@ import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
-import { mediaPageFor, roomHref } from './media-page';
+import { mediaPageFor, roomPath } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
 
@@ -39,11 +39,14 @@ export function roomPages(
 
   const router = express.Router();
 
-  router.get('/rooms/:roomId', async (req, res) => {
+  // Pages are reached by POST: the media page's navigation form carries the ltik in its body
+  // (same-origin only, lti/ltik-transport.ts), never in the address. A GET without it never
+  // gets here: ltijs answers "Open Guestlink again from your course" (lti.routes.ts).
+  router.post('/rooms/:roomId', async (req, res) => {
     await renderMediaPage(res, await rooms.accessFor(launchFrom(res), req.params.roomId));
   });
 
-  router.get('/rooms/:roomId/settings', async (req, res) => {
+  router.post('/rooms/:roomId/settings', async (req, res) => {
     const access = await rooms.accessFor(launchFrom(res), req.params.roomId);
     rooms.requireRole(access, 'moderator');
     const { room } = access;
@@ -56,7 +59,8 @@ export function roomPages(
         hostName: room.hostName,
         createdAtIso: room.createdAt.toISOString(),
         createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
-        roomHref: roomHref(room.id, ltikFrom(res)),
+        roomPath: roomPath(room.id),
+        ltik: ltikFrom(res),
         guestAccessGroups: await guestAccess.groups(access),
       },
     });
