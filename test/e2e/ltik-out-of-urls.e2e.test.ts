@@ -61,7 +61,11 @@ describe('the ltik stays out of addresses in a real browser', () => {
   const ltiks: string[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+    // Lobby streams end every ~2 s, so the fetch-based reader's reconnection is exercised.
+    [server, browser] = await Promise.all([
+      startE2eServer({ STREAM_MAX_LIFETIME_SECONDS: '2' }),
+      launchBrowser(),
+    ]);
     context = await newContext(browser, server);
     context.on('request', (request) => void requests.push(request));
   });
@@ -159,5 +163,49 @@ describe('the ltik stays out of addresses in a real browser', () => {
       .filter((url) => LTIK_PARAMETER.test(url) || ltiks.some((each) => url.includes(each)));
     expect(carrying).toEqual([]);
     expect(requests.length).toBeGreaterThan(20);
+  });
+
+  it('reads a stream as EventSource would: reconnects when it ends, stops for good when refused', async () => {
+    const room = await launchFromSandbox(await context.newPage(), server, {
+      placement: 'bio-101/live-session',
+    });
+    ltiks.push((await room.locator('main.room').getAttribute('data-ltik'))!);
+    const result = await room.evaluate(
+      () =>
+        new Promise<{ log: string[]; refused: string[]; state: number }>((resolve) => {
+          type Stream = {
+            readyState: number;
+            onopen: (() => void) | null;
+            onerror: (() => void) | null;
+            addEventListener(type: string, listener: () => void): void;
+            close(): void;
+          };
+          const guestlink = (
+            window as unknown as { Guestlink: { eventStream(url: string, headers: object): Stream } }
+          ).Guestlink;
+          const main = document.querySelector('main[data-room-id]') as HTMLElement;
+          const url = `/api/rooms/${main.dataset.roomId}/lobby/events`;
+          const log: string[] = [];
+          const stream = guestlink.eventStream(url, { Authorization: `Bearer ${main.dataset.ltik}` });
+          stream.onopen = () => log.push('open');
+          stream.onerror = () => log.push(`error:${stream.readyState}`);
+          stream.addEventListener('lobby', () => log.push('lobby'));
+          const refused: string[] = [];
+          const wrong = guestlink.eventStream(url, { Authorization: 'Bearer not-an-ltik' });
+          wrong.onopen = () => refused.push('open');
+          wrong.onerror = () => refused.push(`error:${wrong.readyState}`);
+          window.setTimeout(() => {
+            stream.close();
+            resolve({ log, refused, state: stream.readyState });
+          }, 5500);
+        }),
+    );
+    // Opened, got the lobby, ended with the stream's lifetime (CONNECTING, then error), came back.
+    expect(result.log.slice(0, 3)).toEqual(['open', 'lobby', 'error:0']);
+    expect(result.log.filter((entry) => entry === 'open').length).toBeGreaterThanOrEqual(2);
+    expect(result.log.filter((entry) => entry === 'lobby').length).toBeGreaterThanOrEqual(2);
+    expect(result.state).toBe(2);
+    // A refusal (401) closes it for good: one error, CLOSED, no retry.
+    expect(result.refused).toEqual(['error:2']);
   });
 });
