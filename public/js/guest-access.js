@@ -453,7 +453,7 @@
 
   /**
    * A file of the API as a blob URL: fetched with the ltik in the Authorization header, which
-   * an <img src> or a download link could only carry in its address (README, Security).
+   * an <img src> or a download link could only carry in its address (README, “The launch token stays out of addresses”).
    */
   function fetchBlob(path) {
     return fetch(api + path, { headers: client.headers, credentials: 'same-origin', cache: 'no-store' }).then(

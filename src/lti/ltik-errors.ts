@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 
 /**
  * An ltik in a URL: it would land in browser history, proxy logs and Referer headers. Guestlink
- * never puts it there since the launch answers with the page itself (README, Security).
+ * never puts it there since the launch answers with the page itself (README, “The launch token stays out of addresses”).
  */
 export class LtikInUrlError extends AppError {
   constructor() {

@@ -12,8 +12,8 @@ import { LtikCrossSiteError, LtikInUrlError } from './ltik-errors';
  *   fail loudly in tests instead of quietly carrying the token on.
  * - **A form body only from our own pages.** A cross-site page could post someone's ltik (from
  *   its own launch, say) and sign the victim in as that user: login CSRF. Browsers send
- *   `Origin` on every POST; with `Referrer-Policy: same-origin` (security-headers.ts) it is the
- *   real origin on same-origin posts. `Sec-Fetch-Site`, when the browser sends it, must agree.
+ *   `Origin` on every POST; with `Referrer-Policy: same-origin` (launchedPagesReferrerPolicy,
+ *   below) it is the real origin on same-origin posts. `Sec-Fetch-Site`, when the browser sends it, must agree.
  *   A post without `Origin` is refused: every browser that can run Guestlink sends it.
  * - **The Authorization header always**: a cross-site page cannot set it (CORS is off).
  */

@@ -65,7 +65,7 @@ const roomApi = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
 /**
  * A launched user's room page (or one below it). Reached by a same-origin POST carrying the
- * ltik in a hidden field, so the token stays out of the address (README, Security).
+ * ltik in a hidden field, so the token stays out of the address (README, “The launch token stays out of addresses”).
  */
 export function roomPath(roomId: string, suffix = ''): string {
   return `/rooms/${encodeURIComponent(roomId)}${suffix}`;
