@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { joinAs } from '../helpers/guests';
 import type { TestServer } from '../helpers/test-server';
@@ -47,11 +48,6 @@ function callApi(page: Page, method: string, path: string, body?: unknown): Prom
   );
 }
 
-async function openMenuItem(page: Page, name: string): Promise<void> {
-  await page.locator('#room-menu-button').click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
 describe('the ltik stays out of addresses in a real browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -86,7 +82,10 @@ describe('the ltik stays out of addresses in a real browser', () => {
     const urls: string[] = [room.url()];
 
     // Room settings: a menu item that posts the ltik; the address is the page's own.
-    await openMenuItem(room, 'Room settings');
+    await room.locator('#room-menu-button').click();
+    await room.getByRole('menuitem', { name: 'Room settings' }).waitFor();
+    await captureScreen(room, 'ltik-menu-open');
+    await room.getByRole('menuitem', { name: 'Room settings' }).click();
     await room.waitForURL(/\/settings$/);
     await room.locator('h1', { hasText: 'Room settings' }).waitFor();
     urls.push(room.url());
@@ -149,6 +148,18 @@ describe('the ltik stays out of addresses in a real browser', () => {
       const image = document.getElementById('qr-image') as HTMLImageElement;
       return image.complete && image.naturalWidth > 0 && image.src.startsWith('blob:');
     });
+
+    // The guest log's CSV: fetched with the header, saved through a temporary blob link.
+    await room.keyboard.press('Escape');
+    await room.locator('#guest-log-button').click();
+    const [download] = await Promise.all([
+      room.waitForEvent('download'),
+      room.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`guest-log-${roomId}.csv`);
+    expect(download.url()).toMatch(/^blob:/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv).toContain('Header Guest');
 
     const streams = requests
       .slice(before)
