@@ -5,12 +5,15 @@ import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
+import { launchedPagesReferrerPolicy } from '../lti/ltik-transport';
 import { mediaPageFor, roomPath } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
 
 export interface RoomPages {
   router: Router;
+  /** GET of the same pages, mounted before ltijs: see reopenRouter. */
+  reopen: Router;
   renderMediaPage(res: Response, access: RoomAccess): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export function roomPages(
         hostName: room.hostName,
         createdAtIso: room.createdAt.toISOString(),
         createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
+        roomId: room.id,
         roomPath: roomPath(room.id),
         ltik: ltikFrom(res),
         guestAccessGroups: await guestAccess.groups(access),
@@ -66,5 +70,22 @@ export function roomPages(
     });
   });
 
-  return { router, renderMediaPage };
+  return { router, reopen: reopenRouter(), renderMediaPage };
+}
+
+/**
+ * A launched user's page asked for by address: a reload (ltik-navigation.js turned the posted
+ * entry into a GET of its own address) or an old bookmark. No ltik comes with it, so the answer
+ * is a page whose script posts back the ltik this tab kept (public/js/reopen.js), or says to open
+ * Guestlink again from the course. Requests that do carry an ltik (a header, or the refused
+ * `?ltik=`) go on to ltijs as before.
+ */
+function reopenRouter(): Router {
+  const router = express.Router();
+  router.get(['/rooms/:roomId', '/rooms/:roomId/settings'], launchedPagesReferrerPolicy, (req, res, next) => {
+    if (req.headers.authorization || Object.hasOwn(req.query ?? {}, 'ltik')) return next();
+    res.set('Cache-Control', 'no-store');
+    res.render('rooms/reopen', { path: req.path, roomId: req.params.roomId });
+  });
+  return router;
 }

@@ -22,6 +22,8 @@ export interface MenuItem {
 export interface MediaPage {
   roomId: string;
   ltik: string;
+  /** Where a reload of this (posted) page reopens it: reopen.js, with the ltik this tab kept. */
+  reopenPath: string;
   title: string;
   contextTitle: string | null;
   role: RoomRole;
@@ -125,6 +127,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
   return {
     roomId: room.id,
     ltik,
+    reopenPath: roomPath(room.id),
     title: room.title,
     contextTitle: room.contextTitle,
     role,

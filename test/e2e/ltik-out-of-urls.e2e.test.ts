@@ -79,7 +79,14 @@ describe('the ltik stays out of addresses in a real browser', () => {
     expect(ltik.length).toBeGreaterThan(20);
     ltiks.push(ltik);
     const roomId = (await room.locator('main.room').getAttribute('data-room-id'))!;
+    // The launch's answer (a post) became a plain entry at the room's own address.
+    await room.waitForURL(new RegExp(`/rooms/${roomId}$`));
     const urls: string[] = [room.url()];
+
+    // Reloading reopens it with the ltik this tab kept (no resubmitted launch, no prompt).
+    await room.reload();
+    await room.locator('main.room[data-room-id]').waitFor();
+    expect(room.url()).toMatch(new RegExp(`/rooms/${roomId}$`));
 
     // Room settings: a menu item that posts the ltik; the address is the page's own.
     await room.locator('#room-menu-button').click();
@@ -89,6 +96,8 @@ describe('the ltik stays out of addresses in a real browser', () => {
     await room.waitForURL(/\/settings$/);
     await room.locator('h1', { hasText: 'Room settings' }).waitFor();
     urls.push(room.url());
+    await room.reload();
+    await room.locator('h1', { hasText: 'Room settings' }).waitFor();
     await captureScreen(room, 'ltik-settings-page');
 
     // Back to the room: a button styled as the link, posting again.

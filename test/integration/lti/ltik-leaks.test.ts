@@ -185,6 +185,9 @@ describe('no ltik in any Location header or HTML link after the launch', () => {
     const old = await request(server.url).get(`/rooms/${host.roomId}?ltik=${host.ltik}`).expect(400);
     expect(old.text).not.toContain(host.ltik);
     expectNoLeak('old address refused', old, host.ltik);
+    // A reload (a GET of the page's own address) gets the reopening page, which holds no token.
+    const reopen = await request(server.url).get(`/rooms/${host.roomId}`).expect(200);
+    expectNoLeak('reopening page', reopen, host.ltik);
   });
 
   afterAll(() => {

@@ -67,9 +67,16 @@ describe('the ltik in the address', () => {
     expect(escaped.body.error.code).toBe('LTIK_IN_URL');
   });
 
-  it('leaves an old bookmark of a room page with a page that says what to do', async () => {
-    const bookmark = await request(server.url).get(`/rooms/${host.roomId}`).expect(401);
-    expect(bookmark.text).toContain('Open Guestlink again from your course.');
+  it('answers a room page asked for by address with a page that reopens it or says what to do', async () => {
+    for (const path of [`/rooms/${host.roomId}`, `/rooms/${host.roomId}/settings`]) {
+      const page = await request(server.url).get(path).expect(200);
+      expect(page.text).toContain('Open Guestlink again from your course.');
+      // Its script posts the ltik this tab kept back to the same address, same-origin.
+      expect(page.text).toContain(`<form id="reopen-form" method="post" action="${path}"`);
+      expect(page.text).toContain('<script src="/static/js/reopen.js" defer></script>');
+      expect(page.headers['referrer-policy']).toBe('same-origin');
+      expect(page.headers['cache-control']).toBe('no-store');
+    }
   });
 });
 
