@@ -26,7 +26,7 @@ interface LiveStream {
   close(): void;
 }
 
-function openLiveStream(url: string, cookie: string): LiveStream {
+function openLiveStream(url: string, cookie: string, authorization?: string): LiveStream {
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   let ended = false;
@@ -34,7 +34,10 @@ function openLiveStream(url: string, cookie: string): LiveStream {
   const welcome = new Promise<{ participants: number }>((resolve, reject) => {
     request = http.get(
       url,
-      { agent: new http.Agent({ keepAlive: false }), headers: { accept: 'text/event-stream', cookie } },
+      {
+        agent: new http.Agent({ keepAlive: false }),
+        headers: { accept: 'text/event-stream', cookie, ...(authorization ? { authorization } : {}) },
+      },
       (response) => {
         if (response.statusCode !== 200) {
           reject(new Error(`A live event stream answered ${response.statusCode}`));
@@ -112,15 +115,22 @@ export async function signallingLoad(
 ): Promise<void> {
   const total = rooms.reduce((sum, room) => sum + 1 + room.guests, 0);
   const layout = rooms.map((room) => `1 host + ${room.guests} guests`).join(', ');
-  const plans: Array<{ url: string; cookie: string; roomSize: number; host: boolean }> = [];
+  const plans: Array<{
+    url: string;
+    cookie: string;
+    authorization?: string;
+    roomSize: number;
+    host: boolean;
+  }> = [];
   for (const [index, room] of rooms.entries()) {
     const host = await sandboxLaunch(tool.url, 'instructor', room.placement);
     const linkUrl = await openRoom(host, false, 'Signalling');
     const cookies = await joinGuests(linkUrl, room.guests, `${backend}-${index}`);
     const roomSize = room.guests + 1;
     plans.push({
-      url: `${tool.url}/api/rooms/${host.roomId}/live/events?ltik=${encodeURIComponent(host.ltik)}`,
+      url: `${tool.url}/api/rooms/${host.roomId}/live/events`,
       cookie: host.browser.cookieHeader(),
+      authorization: `Bearer ${host.ltik}`,
       roomSize,
       host: true,
     });
@@ -139,7 +149,7 @@ export async function signallingLoad(
   const cpuBefore = cpuSeconds(tool.pid);
   const began = performance.now();
   const connect = async (plan: (typeof plans)[number]) => {
-    const stream = openLiveStream(plan.url, plan.cookie);
+    const stream = openLiveStream(plan.url, plan.cookie, plan.authorization);
     const welcome = await stream.welcome.catch((error: Error) => {
       report.check(false, `${backend}: a participant got no welcome (${error.message})`);
       return null;

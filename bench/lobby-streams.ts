@@ -45,7 +45,9 @@ async function main(): Promise<void> {
 
     const seen: number[] = new Array(STREAMS).fill(0);
     const requests: http.ClientRequest[] = [];
-    const url = `${tool.url}/api/rooms/${host.roomId}/lobby/events?ltik=${encodeURIComponent(host.ltik)}`;
+    const url = `${tool.url}/api/rooms/${host.roomId}/lobby/events`;
+    // The ltik in the Authorization header, as the media page's event-stream.js sends it.
+    const authorization = `Bearer ${host.ltik}`;
     const cookie = host.browser.cookieHeader();
     await Promise.all(
       Array.from(
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
           new Promise<void>((resolve, reject) => {
             const request = http.get(
               url,
-              { agent, headers: { accept: 'text/event-stream', cookie } },
+              { agent, headers: { accept: 'text/event-stream', cookie, authorization } },
               (res) => {
                 if (res.statusCode !== 200) return reject(new Error(`stream ${index}: ${res.statusCode}`));
                 res.setEncoding('utf8');

@@ -163,6 +163,8 @@ export function createApp(deps: AppDependencies): Express {
     });
   });
   if (sandbox) app.use('/sandbox', sandboxRouter(sandbox));
+  // A launched user's page reloaded or bookmarked: its reopening page, before ltijs refuses it.
+  app.use(pages.reopen);
 
   // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
   wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl, renderMediaPage: pages.renderMediaPage });

@@ -4,6 +4,7 @@ import type { LtiProvider } from 'ltijs';
 import { createApp } from './app';
 import type { Config } from './config';
 import { StartupError } from './errors';
+import { launchedPagesReferrerPolicy, ltikTransportGuard } from './lti/ltik-transport';
 import { securityHeaders } from './http/security-headers';
 import type { Logger } from './logger';
 import { JwksCache } from './lti/jwks-cache';
@@ -95,6 +96,8 @@ export async function startRuntime(
       database: storage.ltiDatabase,
       addons: [
         ...securityHeaders(config),
+        launchedPagesReferrerPolicy,
+        ltikTransportGuard(config.publicUrl),
         ltijsOutageAs503,
         loginGuard(guardDependencies),
         launchGuard(guardDependencies),

@@ -12,7 +12,6 @@
   var request = client.request;
   var messageOf = client.messageOf;
   var announce = client.announce;
-  var ltik = client.ltik;
   var api = client.base;
   var locale = main.dataset.locale || undefined;
 
@@ -452,12 +451,43 @@
   var qrFigure = document.getElementById('qr-figure');
   var qrFullscreen = document.getElementById('qr-fullscreen');
 
-  // The code is drawn by the server (an SVG image); the ltik rides in its URL as page loads' do.
+  /**
+   * A file of the API as a blob URL: fetched with the ltik in the Authorization header, which
+   * an <img src> or a download link could only carry in its address (README, “The launch token stays out of addresses”).
+   */
+  function fetchBlob(path) {
+    return fetch(api + path, { headers: client.headers, credentials: 'same-origin', cache: 'no-store' }).then(
+      function (response) {
+        if (!response.ok) throw { status: response.status };
+        return response.blob();
+      },
+    );
+  }
+
+  var qrUrl = null;
+  function showQrImage(url) {
+    if (qrUrl) URL.revokeObjectURL(qrUrl);
+    qrUrl = url;
+    if (url) qrImage.src = url;
+    else qrImage.removeAttribute('src');
+  }
+
+  function qrFailed() {
+    if (!qrDialog.open) return;
+    showError(
+      document.getElementById('qr-error'),
+      'The QR code could not be loaded. Close this window and try again.',
+    );
+  }
+
+  // The code is drawn by the server (an SVG image), fetched with the ltik in a header.
   function openQr(link) {
     showError(document.getElementById('qr-error'), '');
     qrImage.alt = 'QR code for the link ' + link.name;
-    qrImage.src =
-      api + '/guest-links/' + encodeURIComponent(link.id) + '/qr-code?ltik=' + encodeURIComponent(ltik);
+    showQrImage(null);
+    fetchBlob('/guest-links/' + encodeURIComponent(link.id) + '/qr-code').then(function (blob) {
+      showQrImage(URL.createObjectURL(blob));
+    }, qrFailed);
     document.getElementById('qr-link-name').textContent = link.name;
     document.getElementById('qr-link-url').textContent = link.url;
     // Frames without allowfullscreen cannot go full screen: offer it only where it works.
@@ -466,11 +496,10 @@
   }
 
   qrImage.addEventListener('error', function () {
-    if (!qrDialog.open) return;
-    showError(
-      document.getElementById('qr-error'),
-      'The QR code could not be loaded. Close this window and try again.',
-    );
+    if (qrImage.getAttribute('src')) qrFailed();
+  });
+  qrDialog.addEventListener('close', function () {
+    showQrImage(null);
   });
   qrFullscreen.addEventListener('click', function () {
     qrFigure.requestFullscreen().catch(function () {
@@ -483,8 +512,6 @@
   function openLog() {
     var body = document.getElementById('guest-log-body');
     body.textContent = '';
-    document.getElementById('guest-log-csv').href =
-      api + '/guest-log?format=csv&ltik=' + encodeURIComponent(ltik);
     logDialog.showModal();
     request('GET', '/guest-log').then(
       function (json) {
@@ -500,9 +527,33 @@
     );
   }
 
+  // The CSV is fetched with the ltik in a header, then saved through a temporary blob link.
+  function downloadCsv() {
+    var empty = document.getElementById('guest-log-empty');
+    fetchBlob('/guest-log?format=csv').then(
+      function (blob) {
+        var link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = 'guest-log-' + main.dataset.roomId + '.csv';
+        link.hidden = true;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        window.setTimeout(function () {
+          URL.revokeObjectURL(link.href);
+        }, 1000);
+      },
+      function (failure) {
+        empty.textContent = messageOf(failure);
+        empty.hidden = false;
+      },
+    );
+  }
+
   document.addEventListener('menu-select', function (event) {
     if (event.detail && event.detail.action === 'manage-guest-access') openManage();
   });
+  document.getElementById('guest-log-csv').addEventListener('click', downloadCsv);
   toggle.addEventListener('click', setToggle);
   createButton.addEventListener('click', openCreate);
   document.getElementById('guest-log-button').addEventListener('click', openLog);

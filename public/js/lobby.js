@@ -273,7 +273,7 @@
   var refusals = 0;
 
   function listen() {
-    var source = new EventSource(client.streamUrl('/lobby/events'));
+    var source = client.openStream('/lobby/events');
     source.addEventListener('lobby', function (event) {
       refusals = 0;
       render(JSON.parse(event.data));

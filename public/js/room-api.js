@@ -18,9 +18,13 @@
       return window.Guestlink.fetchJson(method, base + path, headers, body);
     }
 
-    /** An event stream's address: EventSource sends no headers, so the ltik rides in the URL. */
-    function streamUrl(path) {
-      return base + path + (ltik ? '?ltik=' + encodeURIComponent(ltik) : '');
+    /**
+     * An event stream. EventSource sends no headers: a launched user's is read with fetch and
+     * the ltik in the Authorization header (event-stream.js), never in the address; an invited
+     * moderator's pass is a cookie, which EventSource sends.
+     */
+    function openStream(path) {
+      return ltik ? window.Guestlink.eventStream(base + path, headers) : new EventSource(base + path);
     }
 
     function messageOf(failure) {
@@ -42,7 +46,7 @@
       ltik: ltik,
       headers: headers,
       request: request,
-      streamUrl: streamUrl,
+      openStream: openStream,
       messageOf: messageOf,
       announce: announce,
     };

@@ -47,7 +47,7 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
     res.json(await guestAccess.editLink(access, req.params.linkId, parseJsonBody(editLinkInput, req)));
   });
 
-  // An image the manage window shows with the ltik in its URL, as page loads carry it.
+  // An image the manage window fetches with the ltik in its header and shows as a blob URL.
   router.get('/api/rooms/:roomId/guest-links/:linkId/qr-code', async (req, res) => {
     const svg = await guestAccess.linkQrCode(await roomAccess(req.params.roomId, res), req.params.linkId);
     res.type('image/svg+xml').set('Cache-Control', 'no-store').send(svg);

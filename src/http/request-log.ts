@@ -10,6 +10,14 @@ function requestId(res: { setHeader(name: string, value: string): unknown }): st
 }
 
 /**
+ * The URL as logged. Guestlink refuses an ltik in a URL (lti/ltik-transport.ts), but the
+ * refused request is logged too: every occurrence, in any letter case, %-escaped or not.
+ */
+export function withoutLtik(url: string): string {
+  return url.replace(/((?:^|[?&;])(?:l|%6c)(?:t|%74)(?:i|%69)(?:k|%6b)(?:=|%3d))[^&;#]*/gi, '$1…');
+}
+
+/**
  * A login request's and the sandbox's OIDC parameters are one-time credentials of a launch:
  * the logged URL keeps their names and drops their values.
  */
@@ -43,7 +51,7 @@ export function requestLog(logger: Logger): RequestHandler {
       req: (req: { method: string; url: string; id: string }) => ({
         id: req.id,
         method: req.method,
-        url: withoutLaunchSecrets(req.url.replace(/ltik=[^&]+/, 'ltik=…')),
+        url: withoutLaunchSecrets(withoutLtik(req.url)),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

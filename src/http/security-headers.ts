@@ -16,7 +16,8 @@ export function securityHeaders(config: Config): RequestHandler[] {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // blob: the guest link's QR code, fetched with the ltik in a header (guest-access.js).
+          imgSrc: ["'self'", 'data:', 'blob:'],
           mediaSrc: ["'self'", 'https:', ...(config.isHttps ? [] : ['http:'])],
           // Launch hand-offs post to the LMS (Deep Linking returns).
           formAction: ["'self'", 'https:', ...local],

@@ -82,7 +82,7 @@ export function lobbyRouter(
     lobbyActions(lobby, (req, res) => moderatorFor(String(req.params.roomId), res)),
   );
 
-  // EventSource cannot send headers: this GET carries the ltik in its query string.
+  // Read with fetch and the ltik in the Authorization header (public/js/event-stream.js).
   router.get('/api/rooms/:roomId/lobby/events', async (req, res) => {
     const launch = launchFrom(res);
     const moderator = await moderatorFor(req.params.roomId, res);

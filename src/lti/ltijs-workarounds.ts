@@ -12,11 +12,12 @@
  *   own copies of body-parser 1.x, helmet 6, cookie-parser, cors, jsonwebtoken, got 11 and
  *   mongoose 7. In order: a URI-decode guard, helmet (our headers are set again after it),
  *   body-parser 1.x (never reads a stream here: `markBodiesParsed`), cookie-parser signed with
- *   APP_SECRET, ltik extraction, our addons (security headers, `ltijsOutageAs503`, the login
- *   and launch guards of launch-guards.ts), ltijs's session check (verifies the id_token or
- *   ltik, stores idtoken/contexttoken documents), ltijs's login, keyset and launch routes, and
- *   last our express 5 routers (`lti.app.use(...)` in app.ts: /api, /rooms, /lti/deep-linking).
- *   Whatever nobody answers goes back to our 404 handler.
+ *   APP_SECRET, ltik extraction, our addons (security headers, the launched pages'
+ *   Referrer-Policy and ltik-transport.ts's rules on where the ltik may come from,
+ *   `ltijsOutageAs503`, the login and launch guards of launch-guards.ts), ltijs's session
+ *   check (verifies the id_token or ltik, stores idtoken/contexttoken documents), ltijs's
+ *   login, keyset and launch routes, and last our express 5 routers (`lti.app.use(...)` in
+ *   app.ts: /api, /rooms, /lti/deep-linking). Whatever nobody answers goes back to our 404 handler.
  * - Mounting makes ltijs's app take our request/response prototypes (express 4's 'mount'
  *   event), so `req`/`res` methods inside are express 5's; but its own *settings* stayed its
  *   own: a qs "extended" query parser (`?a[b]=1` became an object), weak ETags, views

@@ -5,13 +5,16 @@ import { identityFromAccess } from '../live/live-identity';
 import type { LiveService } from '../live/live.service';
 import { LobbyService } from '../lobby/lobby.service';
 import { launchFrom, ltikFrom } from '../lti/claims';
-import { hostDisplayName, mediaPageFor, roomHref } from './media-page';
+import { launchedPagesReferrerPolicy } from '../lti/ltik-transport';
+import { hostDisplayName, mediaPageFor, roomPath } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
 import { platformWords } from '../platforms/platform-words';
 
 export interface RoomPages {
   router: Router;
+  /** GET of the same pages, mounted before ltijs: see reopenRouter. */
+  reopen: Router;
   renderMediaPage(res: Response, access: RoomAccess): Promise<void>;
 }
 
@@ -40,11 +43,14 @@ export function roomPages(
 
   const router = express.Router();
 
-  router.get('/rooms/:roomId', async (req, res) => {
+  // Pages are reached by POST: the media page's navigation form carries the ltik in its body
+  // (same-origin only, lti/ltik-transport.ts), never in the address. A GET without it never
+  // gets here: ltijs answers "Open Guestlink again from your course" (lti.routes.ts).
+  router.post('/rooms/:roomId', async (req, res) => {
     await renderMediaPage(res, await rooms.accessFor(launchFrom(res), req.params.roomId));
   });
 
-  router.get('/rooms/:roomId/settings', async (req, res) => {
+  router.post('/rooms/:roomId/settings', async (req, res) => {
     const access = await rooms.accessFor(launchFrom(res), req.params.roomId);
     rooms.requireRole(access, 'moderator');
     const { room } = access;
@@ -57,12 +63,31 @@ export function roomPages(
         hostName: hostDisplayName(access),
         createdAtIso: room.createdAt.toISOString(),
         createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
-        roomHref: roomHref(room.id, ltikFrom(res)),
+        roomId: room.id,
+        roomPath: roomPath(room.id),
+        ltik: ltikFrom(res),
         guestAccessGroups: await guestAccess.groups(access),
         lmsName: platformWords(access.platform, access.launch.productFamilyCode).lmsName,
       },
     });
   });
 
-  return { router, renderMediaPage };
+  return { router, reopen: reopenRouter(), renderMediaPage };
+}
+
+/**
+ * A launched user's page asked for by address: a reload (ltik-navigation.js turned the posted
+ * entry into a GET of its own address) or an old bookmark. No ltik comes with it, so the answer
+ * is a page whose script posts back the ltik this tab kept (public/js/reopen.js), or says to open
+ * Guestlink again from the course. Requests that do carry an ltik (a header, or the refused
+ * `?ltik=`) go on to ltijs as before.
+ */
+function reopenRouter(): Router {
+  const router = express.Router();
+  router.get(['/rooms/:roomId', '/rooms/:roomId/settings'], launchedPagesReferrerPolicy, (req, res, next) => {
+    if (req.headers.authorization || Object.hasOwn(req.query ?? {}, 'ltik')) return next();
+    res.set('Cache-Control', 'no-store');
+    res.render('rooms/reopen', { path: req.path, roomId: req.params.roomId });
+  });
+  return router;
 }

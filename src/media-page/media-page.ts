@@ -9,7 +9,11 @@ import { hasLiveSession } from '../rooms/room';
 export interface MenuItem {
   id: string;
   label: string;
-  href?: string;
+  /**
+   * A Guestlink page the item opens: posted with the ltik in the page's navigation form
+   * (views/rooms/media-page.ejs), never as a link carrying it.
+   */
+  postTo?: string;
   newWindow?: boolean;
   disabled?: boolean;
   /** Shown under a disabled item, and announced with it. */
@@ -19,6 +23,8 @@ export interface MenuItem {
 export interface MediaPage {
   roomId: string;
   ltik: string;
+  /** Where a reload of this (posted) page reopens it: reopen.js, with the ltik this tab kept. */
+  reopenPath: string;
   title: string;
   contextTitle: string | null;
   role: RoomRole;
@@ -60,8 +66,12 @@ const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Modera
 
 const roomApi = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
-export function roomHref(roomId: string, ltik: string, suffix = ''): string {
-  return `/rooms/${encodeURIComponent(roomId)}${suffix}?ltik=${encodeURIComponent(ltik)}`;
+/**
+ * A launched user's room page (or one below it). Reached by a same-origin POST carrying the
+ * ltik in a hidden field, so the token stays out of the address (README, “The launch token stays out of addresses”).
+ */
+export function roomPath(roomId: string, suffix = ''): string {
+  return `/rooms/${encodeURIComponent(roomId)}${suffix}`;
 }
 
 /** What the media page shows to one launched user; menus follow the role. */
@@ -87,19 +97,22 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
   }
   const liveStage = hasLiveSession(room) && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
-    menu.push({ id: 'room-settings', label: 'Room settings', href: roomHref(room.id, ltik, '/settings') });
+    menu.push({ id: 'room-settings', label: 'Room settings', postTo: roomPath(room.id, '/settings') });
     if (liveStage) menu.push({ id: 'end-live', label: 'End the live session for everyone' });
   }
   menu.push({
     id: 'open-new-window',
     label: 'Open in new window',
-    href: roomHref(room.id, ltik),
+    postTo: roomPath(room.id),
     newWindow: true,
   });
   const guestAccessWindow = manage.state === 'enabled';
   const inviteUsersWindow = invite.state === 'enabled';
   const scripts = [
     '/static/js/menu.js',
+    // The ltik leaves the page only in headers and same-origin posts: these two carry it.
+    '/static/js/ltik-navigation.js',
+    '/static/js/event-stream.js',
     ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
     ...(guestAccessWindow || inviteUsersWindow || features.lobby
@@ -115,6 +128,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
   return {
     roomId: room.id,
     ltik,
+    reopenPath: roomPath(room.id),
     title: room.title,
     contextTitle: room.contextTitle,
     role,
@@ -131,11 +145,11 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     lobbyEnabled: room.lobbyEnabled,
     liveStage,
     live: {
-      events: `${roomApi(room.id)}/live/events?ltik=${encodeURIComponent(ltik)}`,
+      events: `${roomApi(room.id)}/live/events`,
       api: `${roomApi(room.id)}/live`,
       auth: ltik,
-      newWindowHref: roomHref(room.id, ltik),
-      reloadHref: roomHref(room.id, ltik),
+      newWindowHref: roomPath(room.id),
+      reloadHref: roomPath(room.id),
       scripts: LIVE_SCRIPTS,
     },
     scripts: [...new Set(scripts)],

@@ -49,7 +49,7 @@ describe('presenting from inside an LMS frame', () => {
 
     const [popup] = await Promise.all([
       context.waitForEvent('page'),
-      notice.getByRole('link', { name: 'Open in a new window' }).click(),
+      notice.getByRole('button', { name: 'Open in a new window' }).click(),
     ]);
     await popup.locator('main.room[data-room-id]').waitFor();
     await participantId(popup);

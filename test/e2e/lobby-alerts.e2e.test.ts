@@ -380,9 +380,20 @@ describe('moderators never miss a waiting guest, in a real browser', () => {
       `UPDATE rooms SET media_url = 'https://media.example.org/lecture.mp4' WHERE id = $1`,
       [roomId],
     );
-    // The media page's own address (the menu's "Open in new window") shows the room as it is now.
-    const href = await office.locator('[data-menu-action="open-new-window"]').getAttribute('href');
-    await office.goto(new URL(href!, server.url).toString());
+    // The media page's own address (the menu's "Open in new window", posted with the ltik in
+    // this tab) shows the room as it is now.
+    const action = await office.locator('[data-menu-action="open-new-window"]').getAttribute('formaction');
+    await Promise.all([
+      office.waitForURL(new URL(action!, server.url).toString()),
+      office.evaluate(
+        (path) =>
+          (window as unknown as { Guestlink: { postWithLtik(p: string): boolean } }).Guestlink.postWithLtik(
+            path,
+          ),
+        action!,
+      ),
+    ]);
+    await office.locator('main.room[data-room-id]').waitFor();
     expect(await office.locator('video, .screen-video').count()).toBeGreaterThan(0);
     for (const size of [DESKTOP, PHONE]) {
       await office.setViewportSize(size);

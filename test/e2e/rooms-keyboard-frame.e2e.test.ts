@@ -195,7 +195,7 @@ describe('roles, keyboard use and the LMS frame in a real browser', () => {
     await expect(frame.locator('h1').textContent()).resolves.toBe('Weekly live session');
     await frame.locator('#room-menu-button').click();
     await expect(
-      frame.getByRole('menuitem', { name: 'Open in new window' }).getAttribute('target'),
+      frame.getByRole('menuitem', { name: 'Open in new window' }).getAttribute('formtarget'),
     ).resolves.toBe('_blank');
     await captureScreen(page, 'frame-same-site');
     await sameSite.close();

@@ -60,8 +60,9 @@ async function connected(stream: ReturnType<typeof openSse>, post: LiveClient['p
 /** Opens a launched user's live connection (the media page's stream). */
 export function openLaunched(server: TestServer, launch: Launch, roomId = launch.roomId) {
   const host = new URL(server.url).hostname;
-  return openSse(`${server.url}/api/rooms/${roomId}/live/events?ltik=${encodeURIComponent(launch.ltik)}`, {
+  return openSse(`${server.url}/api/rooms/${roomId}/live/events`, {
     Cookie: cookiesOf(launch.agent, host),
+    Authorization: `Bearer ${launch.ltik}`,
   });
 }
 

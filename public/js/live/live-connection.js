@@ -31,7 +31,11 @@
 
     function open() {
       if (stopped) return;
-      source = new EventSource(stage.dataset.events);
+      // EventSource sends no headers: a launched user's stream is read with fetch, the ltik
+      // in the Authorization header (event-stream.js); a guest's pass is a cookie.
+      source = stage.dataset.auth
+        ? window.Guestlink.eventStream(stage.dataset.events, headers())
+        : new EventSource(stage.dataset.events);
       EVENTS.forEach(function (name) {
         source.addEventListener(name, function (event) {
           if (name === 'welcome') failures = 0;
@@ -51,13 +55,17 @@
         failures += 1;
         if (handlers.interrupted) handlers.interrupted();
         if (failures >= 3) {
-          retryTimer = window.setTimeout(function () {
-            window.location.assign(stage.dataset.reload);
-          }, reloadDelay());
+          retryTimer = window.setTimeout(reload, reloadDelay());
           return;
         }
         retryTimer = window.setTimeout(open, 1000 * failures);
       };
+    }
+
+    // A launched user's room is posted to (the ltik stays out of the address); a guest's is a link.
+    function reload() {
+      if (stage.dataset.auth && window.Guestlink.postWithLtik(stage.dataset.reload)) return;
+      window.location.assign(stage.dataset.reload);
     }
 
     // Reloading shows why a connection is refused (full room, removed). A refusal the page

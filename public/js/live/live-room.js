@@ -48,7 +48,8 @@
     notice.hidden = !text;
     noticeText.textContent = text || '';
     newWindow.hidden = !(options && options.newWindow && element.dataset.newWindow);
-    if (!newWindow.hidden) newWindow.href = element.dataset.newWindow;
+    // A guest's is a link; a launched user's a button posting the ltik (its formaction is set).
+    if (!newWindow.hidden && newWindow.tagName === 'A') newWindow.href = element.dataset.newWindow;
     rejoin.hidden = !(options && options.rejoin);
   }
 

@@ -289,15 +289,15 @@ describe.each(SQL_BACKENDS)('guest access API on %s', (backend) => {
     expect(await liveLinkCount(host.roomId)).toBe(1);
   });
 
-  it('answers 401 without a launch, and for writes that carry the ltik only in the URL', async () => {
+  it('answers 401 without a launch, and 400 for writes that carry the ltik in the URL', async () => {
     const { host } = await freshRoom();
     const anonymous = await request(server.url).get(`/api/rooms/${host.roomId}/guest-access`).expect(401);
     expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
     const forged = await host.agent
       .put(`/api/rooms/${host.roomId}/guest-access?ltik=${host.ltik}`)
       .send({ enabled: true })
-      .expect(401);
-    expect(forged.body.error.code).toBe('UNAUTHENTICATED');
+      .expect(400);
+    expect(forged.body.error.code).toBe('LTIK_IN_URL');
   });
 
   it('answers 404 for a room the launch was not made for', async () => {

@@ -1,6 +1,7 @@
 import { apiFor } from '../../helpers/api';
 import { sandboxLaunch } from '../../helpers/lti-launch';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { postPage } from '../../helpers/launched-pages';
 
 const WINDOW_TEXTS = [
   '<h2 id="guest-access-title">Manage guest access</h2>',
@@ -82,7 +83,7 @@ describe('the media page’s guest access items', () => {
     const api = apiFor(host);
     await api.enable();
     await api.post('/guest-links', { name: 'Guest speakers <b>' }).expect(201);
-    const settings = await host.agent.get(`/rooms/${host.roomId}/settings?ltik=${host.ltik}`).expect(200);
+    const settings = await postPage(server, host, `/rooms/${host.roomId}/settings`).expect(200);
     expect(settings.text).toContain('Do not delete these groups, as this may affect guest access.');
     expect(settings.text).toContain('value="Guest access: Guest speakers &lt;b&gt;"');
     expect(settings.text).toMatch(/type="text" readonly value="Guest access: Guest speakers/);

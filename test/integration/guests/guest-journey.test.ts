@@ -235,7 +235,12 @@ describe.each(SQL_BACKENDS)('the guest journey on %s', (backend) => {
       const response = await guest.agent.get(path);
       expect(response.status).toBe(401);
     }
-    expect((await guest.agent.get(`/rooms/${host.roomId}`)).status).toBe(401);
+    // The launched room page answers only a post carrying an ltik; by address it is the page
+    // that says to open Guestlink from the course (src/media-page/media-page.routes.ts, reopen).
+    const roomPage = await guest.agent.get(`/rooms/${host.roomId}`);
+    expect(roomPage.text).toContain('Open Guestlink again from your course.');
+    expect(roomPage.text).not.toContain('data-room-id="' + host.roomId + '" data-ltik');
+    expect((await guest.agent.post(`/rooms/${host.roomId}`)).status).toBe(401);
   });
 
   it('refuses forged, foreign and missing guest passes', async () => {

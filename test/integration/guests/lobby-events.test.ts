@@ -18,7 +18,8 @@ describe('live lobby events on one instance', () => {
 
   it('tells a waiting guest of their admission within a second, and the moderator of every join', async () => {
     const { link, api, host } = await roomWithLink(server);
-    const moderator = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events?ltik=${host.ltik}`, {
+    const moderator = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events`, {
+      Authorization: `Bearer ${host.ltik}`,
       Cookie: await host.agent.jar
         .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
         .toString(),

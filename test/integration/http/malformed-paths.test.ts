@@ -49,8 +49,8 @@ const ROUTES: Route[] = [
   { method: 'get', path: (x) => `/guest/rooms/${x}/live/events`, who: 'guest' },
   { method: 'post', path: (x) => `/guest/rooms/${x}/live/hand`, who: 'guest' },
   { method: 'post', path: (x, room) => `/guest/rooms/${room}/live/participants/${x}/remove`, who: 'guest' },
-  { method: 'get', path: (x) => `/rooms/${x}`, who: 'host' },
-  { method: 'get', path: (x) => `/rooms/${x}/settings`, who: 'host' },
+  { method: 'post', path: (x) => `/rooms/${x}`, who: 'host' },
+  { method: 'post', path: (x) => `/rooms/${x}/settings`, who: 'host' },
   { method: 'get', path: (x) => `/api/rooms/${x}/guest-access`, who: 'host' },
   { method: 'put', path: (x) => `/api/rooms/${x}/guest-access`, who: 'host' },
   { method: 'post', path: (x) => `/api/rooms/${x}/guest-links`, who: 'host' },
@@ -117,8 +117,7 @@ describe.each(SQL_BACKENDS)('malformed addresses (%s)', (backend) => {
   function send(route: Route, bad: string) {
     const path = route.path(bad, roomId);
     if (route.who === 'host') {
-      const withLtik = route.method === 'get' ? `${path}?ltik=${host.ltik}` : path;
-      return host.agent[route.method](withLtik).set('Authorization', `Bearer ${host.ltik}`);
+      return host.agent[route.method](path).set('Authorization', `Bearer ${host.ltik}`);
     }
     if (route.who === 'guest') return guest.agent[route.method](path).set('X-CSRF-Token', guest.csrf);
     return request(server.url)[route.method](path);

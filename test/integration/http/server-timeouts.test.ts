@@ -46,7 +46,8 @@ describe('the HTTP server’s timeouts', () => {
     const cookie = (await host.agent.jar
       .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
       .toString()) as string;
-    const moderator = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events?ltik=${host.ltik}`, {
+    const moderator = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events`, {
+      Authorization: `Bearer ${host.ltik}`,
       Cookie: cookie,
     });
     await moderator.next((event) => event.event === 'lobby');

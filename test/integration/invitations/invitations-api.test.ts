@@ -292,14 +292,14 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
       expect(still).toMatchObject({ role: 'viewer', status: 'not-opened' });
     });
 
-    it('answers 401 without a launch, and for writes carrying the ltik only in the URL', async () => {
+    it('answers 401 without a launch, and 400 for writes carrying the ltik in the URL', async () => {
       await request(server.url).get(`/api/rooms/${host.roomId}/invitations`).expect(401);
       const before = await invitationCount(server, host.roomId);
       const forged = await host.agent
         .post(`/api/rooms/${host.roomId}/invitations?ltik=${host.ltik}`)
         .send({ people: unique('forged'), role: 'viewer' })
-        .expect(401);
-      expect(forged.body.error.code).toBe('UNAUTHENTICATED');
+        .expect(400);
+      expect(forged.body.error.code).toBe('LTIK_IN_URL');
       expect(await invitationCount(server, host.roomId)).toBe(before);
     });
 

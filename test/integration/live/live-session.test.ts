@@ -21,6 +21,7 @@ import {
 import { hiddenField, sandboxLaunch, type Launch } from '../../helpers/lti-launch';
 import { mongoUrlFor, TEST_MONGODB_URI, type StorageBackend } from '../../helpers/storages';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { postPage } from '../../helpers/launched-pages';
 
 const BACKENDS: StorageBackend[] = [...SQL_BACKENDS, ...(TEST_MONGODB_URI ? (['mongodb'] as const) : [])];
 
@@ -352,9 +353,7 @@ describe.each(BACKENDS)('the live session on %s', (backend) => {
     expect(refused.status()).toBe(403);
     expect(refused.refusal()!.error.code).toBe('REMOVED');
     refused.close();
-    const page = await student.launch.agent
-      .get(`/rooms/${student.launch.roomId}?ltik=${student.launch.ltik}`)
-      .expect(200);
+    const page = await postPage(server, student.launch, `/rooms/${student.launch.roomId}`).expect(200);
     expect(page.text).toContain('A moderator removed you from this live session');
 
     const list = await host.launch.agent

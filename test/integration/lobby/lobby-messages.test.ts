@@ -226,7 +226,8 @@ describe('talking to the lobby over HTTP', () => {
 
   it('tells moderators’ panels of a new lobby message live', async () => {
     const { api, host } = await roomWithLink(server);
-    const panel = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events?ltik=${host.ltik}`, {
+    const panel = openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events`, {
+      Authorization: `Bearer ${host.ltik}`,
       Cookie: host.agent.jar
         .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
         .toString(),

@@ -33,6 +33,8 @@ describe('Deep Linking', () => {
     const picker = await pickerFor();
     const answer = await picker.agent
       .post('/lti/deep-linking')
+      // The picker's own form: same-origin (src/lti/ltik-transport.ts).
+      .set('Origin', server.url)
       .type('form')
       .send({ ltik: picker.ltik, title: 'Guest lecture', roomType: 'room' });
     expect(answer.status).toBe(200);
@@ -65,6 +67,7 @@ describe('Deep Linking', () => {
     const picker = await pickerFor();
     const answer = await picker.agent
       .post('/lti/deep-linking')
+      .set('Origin', server.url)
       .type('form')
       .send({ ltik: picker.ltik, title: 'Visiting speaker series', roomType: 'room' });
     const added = await picker.agent
@@ -106,6 +109,7 @@ describe('Deep Linking', () => {
     const picker = await pickerFor();
     const answer = await picker.agent
       .post('/lti/deep-linking')
+      .set('Origin', server.url)
       .type('form')
       .send({ ltik: picker.ltik, title: '   ' });
     expect(answer.status).toBe(400);
@@ -117,6 +121,7 @@ describe('Deep Linking', () => {
     const picker = await pickerFor();
     const answer = await picker.agent
       .post('/lti/deep-linking')
+      .set('Origin', server.url)
       .type('form')
       .send({ ltik: picker.ltik, title: 'Room', roomType: 'room' });
     const jwt = hiddenField(answer.text, 'JWT');

@@ -8,6 +8,7 @@ import {
   tamperedIdToken,
 } from '../../helpers/lti-launch';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { postPage } from '../../helpers/launched-pages';
 
 let server: TestServer;
 
@@ -83,9 +84,9 @@ describe('a launch from the LMS sandbox', () => {
     expect(row!.room_type).toBe('media-gallery');
   });
 
-  it('lets the page be reloaded with its ltik while the session cookie lasts', async () => {
+  it('opens the room page again by a same-origin post of its ltik', async () => {
     const launch = await sandboxLaunch(server);
-    const reload = await launch.agent.get(`/rooms/${launch.roomId}?ltik=${launch.ltik}`);
+    const reload = await postPage(server, launch, `/rooms/${launch.roomId}`);
     expect(reload.status).toBe(200);
     expect(reload.text).toContain('Weekly live session');
   });
@@ -93,23 +94,21 @@ describe('a launch from the LMS sandbox', () => {
   it('answers 404 for a room the launch was not made for', async () => {
     const office = await sandboxLaunch(server, { placement: 'hist-210/office-hours' });
     const bio = await sandboxLaunch(server, { placement: 'bio-101/live-session', agent: office.agent });
-    const crossed = await bio.agent.get(`/rooms/${office.roomId}?ltik=${bio.ltik}`);
+    const crossed = await postPage(server, bio, `/rooms/${office.roomId}`);
     expect(crossed.status).toBe(404);
-    const unknown = await bio.agent.get(`/rooms/00000000-0000-0000-0000-000000000000?ltik=${bio.ltik}`);
+    const unknown = await postPage(server, bio, `/rooms/00000000-0000-0000-0000-000000000000`);
     expect(unknown.status).toBe(404);
   });
 
   it('lets moderators open the room settings page and keeps viewers out', async () => {
     const instructor = await sandboxLaunch(server);
-    const settings = await instructor.agent.get(
-      `/rooms/${instructor.roomId}/settings?ltik=${instructor.ltik}`,
-    );
+    const settings = await postPage(server, instructor, `/rooms/${instructor.roomId}/settings`);
     expect(settings.status).toBe(200);
     expect(settings.text).toContain('Room settings');
     // Named by its registration, not "Blackboard".
     expect(settings.text).toContain('rename the link in Guestlink LMS sandbox to rename the room');
     const student = await sandboxLaunch(server, { user: 'student' });
-    const refused = await student.agent.get(`/rooms/${student.roomId}/settings?ltik=${student.ltik}`);
+    const refused = await postPage(server, student, `/rooms/${student.roomId}/settings`);
     expect(refused.status).toBe(403);
   });
 });
@@ -332,7 +331,7 @@ describe('what the LMS and the browser see', () => {
 
   it('lets the LMS frame the media page', async () => {
     const launch = await sandboxLaunch(server);
-    const page = await launch.agent.get(`/rooms/${launch.roomId}?ltik=${launch.ltik}`);
+    const page = await postPage(server, launch, `/rooms/${launch.roomId}`);
     expect(page.headers['x-frame-options']).toBeUndefined();
     expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'self' https:/);
     expect(page.headers['cross-origin-embedder-policy']).toBeUndefined();

@@ -11,6 +11,7 @@ import {
   throwawayPostgresUnavailable,
   type ThrowawayPostgres,
 } from '../../helpers/throwaway-postgres';
+import { postPage } from '../../helpers/launched-pages';
 
 const CONNECT_TIMEOUT_MS = 1500;
 /** Start-up may take this much longer than DB_CONNECT_TIMEOUT_MS (config, ltijs set-up). */
@@ -104,7 +105,7 @@ describeWithCluster(
       expect(readiness.status).toBe(503);
       expect(readiness.body).toEqual({ status: 'unavailable', database: 'postgres' });
 
-      const page = await launch.agent.get(`/rooms/${launch.roomId}?ltik=${launch.ltik}`);
+      const page = await postPage(server, launch, `/rooms/${launch.roomId}`);
       expect(page.status).toBe(503);
       expect(page.headers['retry-after']).toBe('5');
       expect(page.text).toContain('Temporarily unavailable');
@@ -133,7 +134,7 @@ describeWithCluster(
 
       await cluster.start();
       expect(await readyWithin(5000)).toBeLessThan(5000);
-      const again = await launch.agent.get(`/rooms/${launch.roomId}?ltik=${launch.ltik}`);
+      const again = await postPage(server, launch, `/rooms/${launch.roomId}`);
       expect(again.status).toBe(200);
       const fresh = await sandboxLaunch(server);
       expect(fresh.status).toBe(200);

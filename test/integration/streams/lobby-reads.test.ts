@@ -52,7 +52,8 @@ describe.each(SQL_BACKENDS)('moderators’ lobby streams on %s', (backend) => {
         .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
         .toString();
     const streams = Array.from({ length: MODERATOR_TABS }, () =>
-      openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events?ltik=${encodeURIComponent(host.ltik)}`, {
+      openSse(`${server.url}/api/rooms/${host.roomId}/lobby/events`, {
+        Authorization: `Bearer ${host.ltik}`,
         Cookie: cookie(host),
       }),
     );

@@ -11,8 +11,8 @@ const cookiesOf = (launch: Launch) =>
 
 function lobbyStream(server: TestServer, launch: Launch, localAddress?: string): Stream {
   return openSse(
-    `${server.url}/api/rooms/${launch.roomId}/lobby/events?ltik=${encodeURIComponent(launch.ltik)}`,
-    { Cookie: cookiesOf(launch) },
+    `${server.url}/api/rooms/${launch.roomId}/lobby/events`,
+    { Cookie: cookiesOf(launch), Authorization: `Bearer ${launch.ltik}` },
     { localAddress },
   );
 }

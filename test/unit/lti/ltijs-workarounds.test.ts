@@ -175,6 +175,23 @@ describe('ltijs as the workarounds assume it', () => {
     }
   });
 
+  it('ltik-transport.ts: ltijs takes the ltik from exactly these places, before our addons run', () => {
+    const server = ltijsSource('Utils/Server.js');
+    // The sources the guard narrows down: the LTIK-AUTH-V1 header, the query, the body, a Bearer header.
+    expect(server).toContain("req.headers.authorization.split('LTIK-AUTH-V1 Token=')");
+    expect(server).toContain('if (req.query && req.query.ltik) {');
+    expect(server).toContain('if (req.body && req.body.ltik) {');
+    expect(server).toMatch(/parts\.length === 2 && parts\[0\] === 'Bearer'/);
+    expect(server.match(/req\.token = /g)).toHaveLength(4);
+    // Our addons (the guard among them) run after that extraction, before ltijs's session check.
+    expect(server.indexOf('req.token = parts[1]')).toBeLessThan(
+      server.indexOf('if (serverAddon) serverAddon(this.app)'),
+    );
+    const provider = ltijsSource('Provider/Provider.js');
+    expect(provider).toContain('const ltik = req.token;');
+    expect(provider).not.toMatch(/req\.(cookies|signedCookies|query|body)\.ltik/);
+  });
+
   it('lti.routes.ts and lti-errors.ts: the codes ltijs reports are still the ones we read', () => {
     const provider = ltijsSource('Provider/Provider.js');
     expect(provider).toContain("message: 'NO_LTIK_OR_IDTOKEN_FOUND'");
