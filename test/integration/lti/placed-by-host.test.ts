@@ -27,6 +27,8 @@ async function placeThroughDeepLinking(course: string): Promise<Record<string, s
   const picker = await sandboxLaunch(server, { user: 'instructor', placement: `${course}/deep-linking` });
   const answer = await picker.agent
     .post('/lti/deep-linking')
+    // The picker's own form: same-origin (src/lti/ltik-transport.ts).
+    .set('Origin', server.url)
     .type('form')
     .send({ ltik: picker.ltik, title: 'Placed room', roomType: 'room' });
   const items = decodeJwt(hiddenField(answer.text, 'JWT'))[DL_ITEMS] as Array<{

@@ -1,3 +1,4 @@
+import { postPage } from '../../helpers/launched-pages';
 import request from 'supertest';
 import { randomInt } from 'node:crypto';
 import { apiFor } from '../../helpers/api';
@@ -82,10 +83,7 @@ describe.each<[string, Field[]]>([
       host_user_id: userOf('instructor').id,
       host_name: nameSent ? 'Ada Lovelace' : null,
     });
-    const settings = await host.agent
-      .get(`/rooms/${host.roomId}/settings`)
-      .set('Authorization', `Bearer ${host.ltik}`)
-      .expect(200);
+    const settings = await postPage(server, host, `/rooms/${host.roomId}/settings`).expect(200);
     expect(settings.text).toContain(nameSent ? 'Ada Lovelace' : `Instructor ${tagOf('instructor')}`);
 
     const student = await launchWithout(item, 'student', withheld);
@@ -115,10 +113,7 @@ describe('unnamed people in one room', () => {
     const host = await launchWithout(item, 'instructor', ['name']);
     const colleague = await launchWithout(item, 'co-instructor', []);
     expect(colleague.roomId).toBe(host.roomId);
-    const settings = await colleague.agent
-      .get(`/rooms/${colleague.roomId}/settings`)
-      .set('Authorization', `Bearer ${colleague.ltik}`)
-      .expect(200);
+    const settings = await postPage(server, colleague, `/rooms/${colleague.roomId}/settings`).expect(200);
     expect(settings.text).toContain(`Moderator ${tagOf('instructor')}`);
   });
 
