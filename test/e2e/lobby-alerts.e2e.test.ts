@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { joinAs } from '../helpers/guests';
 import type { TestServer } from '../helpers/test-server';
 import {
+  callApi,
   captureScreen,
   checkScreen,
   DESKTOP,
@@ -70,26 +71,6 @@ async function arrivalDelays(scope: Scope, answeredAt: number): Promise<{ title?
     ...(seen.title === undefined ? {} : { title: seen.title - answeredAt }),
     ...(seen.toast === undefined ? {} : { toast: seen.toast - answeredAt }),
   };
-}
-
-/** The media page's own API call: the ltik in the Authorization header. */
-function callApi(scope: Scope, method: string, path: string, body?: unknown): Promise<unknown> {
-  return scope.evaluate(
-    async ([method, path, body]) => {
-      const main = document.querySelector('main[data-room-id]') as HTMLElement;
-      const response = await fetch(`/api/rooms/${main.dataset.roomId}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${main.dataset.ltik}`,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.status === 204 ? null : response.json();
-    },
-    [method, path, body] as const,
-  );
 }
 
 /** True when no visible control outside the lobby alerts is hidden under something else. */

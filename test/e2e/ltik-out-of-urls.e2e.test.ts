@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { joinAs } from '../helpers/guests';
 import type { TestServer } from '../helpers/test-server';
 import {
+  callApi,
   captureScreen,
   launchBrowser,
   launchFromSandbox,
@@ -26,26 +27,6 @@ async function historyOf(page: Page): Promise<string[]> {
   const { entries } = (await cdp.send('Page.getNavigationHistory')) as { entries: Array<{ url: string }> };
   await cdp.detach();
   return entries.map((entry) => entry.url);
-}
-
-/** The media page's own API call: the ltik in the Authorization header. */
-function callApi(page: Page, method: string, path: string, body?: unknown): Promise<unknown> {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const main = document.querySelector('main[data-room-id]') as HTMLElement;
-      const response = await fetch(`/api/rooms/${main.dataset.roomId}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${main.dataset.ltik}`,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.status === 204 ? null : response.json();
-    },
-    [method, path, body] as const,
-  );
 }
 
 describe('the ltik stays out of addresses in a real browser', () => {

@@ -148,3 +148,28 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   await captureScreen(page, name);
 }
+
+/** The media page's own API call: the ltik in the Authorization header. */
+export function callApi(
+  scope: Pick<Page, 'evaluate'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  return scope.evaluate(
+    async ([method, path, body]) => {
+      const main = document.querySelector('main[data-room-id]') as HTMLElement;
+      const response = await fetch(`/api/rooms/${main.dataset.roomId}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${main.dataset.ltik}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.status === 204 ? null : response.json();
+    },
+    [method, path, body] as const,
+  );
+}
