@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ValidationError } from '../errors';
 import { PlatformRegistry } from '../platforms/platform-registry';
+import { CLAIM } from './claim-names';
 import type { LoginStateStore } from './login-state.store';
 import {
   DeploymentNotRegisteredError,
@@ -27,14 +28,6 @@ import { LTI_ROUTES } from './provider';
 
 export const LOGIN_STATE_TTL_SECONDS = 300;
 const MAX_PARAMETER_LENGTH = 4096;
-
-const CLAIM = {
-  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
-  version: 'https://purl.imsglobal.org/spec/lti/claim/version',
-  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
-  resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
-  targetLinkUri: 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri',
-} as const;
 
 const MESSAGE_TYPES = new Set(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
 

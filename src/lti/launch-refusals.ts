@@ -6,6 +6,7 @@ import type { Platform } from '../platforms/platform';
 import type { PlatformRegistry } from '../platforms/platform-registry';
 import { platformWords } from '../platforms/platform-words';
 import { truncateCodePoints } from '../text';
+import { CLAIM } from './claim-names';
 import { launchContextFromLtijs } from './claims';
 import {
   DeploymentNotRegisteredError,
@@ -28,12 +29,6 @@ import { LTI_ROUTES } from './provider';
 const MAX_SHOWN_LENGTH = 200;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-const CLAIM = {
-  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
-  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
-  toolPlatform: 'https://purl.imsglobal.org/spec/lti/claim/tool_platform',
-} as const;
 
 /** What a refused request carried, shortened and stripped of control characters. */
 export interface ReceivedLaunch extends ReceivedIds {
