@@ -14,6 +14,8 @@
   var announce = client.announce;
   var api = client.base;
   var locale = main.dataset.locale || undefined;
+  var el = window.Guestlink.el;
+  var showError = window.Guestlink.showError;
 
   var createDialog = document.getElementById('create-link-dialog');
   var deleteDialog = document.getElementById('delete-link-dialog');
@@ -48,11 +50,6 @@
   };
   var STATUS_LABELS = { expired: 'Expired', 'used-up': 'Used up', inactive: 'Inactive' };
 
-  function showError(element, message) {
-    element.textContent = message;
-    element.hidden = !message;
-  }
-
   // Date and time in the viewer's own time zone, named: "expires at 5:00 PM" must not leave
   // anyone guessing whose afternoon that is.
   function formatExpiry(when) {
@@ -74,13 +71,6 @@
     time.setAttribute('datetime', iso);
     cell.appendChild(time);
     return cell;
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
   }
 
   function iconButton(icon, label, onClick) {

@@ -3,13 +3,7 @@
 (function () {
   'use strict';
   window.Guestlink = window.Guestlink || {};
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var el = window.Guestlink.el;
 
   function sameDay(a, b) {
     return a.toDateString() === b.toDateString();

@@ -14,6 +14,8 @@
   var messageOf = client.messageOf;
   var announce = client.announce;
   var locale = main.dataset.locale || undefined;
+  var el = window.Guestlink.el;
+  var showError = window.Guestlink.showError;
 
   var form = document.getElementById('invite-form');
   var peopleInput = document.getElementById('invite-people');
@@ -54,24 +56,12 @@
     startsAt: { input: 'invite-starts', error: 'invite-starts-error' },
   };
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
   function button(text, label, onClick, className) {
     var node = el('button', className || 'button button-small', text);
     node.type = 'button';
     if (label) node.setAttribute('aria-label', label);
     node.addEventListener('click', onClick);
     return node;
-  }
-
-  function showError(element, message) {
-    element.textContent = message;
-    element.hidden = !message;
   }
 
   function roleLabel(role) {

@@ -37,6 +37,7 @@
   var known = {};
   var first = true;
   var waiting = [];
+  var el = window.Guestlink.el;
   var polling = null;
   // Denials not sent yet, by visit id: { guest, at, timer }. Nothing is reported as denied
   // until the server says so.
@@ -52,13 +53,6 @@
     if (seconds < 60) return seconds + ' s';
     var minutes = Math.floor(seconds / 60);
     return minutes < 60 ? minutes + ' min' : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
   }
 
   function decide(guest, action) {

@@ -56,6 +56,7 @@ function guestStage(roomId: string, csrfToken: string): StageLocals {
 
 /** The Lobby panel's scripts on an invited moderator's room page (after the stage's json-api.js). */
 const INVITED_MODERATOR_SCRIPTS = [
+  '/static/js/dom.js',
   '/static/js/json-api.js',
   '/static/js/room-api.js',
   '/static/js/lobby-confirm.js',

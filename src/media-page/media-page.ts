@@ -113,6 +113,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     // The ltik leaves the page only in headers and same-origin posts: these two carry it.
     '/static/js/ltik-navigation.js',
     '/static/js/event-stream.js',
+    ...(guestAccessWindow || inviteUsersWindow || features.lobby ? ['/static/js/dom.js'] : []),
     ...(guestAccessWindow ? ['/static/js/guest-log.js'] : []),
     ...(liveStage ? LIVE_SCRIPTS : []),
     ...(guestAccessWindow || inviteUsersWindow || features.lobby
