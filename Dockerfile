@@ -21,6 +21,7 @@ COPY src/storage/postgres/migrations ./src/storage/postgres/migrations
 COPY src/storage/postgres/routines ./src/storage/postgres/routines
 COPY views ./views
 COPY public ./public
+COPY locales ./locales
 COPY config/platforms.example.json ./config/platforms.example.json
 RUN mkdir -p /app/data && chown node:node /app/data /app/config
 USER node

@@ -1,3 +1,6 @@
+import { languageRouter } from './http/language.routes';
+import { requestLocale } from './http/request-locale';
+import { launchLocale } from './lti/launch-locale';
 import express, { type Express } from 'express';
 import type { LtiProvider } from 'ltijs';
 import type { Config } from './config';
@@ -13,7 +16,7 @@ import { deepLinkingRouter, wireLtijsCallbacks } from './lti/lti.routes';
 import { PlacedByStamp } from './lti/placed-by';
 import { mountLtijs } from './lti/ltijs-workarounds';
 import { LTI_ROUTES } from './lti/provider';
-import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { INTL_MESSAGEFORMAT_BROWSER_BUILD, PUBLIC_DIR, VIEWS_DIR } from './paths';
 import type { PlatformRegistry } from './platforms/platform-registry';
 import { roomPages } from './media-page/media-page.routes';
 import { RoomAccessService } from './lti/room-access.service';
@@ -124,6 +127,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
 
   app.use(requestLog(logger));
+  app.use(requestLocale);
   app.use(securityHeaders(config));
   // Before every router (ltijs's too): malformed addresses get a 400, never a 500 or a query.
   app.use(rejectMalformedPaths);
@@ -137,6 +141,17 @@ export function createApp(deps: AppDependencies): Express {
   );
   // Personal invitation links, mounted like guest links: before static files and ltijs.
   app.use(inviteeRouter(config, invitees));
+  // The browser build of intl-messageformat, which formats the words of our scripts (public/js/i18n.js).
+  app.get('/static/vendor/intl-messageformat.js', (_req, res, next) => {
+    res.sendFile(
+      INTL_MESSAGEFORMAT_BROWSER_BUILD,
+      {
+        maxAge: config.env === 'production' ? '1h' : 0,
+        headers: { 'Content-Type': 'text/javascript; charset=utf-8' },
+      },
+      (error) => error && next(error),
+    );
+  });
   app.use(
     '/static',
     express.static(PUBLIC_DIR, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }),
@@ -147,6 +162,7 @@ export function createApp(deps: AppDependencies): Express {
   // A pasted list of people may be larger than other API bodies.
   app.use('/api/rooms/:roomId/invitations', invitationsJson);
   app.use(express.json({ limit: '16kb' }));
+  app.use(languageRouter({ secureCookies: config.isHttps }));
   // Invited moderators' lobby: JSON writes with the guest pass and CSRF header.
   app.use(inviteeLobbyRouter(config, guests, rooms, lobby, lobbyHub, streams, logger));
 
@@ -168,6 +184,7 @@ export function createApp(deps: AppDependencies): Express {
 
   // Everything below needs an LTI launch: ltijs validates the id_token or ltik first.
   wireLtijsCallbacks({ lti, rooms, publicUrl: config.publicUrl, renderMediaPage: pages.renderMediaPage });
+  lti.app.use(launchLocale);
   lti.app.use('/api', requireAuthorizationHeaderForWrites, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

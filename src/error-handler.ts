@@ -7,20 +7,24 @@ import {
   ValidationError,
 } from './errors';
 import type { Logger } from './logger';
+import type { ErrorText } from './errors';
+import { text, type LocalizedText, type Translator } from './i18n/translator';
+import { i18nOf } from './http/request-locale';
 import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './faults/database-errors';
 import { storageFault, type RecentStorageFaults } from './faults/storage-faults';
 
-const STATUS_TITLES: Record<number, string> = {
-  400: 'Something in the request is not right',
-  401: 'Please launch Guestlink from your course',
-  403: 'Access denied',
-  404: 'Page not found',
-  409: 'That cannot be done right now',
-  410: 'No longer available',
-  413: 'Request too large',
-  429: 'Too many requests',
-  500: 'Something went wrong',
-  503: 'Temporarily unavailable',
+/** Page titles by status, for errors that bring none of their own. */
+const STATUS_TITLES: Record<number, LocalizedText> = {
+  400: text('errors:status.400'),
+  401: text('errors:status.401'),
+  403: text('errors:status.403'),
+  404: text('errors:status.404'),
+  409: text('errors:status.409'),
+  410: text('errors:status.410'),
+  413: text('errors:status.413'),
+  429: text('errors:status.429'),
+  500: text('errors:status.500'),
+  503: text('errors:status.503'),
 };
 
 /** Error codes node-postgres and PGlite report when the database is gone, not when a query is wrong. */
@@ -89,18 +93,14 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const bodyError = error as { type?: string; status?: number; expose?: boolean };
   if (bodyError?.type === 'entity.too.large') {
-    return new ValidationError('The request body is too large.', 'body');
+    return new ValidationError(text('errors:body.tooLarge'), 'body');
   }
   if (bodyError?.type === 'parameters.too.many')
-    return new ValidationError('The request has too many fields.', 'body');
+    return new ValidationError(text('errors:body.tooManyFields'), 'body');
   if (bodyError?.type === 'entity.parse.failed')
-    return new ValidationError('The request body is not valid JSON.', 'body');
+    return new ValidationError(text('errors:body.invalidJson'), 'body');
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
-    return new AppError(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'The request body uses an encoding Guestlink does not accept.',
-    );
+    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', text('errors:body.unsupportedEncoding'));
   }
   const fault = storageFault(error);
   if (fault) return new StorageFaultError(fault);
@@ -111,13 +111,9 @@ export function toAppError(error: unknown): AppError {
     bodyError.status < 500 &&
     bodyError.expose
   ) {
-    return new AppError(bodyError.status, 'BAD_REQUEST', 'The request could not be understood.');
+    return new AppError(bodyError.status, 'BAD_REQUEST', text('errors:badRequest'));
   }
-  return new AppError(
-    500,
-    'INTERNAL_ERROR',
-    'Something went wrong on our side. Please try again in a moment.',
-  );
+  return new AppError(500, 'INTERNAL_ERROR', text('errors:internal'));
 }
 
 /**
@@ -133,8 +129,12 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
+function inReadersWords(i18n: Translator, words: ErrorText): string {
+  return typeof words === 'string' ? words : i18n.render(words);
+}
+
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
-  next(new NotFoundError('We could not find that page.'));
+  next(new NotFoundError(text('errors:pageNotFound')));
 };
 
 /** storageFaults, when given, hears of every full or read-only storage a request met (for /readyz). */
@@ -155,11 +155,13 @@ export function errorHandler(logger: Logger, storageFaults?: RecentStorageFaults
     res.status(appError.status);
     for (const [name, value] of Object.entries(appError.headers ?? {})) res.set(name, value);
     res.set('Cache-Control', 'no-store');
+    const i18n = i18nOf(res);
+    const message = appError.text ? i18n.render(appError.text) : appError.message;
     if (wantsJson(req)) {
       res.json({
         error: {
           code: appError.code,
-          message: appError.message,
+          message,
           ...(appError.field ? { field: appError.field } : {}),
         },
       });
@@ -167,8 +169,8 @@ export function errorHandler(logger: Logger, storageFaults?: RecentStorageFaults
     }
     res.render(appError.view ?? 'message', {
       status: appError.status,
-      title: appError.title ?? STATUS_TITLES[appError.status] ?? 'Something went wrong',
-      message: appError.message,
+      title: inReadersWords(i18n, appError.title ?? STATUS_TITLES[appError.status] ?? STATUS_TITLES[500]!),
+      message,
       reference: appError.status >= 500 ? reference : undefined,
       ...appError.locals,
     });

@@ -1,3 +1,8 @@
+import { inEnglish, isLocalizedText, text, type LocalizedText } from './i18n/translator';
+
+/** What an error says: a catalog message, rendered in each reader's locale by the error handler. */
+export type ErrorText = string | LocalizedText;
+
 /**
  * Expected failures. Each carries the HTTP status and a stable code; the central
  * error handler (error-handler.ts) renders them as a page or as JSON.
@@ -6,7 +11,7 @@ export interface AppErrorOptions {
   /** The request field the error is about, for validation errors. */
   field?: string;
   /** A page title for HTML renderings; defaults from the status. */
-  title?: string;
+  title?: ErrorText;
   /** Extra headers for the response, e.g. Retry-After. */
   headers?: Record<string, string>;
   /** A view under views/ to render instead of the generic message page. */
@@ -20,13 +25,19 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field?: string;
-  readonly title?: string;
+  readonly title?: ErrorText;
+  /** The message as a catalog key and values; Error.message keeps it in English for logs. */
+  readonly text?: LocalizedText;
   readonly headers?: Record<string, string>;
   readonly view?: string;
   readonly locals?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, options: AppErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(status: number, code: string, message: ErrorText, options: AppErrorOptions = {}) {
+    super(
+      isLocalizedText(message) ? inEnglish(message) : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    if (isLocalizedText(message)) this.text = message;
     this.name = new.target.name;
     this.status = status;
     this.code = code;
@@ -39,54 +50,54 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, field?: string, options: AppErrorOptions = {}) {
+  constructor(message: ErrorText, field?: string, options: AppErrorOptions = {}) {
     super(400, 'VALIDATION_FAILED', message, { ...options, field });
   }
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'Launch Guestlink from your course to continue.', options: AppErrorOptions = {}) {
+  constructor(message: ErrorText = text('errors:unauthenticated'), options: AppErrorOptions = {}) {
     super(401, 'UNAUTHENTICATED', message, options);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do that.', options: AppErrorOptions = {}) {
+  constructor(message: ErrorText = text('errors:forbidden'), options: AppErrorOptions = {}) {
     super(403, 'FORBIDDEN', message, options);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(message = 'The page or item you asked for does not exist.', options: AppErrorOptions = {}) {
+  constructor(message: ErrorText = text('errors:notFound'), options: AppErrorOptions = {}) {
     super(404, 'NOT_FOUND', message, options);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: string, message: ErrorText, options: AppErrorOptions = {}) {
     super(409, code, message, options);
   }
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'Guestlink cannot reach its database right now. Please try again in a moment.') {
+  constructor(message: ErrorText = text('errors:serviceUnavailable')) {
     super(503, 'SERVICE_UNAVAILABLE', message, {
-      title: 'Temporarily unavailable',
+      title: text('errors:status.503'),
       headers: { 'Retry-After': '5' },
     });
   }
 }
 
 const STORAGE_FAULT_MESSAGES = {
-  full: 'Guestlink cannot save anything right now: its storage is full. Please try again later.',
-  'read-only': 'Guestlink cannot save anything right now: its storage is read-only. Please try again later.',
+  full: text('errors:storageFull'),
+  'read-only': text('errors:storageReadOnly'),
 } as const;
 
 /** The database refuses writes: a full disk or a read-only database (faults/storage-faults.ts). */
 export class StorageFaultError extends AppError {
   constructor(fault: keyof typeof STORAGE_FAULT_MESSAGES) {
     super(503, fault === 'full' ? 'STORAGE_FULL' : 'STORAGE_READ_ONLY', STORAGE_FAULT_MESSAGES[fault], {
-      title: 'Temporarily unavailable',
+      title: text('errors:status.503'),
       // Longer than an outage's 5 s: space is freed, or a disk remounted, by a person.
       headers: { 'Retry-After': '30' },
     });
@@ -96,12 +107,9 @@ export class StorageFaultError extends AppError {
 /** A startup failure: bad configuration, unreachable database. The process prints it and exits. */
 /** Refused by a rate limit; says when to try again. */
 export class TooManyRequestsError extends AppError {
-  constructor(
-    retryAfterSeconds: number,
-    message = 'Too many attempts in a short time from here. Please wait a moment and try again.',
-  ) {
+  constructor(retryAfterSeconds: number, message: ErrorText = text('errors:tooManyRequests')) {
     super(429, 'TOO_MANY_REQUESTS', message, {
-      title: 'Too many requests',
+      title: text('errors:status.429'),
       headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
     });
   }

@@ -13,3 +13,12 @@ export const DEFAULT_PLATFORMS_FILE = path.join(PROJECT_ROOT, 'config', 'platfor
 export function platformsFilePath(configured: string | undefined): string {
   return path.resolve(configured || DEFAULT_PLATFORMS_FILE);
 }
+/** Message catalogs: locales/<locale>/<namespace>.json (src/i18n/catalogs.ts). */
+export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
+/** intl-messageformat's self-contained browser build (global IntlMessageFormat), served to pages. */
+export const INTL_MESSAGEFORMAT_BROWSER_BUILD = path.join(
+  PROJECT_ROOT,
+  'node_modules',
+  'intl-messageformat',
+  'intl-messageformat.iife.js',
+);

@@ -1,3 +1,4 @@
+import { speakLaunchLocale } from './launch-locale';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { LtiProvider } from 'ltijs';
 import { z } from 'zod';
@@ -71,15 +72,17 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
     next(new LaunchRefusedError('This platform registration is not active.')),
   );
 
-  lti.onConnect((_token, _req, res, next) => {
+  lti.onConnect((_token, req, res, next) => {
+    speakLaunchLocale(req, res);
     rooms
       .openFromLaunch(launchFrom(res))
       .then((access) => renderMediaPage(res, access))
       .catch(next);
   });
 
-  lti.onDeepLinking((_token, _req, res, next) => {
+  lti.onDeepLinking((_token, req, res, next) => {
     try {
+      speakLaunchLocale(req, res);
       const launch = launchFrom(res);
       const platform = rooms.platformFor(launch);
       if (!atLeast(rooms.launchRole(platform, launch), 'moderator')) {

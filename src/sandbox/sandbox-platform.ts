@@ -44,7 +44,12 @@ export interface MessageHint {
   documentTarget: 'iframe' | 'window';
   /** User fields left out of the id_token, like Blackboard's "User Fields to Send" (none when absent). */
   withheld?: WithheldField[];
+  /** The user's language, as the LMS sends it in every launch (en-US when absent). */
+  locale?: string;
 }
+
+/** The launch locale when none is chosen, as Blackboard sends for an English-speaking user. */
+export const SANDBOX_DEFAULT_LOCALE = 'en-US';
 
 /** Personal fields an LMS administrator can choose not to send. */
 export const WITHHELD_FIELDS = ['name', 'email'] as const;
@@ -217,7 +222,7 @@ export class SandboxPlatform {
       sub: user.id,
       nonce,
       ...personalClaims(user, hint.withheld ?? []),
-      locale: 'en-US',
+      locale: hint.locale ?? SANDBOX_DEFAULT_LOCALE,
       [`${LTI}/deployment_id`]: hint.deploymentId,
       [`${LTI}/message_type`]: hint.messageType,
       [`${LTI}/version`]: '1.3.0',
@@ -238,7 +243,7 @@ export class SandboxPlatform {
       [`${LTI}/lis`]: { person_sourcedid: user.key, course_section_sourcedid: course.label },
       [`${LTI}/launch_presentation`]: {
         return_url: `${this.publicUrl}/sandbox`,
-        locale: 'en-US',
+        locale: hint.locale ?? SANDBOX_DEFAULT_LOCALE,
         document_target: hint.documentTarget,
       },
       'https://blackboard.com/lti/claim/one_time_session_token': `${randomBytes(16).toString('hex')}_${user.id}`,

@@ -14,6 +14,7 @@ import {
   type SandboxPlatform,
   WITHHELD_FIELDS,
   type WithheldField,
+  SANDBOX_DEFAULT_LOCALE,
 } from './sandbox-platform';
 import { SandboxInvalidRequestError, SandboxRefusalError } from './sandbox-errors';
 
@@ -37,6 +38,24 @@ function withheldFields(req: Request): WithheldField[] {
   return WITHHELD_FIELDS.filter((field) => values.includes(field));
 }
 
+/** Languages the sandbox's users can launch in, as an LMS names them (each in its own language). */
+const SANDBOX_LAUNCH_LOCALES = [
+  { value: 'en-US', label: 'English (en-US)' },
+  { value: 'es-ES', label: 'Español (es-ES)' },
+  { value: 'fr-FR', label: 'Français (fr-FR)' },
+  { value: 'de-DE', label: 'Deutsch (de-DE)' },
+  { value: 'nl-NL', label: 'Nederlands (nl-NL)' },
+  { value: 'ar-SA', label: 'العربية (ar-SA)' },
+] as const;
+
+/** The locale the launch names (`locale=es-ES`), as an LMS sends its user's language; en-US when absent. */
+function launchLocale(req: Request): string {
+  const locale = queryString(req, 'locale') ?? SANDBOX_DEFAULT_LOCALE;
+  if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/.test(locale))
+    throw new ValidationError('The launch locale must be a language tag such as es-ES.', 'locale');
+  return locale;
+}
+
 /**
  * The sandbox LMS's pages and endpoints: its launch page, its OIDC authorization
  * endpoint, its JWKS, and its Deep Linking return URL.
@@ -58,6 +77,7 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
         placement: queryString(req, 'placement') ?? 'bio-101/live-session',
         storage: queryString(req, 'storage') === 'off' ? 'off' : 'on',
       },
+      localeOptions: SANDBOX_LAUNCH_LOCALES,
       storageFrameUrl: sandbox.urls.storageFrame,
       toolOrigin: sandbox.toolOrigin,
     });
@@ -98,6 +118,7 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
           : SANDBOX_PLATFORM.deploymentId,
       documentTarget: queryString(req, 'target') === 'window' ? 'window' : 'iframe',
       withheld: withheldFields(req),
+      locale: launchLocale(req),
     };
     const login = new URL(sandbox.urls.toolLogin);
     login.search = new URLSearchParams({

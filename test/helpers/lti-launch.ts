@@ -12,6 +12,8 @@ export interface LaunchOptions {
   deployment?: 'registered' | 'unregistered';
   /** Reuse a browser (cookie jar) across launches. */
   agent?: Agent;
+  /** The launch's locale (launch_presentation.locale), e.g. "es-ES"; the sandbox sends en-US without it. */
+  locale?: string;
   /** A sandbox launch link's query as it is (e.g. from the Deep Linking result page). */
   query?: URLSearchParams;
 }
@@ -52,6 +54,7 @@ export async function beginLogin(server: TestServer, options: LaunchOptions = {}
       user: options.user ?? 'instructor',
       placement: options.placement ?? 'bio-101/live-session',
       deployment: options.deployment ?? 'registered',
+      ...(options.locale ? { locale: options.locale } : {}),
     });
   const toLogin = await agent.get(`/sandbox/launch?${query}`).expect(302);
   const toAuth = await agent.get(pathOf(toLogin.headers.location!));
