@@ -33,6 +33,7 @@ export function speak(res: Response, locale: Locale): Translator {
   const i18n = translator(locale);
   res.locals.i18n = i18n;
   res.locals.t = i18n.t;
+  res.locals.tHtml = i18n.html;
   res.locals.lang = i18n.locale;
   res.locals.dir = i18n.dir;
   res.locals.clientMessages = (namespaces: readonly string[]) => clientMessages(i18n, namespaces);

@@ -1,5 +1,6 @@
 import i18next, { type i18n } from 'i18next';
 import ICU from 'i18next-icu';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { loadCatalogs, namespacesIn, type Catalogs } from './catalogs';
 import { DEFAULT_LOCALE, LOCALES, directionOf, type Locale, type TextDirection } from './locales';
 
@@ -31,6 +32,11 @@ export interface Translator {
   /** A catalog message ("namespace:key") in this locale, English when this locale lacks it. */
   t(key: string, values?: MessageValues): string;
   render(message: LocalizedText): string;
+  /**
+   * A message with emphasis, as HTML for a template's <%- %>: its values escaped, and only
+   * the tags <b> (strong), <em> and <code> from the catalog become markup.
+   */
+  html(key: string, values?: MessageValues): string;
   /** A message's ICU text itself, unformatted (for client scripts, which format it in the browser). */
   source(key: string): string;
   formatNumber(value: number, options?: Intl.NumberFormatOptions): string;
@@ -71,24 +77,56 @@ function splitKey(key: string): [string, string] {
 export function translatorFor(instance: i18n, locale: Locale): Translator {
   const fixed = instance.getFixedT(locale);
   const t = (key: string, values?: MessageValues): string => fixed(key, values as Record<string, unknown>);
+  const sourceOf = (key: string): string => {
+    const [namespace, name] = splitKey(key);
+    const found: unknown =
+      instance.getResource(locale, namespace, name) ?? instance.getResource(DEFAULT_LOCALE, namespace, name);
+    return typeof found === 'string' ? found : key;
+  };
   return {
     locale,
     dir: directionOf(locale),
     t,
     render: (message) => t(message.key, message.values),
-    source: (key) => {
-      const [namespace, name] = splitKey(key);
-      const found: unknown =
-        instance.getResource(locale, namespace, name) ??
-        instance.getResource(DEFAULT_LOCALE, namespace, name);
-      return typeof found === 'string' ? found : key;
+    html: (key, values) => {
+      const escaped = Object.fromEntries(
+        Object.entries(values ?? {}).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? escapeHtml(value) : value,
+        ]),
+      );
+      const formatted = new IntlMessageFormat(sourceOf(key), locale).format<string>({
+        ...escaped,
+        ...HTML_TAGS,
+      });
+      return Array.isArray(formatted) ? formatted.join('') : String(formatted);
     },
+    source: sourceOf,
     formatNumber: (value, options) => new Intl.NumberFormat(locale, options).format(value),
     formatDate: (value, options) =>
       new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...options }).format(value),
     formatList: (items, type = 'conjunction') => new Intl.ListFormat(locale, { type }).format(items),
   };
 }
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
+}
+
+/** The only markup a catalog message may carry, for Translator.html. */
+const HTML_TAGS = {
+  b: (chunks: string[]) => `<strong>${chunks.join('')}</strong>`,
+  em: (chunks: string[]) => `<em>${chunks.join('')}</em>`,
+  code: (chunks: string[]) => `<code>${chunks.join('')}</code>`,
+};
 
 let shipped: { instance: i18n; translators: Map<Locale, Translator> } | undefined;
 

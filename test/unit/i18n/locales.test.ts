@@ -88,3 +88,22 @@ describe('plurals, numbers and dates per locale', () => {
     expect(translatorFor(i18n, 'es').formatList(['Ana', 'Ben'])).toBe('Ana y Ben');
   });
 });
+
+describe('messages with emphasis', () => {
+  const i18n = createI18n(
+    {
+      en: { t: { signedIn: 'Signed in as <b>{name}</b> · {role}' } },
+      de: { t: { signedIn: 'Angemeldet als <b>{name}</b> · {role}' } },
+    },
+    ['t'],
+  );
+
+  it('turn <b> into <strong> and escape every value', () => {
+    expect(
+      translatorFor(i18n, 'de').html('t:signedIn', {
+        name: '<img src=x onerror=alert(1)>',
+        role: 'Gast & Co',
+      }),
+    ).toBe('Angemeldet als <strong>&lt;img src=x onerror=alert(1)&gt;</strong> · Gast &amp; Co');
+  });
+});
