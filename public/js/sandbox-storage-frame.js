@@ -42,7 +42,7 @@
         answer(event, { key: key, value: stored.get(event.origin + '\n' + key) });
         break;
       default:
-        answer(event, { error: { code: 'unsupported_subject', message: 'Not supported: ' + data.subject } });
+        answer(event, { error: { code: 'unsupported_subject', message: 'Not supported: ' + data.subject } }); // i18n-ignore: a postMessage protocol answer for the tool's script, never shown
     }
   });
 })();

@@ -1,7 +1,11 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { text } from '../i18n/translator';
 import { formatIssuePath } from '../validation';
+
+/** A schema's own message when it is a catalog key ("guest:errors.nameRequired"). */
+const CATALOG_KEY = /^[a-z][a-zA-Z]*:[A-Za-z0-9_.-]+$/;
 
 /**
  * Validates a JSON request body against a schema. The first problem becomes a 400
@@ -9,22 +13,27 @@ import { formatIssuePath } from '../validation';
  */
 export function parseJsonBody<Schema extends z.ZodType>(schema: Schema, req: Request): z.infer<Schema> {
   if (!req.is('application/json')) {
-    throw new ValidationError('Send the request body as JSON (Content-Type: application/json).', 'body');
+    throw new ValidationError(text('errors:body.sendJson'), 'body');
   }
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
-    throw new ValidationError('The request body must be a JSON object.', 'body');
+    throw new ValidationError(text('errors:body.notObject'), 'body');
   }
   const result = schema.safeParse(req.body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys;
-    throw new ValidationError(`Unknown field "${key}".`, String(key));
+    throw new ValidationError(text('errors:body.unknownField', { field: String(key) }), String(key));
   }
-  throw new ValidationError(issue.message, formatIssuePath(issue.path) || 'body');
+  const field = formatIssuePath(issue.path) || 'body';
+  // Schemas word their messages as catalog keys; zod's own (English, technical) are replaced.
+  throw new ValidationError(
+    CATALOG_KEY.test(issue.message) ? text(issue.message) : text('errors:body.invalidField', { field }),
+    field,
+  );
 }
 
 /** The body of every on/off setting (guest access, the lobby): `{ "enabled": true|false }`. */
 export const onOffInput = z
-  .object({ enabled: z.boolean({ message: 'enabled must be true or false.' }) })
+  .object({ enabled: z.boolean({ message: 'errors:body.enabledBoolean' }) })
   .strict();

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { NotFoundError, ValidationError, type AppError } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 
 /** Ids Guestlink makes itself (rooms, links, visits) are crypto.randomUUID()s. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,30 +15,41 @@ interface IdInPath {
   /** Matches the path (case-insensitively, as express routes do); group 1 is the id. */
   where: RegExp;
   field: string;
-  what: string;
+  /** "There is no room with that id." */
+  notFound: LocalizedText;
   shape: RegExp;
 }
 
 const IDS_IN_PATHS: IdInPath[] = [
-  { where: /^\/(?:api\/|guest\/)?rooms\/([^/]+)/i, field: 'roomId', what: 'room', shape: UUID },
-  { where: /^\/api\/rooms\/[^/]+\/guest-links\/([^/]+)/i, field: 'linkId', what: 'guest link', shape: UUID },
+  {
+    where: /^\/(?:api\/|guest\/)?rooms\/([^/]+)/i,
+    field: 'roomId',
+    notFound: text('errors:path.noRoom'),
+    shape: UUID,
+  },
+  {
+    where: /^\/api\/rooms\/[^/]+\/guest-links\/([^/]+)/i,
+    field: 'linkId',
+    notFound: text('errors:path.noGuestLink'),
+    shape: UUID,
+  },
   {
     // "settings" is the room's Invite users setting, not an invitation.
     where: /^\/api\/rooms\/[^/]+\/invitations\/(?!settings\/?$)([^/]+)/i,
     field: 'invitationId',
-    what: 'invitation',
+    notFound: text('errors:path.noInvitation'),
     shape: UUID,
   },
   {
     where: /^\/api\/rooms\/[^/]+\/lobby\/([^/]+)\/(?:admit|deny|message)\/?$/i,
     field: 'visitId',
-    what: 'guest visit',
+    notFound: text('errors:path.noGuestVisit'),
     shape: UUID,
   },
   {
     where: /^\/(?:api|guest)\/rooms\/[^/]+\/live\/participants\/([^/]+)/i,
     field: 'targetId',
-    what: 'participant',
+    notFound: text('errors:path.noParticipant'),
     shape: PARTICIPANT_ID,
   },
 ];
@@ -53,9 +65,14 @@ function decodeSegment(segment: string): string | 'broken' | 'control' {
   return CONTROL_CHARACTERS.test(decoded) ? 'control' : decoded;
 }
 
-const UNREADABLE: Record<'broken' | 'control', string> = {
-  broken: 'a broken %-escape',
-  control: 'a control character (such as NUL)',
+/** Whole sentences: the id's field name ("roomId") is the only value. */
+const UNREADABLE_ID: Record<'broken' | 'control', string> = {
+  broken: 'errors:path.idBrokenEscape',
+  control: 'errors:path.idControlCharacter',
+};
+const UNREADABLE_PATH: Record<'broken' | 'control', LocalizedText> = {
+  broken: text('errors:path.brokenEscape'),
+  control: text('errors:path.controlCharacter'),
 };
 
 /** What is wrong with a request path, or null. */
@@ -65,15 +82,13 @@ export function pathProblem(path: string): AppError | null {
     if (!match) continue;
     const value = decodeSegment(match[1]!);
     if (value === 'broken' || value === 'control')
-      return new ValidationError(`The ${id.field} in the address contains ${UNREADABLE[value]}.`, id.field);
+      return new ValidationError(text(UNREADABLE_ID[value], { field: id.field }), id.field);
     // Readable, but of a shape Guestlink never makes: it names nothing, as the route would say.
-    if (!id.shape.test(value))
-      return new NotFoundError(`There is no ${id.what} with that id.`, { field: id.field });
+    if (!id.shape.test(value)) return new NotFoundError(id.notFound, { field: id.field });
   }
   for (const segment of path.split('/')) {
     const value = decodeSegment(segment);
-    if (value === 'broken' || value === 'control')
-      return new ValidationError(`The address contains ${UNREADABLE[value]}.`, 'path');
+    if (value === 'broken' || value === 'control') return new ValidationError(UNREADABLE_PATH[value], 'path');
   }
   return null;
 }

@@ -2,30 +2,34 @@ import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { StreamLimitsConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/translator';
 import { openEventStream, type EventStream } from './sse';
 
 /** How long a refused client should wait: about as long as a page takes to close a tab's stream. */
 const RETRY_AFTER_SECONDS = 30;
 
+/** Whose streams reached their cap: one whole sentence each. */
+const TOO_MANY_STREAMS = {
+  'guest-pass': 'errors:streams.tooManyGuestPass',
+  user: 'errors:streams.tooManyAccount',
+  address: 'errors:streams.tooManyAddress',
+} as const;
+
 export class TooManyStreamsError extends AppError {
-  constructor(what: string, limit: number) {
-    super(
-      429,
-      'TOO_MANY_STREAMS',
-      `${what} already has ${limit} live-update streams open, the most allowed. Close another tab, or wait a moment and reload.`,
-      { title: 'Too many open pages', headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
-    );
+  constructor(whose: keyof typeof TOO_MANY_STREAMS, limit: number) {
+    super(429, 'TOO_MANY_STREAMS', text(TOO_MANY_STREAMS[whose], { limit }), {
+      title: text('errors:streams.tooManyTitle'),
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    });
   }
 }
 
 export class StreamsFullError extends AppError {
   constructor(limit: number) {
-    super(
-      503,
-      'STREAMS_FULL',
-      `This server holds ${limit} live-update streams, the most it allows. Please try again in a moment.`,
-      { title: 'Temporarily unavailable', headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
-    );
+    super(503, 'STREAMS_FULL', text('errors:streams.full', { limit }), {
+      title: text('errors:status.503'),
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    });
   }
 }
 
@@ -59,15 +63,11 @@ export class StreamLimits {
     if (this.total >= this.config.total) throw new StreamsFullError(this.config.total);
     const ownerKey = owner.kind === 'guest-pass' ? `pass:${owner.visitId}` : `user:${owner.key}`;
     const ownerLimit = owner.kind === 'guest-pass' ? this.config.perGuestPass : this.config.perUser;
-    if (this.count(ownerKey) >= ownerLimit)
-      throw new TooManyStreamsError(
-        owner.kind === 'guest-pass' ? 'This guest pass' : 'Your account',
-        ownerLimit,
-      );
+    if (this.count(ownerKey) >= ownerLimit) throw new TooManyStreamsError(owner.kind, ownerLimit);
     // IPv6 clients are counted by /56 network, as the rate limits do: one host has many addresses.
     const addressKey = `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`;
     if (this.count(addressKey) >= this.config.perAddress)
-      throw new TooManyStreamsError('Your network address', this.config.perAddress);
+      throw new TooManyStreamsError('address', this.config.perAddress);
     this.add(ownerKey, 1);
     this.add(addressKey, 1);
     this.total += 1;

@@ -6,4 +6,5 @@ export const CLAIM = {
   resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
   targetLinkUri: 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri',
   toolPlatform: 'https://purl.imsglobal.org/spec/lti/claim/tool_platform',
+  launchPresentation: 'https://purl.imsglobal.org/spec/lti/claim/launch_presentation',
 } as const;

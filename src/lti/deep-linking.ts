@@ -2,6 +2,7 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { LtiProvider } from 'ltijs';
 import type { LaunchContext } from './claims';
+import { text } from '../i18n/translator';
 import { DeepLinkingUnsupportedError } from './lti-errors';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
@@ -25,10 +26,9 @@ export async function signDeepLinkingResponse(
   message: string,
 ): Promise<string> {
   const settings = launch.deepLinking;
-  if (!settings) throw new DeepLinkingUnsupportedError('This launch is not a Deep Linking request.');
+  if (!settings) throw new DeepLinkingUnsupportedError(text('lti:deepLinking.notRequest'));
   const platform = await lti.getPlatform(launch.issuer, launch.clientId);
-  if (!platform)
-    throw new DeepLinkingUnsupportedError('The platform of this launch is no longer registered.');
+  if (!platform) throw new DeepLinkingUnsupportedError(text('lti:deepLinking.platformGone'));
   const key = createPrivateKey(await platform.platformPrivateKey());
   const claims: Record<string, unknown> = {
     nonce: randomBytes(16).toString('base64url'),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { translator, type Translator } from '../i18n';
 import { canonicalRole } from './roles';
 
 /**
@@ -10,29 +11,38 @@ import { canonicalRole } from './roles';
  * there, for instructors too: co-teachers, teaching assistants and two unnamed students often share
  * a room, and the guest log and participants list must tell them apart. It is the same for one
  * person everywhere (it depends only on the platform and the user id) and reveals neither.
+ *
+ * Languages: the label is computed for each reader, in the reader's language ("Estudiante 3F2A"
+ * for a Spanish page), never stored; the tag is the same in every language. Pass the
+ * response's translator (res.locals.i18n); without one the label is English (logs).
  */
 
-/** Role words, most specific first: the first one a launch carries names the person. */
-const ROLE_WORDS: ReadonlyArray<readonly [string, string]> = [
-  ['membership/instructor#teachingassistant', 'Teaching assistant'],
-  ['membership#instructor', 'Instructor'],
-  ['membership#administrator', 'Administrator'],
-  ['institution/person#administrator', 'Administrator'],
-  ['system/person#administrator', 'Administrator'],
-  ['membership#contentdeveloper', 'Content developer'],
-  ['membership#mentor', 'Mentor'],
-  ['membership#learner', 'Student'],
+/**
+ * Role labels, most specific first: the first role a launch carries names the person. Each
+ * message holds the role word and the tag, so a language may order them as it needs.
+ */
+const ROLE_LABELS: ReadonlyArray<readonly [string, string]> = [
+  ['membership/instructor#teachingassistant', 'lti:unnamed.teachingAssistant'],
+  ['membership#instructor', 'lti:unnamed.instructor'],
+  ['membership#administrator', 'lti:unnamed.administrator'],
+  ['institution/person#administrator', 'lti:unnamed.administrator'],
+  ['system/person#administrator', 'lti:unnamed.administrator'],
+  ['membership#contentdeveloper', 'lti:unnamed.contentDeveloper'],
+  ['membership#mentor', 'lti:unnamed.mentor'],
+  ['membership#learner', 'lti:unnamed.student'],
 ];
+
+const ENGLISH = (): Translator => translator('en');
 
 /** Four hex digits from the platform and user id: stable for a person, meaningless to others. */
 export function userTag(platformId: string, userId: string): string {
   return createHash('sha256').update(`${platformId}\n${userId}`).digest('hex').slice(0, 4).toUpperCase();
 }
 
-/** The word for the launch's most specific known role; "Participant" when none is known. */
-export function roleWord(roles: readonly string[]): string {
+/** The label's key for the launch's most specific known role; "Participant" when none is known. */
+function roleLabelKey(roles: readonly string[]): string {
   const held = new Set(roles.map(canonicalRole));
-  return ROLE_WORDS.find(([role]) => held.has(role))?.[1] ?? 'Participant';
+  return ROLE_LABELS.find(([role]) => held.has(role))?.[1] ?? 'lti:unnamed.participant';
 }
 
 export interface NamedLaunch {
@@ -43,8 +53,10 @@ export interface NamedLaunch {
 }
 
 /** A launched user's name when the platform sent one, otherwise their role word and tag. */
-export function launchDisplayName(launch: NamedLaunch): string {
-  return launch.userName ?? `${roleWord(launch.roles)} ${userTag(launch.platformId, launch.userId)}`;
+export function launchDisplayName(launch: NamedLaunch, i18n: Translator = ENGLISH()): string {
+  return (
+    launch.userName ?? i18n.t(roleLabelKey(launch.roles), { tag: userTag(launch.platformId, launch.userId) })
+  );
 }
 
 /**
@@ -52,6 +64,10 @@ export function launchDisplayName(launch: NamedLaunch): string {
  * are not stored, and they acted with a moderator's rights in the room, so the word says that;
  * the tag is the one the participants list shows for them.
  */
-export function unnamedModeratorLabel(platformId: string, userId: string): string {
-  return `Moderator ${userTag(platformId, userId)}`;
+export function unnamedModeratorLabel(
+  platformId: string,
+  userId: string,
+  i18n: Translator = ENGLISH(),
+): string {
+  return i18n.t('lti:unnamed.moderator', { tag: userTag(platformId, userId) });
 }

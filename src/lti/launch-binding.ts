@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Platform } from '../platforms/platform';
 import type { LoginState, LoginStateStore } from './login-state.store';
+import { text } from '../i18n/translator';
 import { LaunchRefusedError } from './lti-errors';
 import { vouchForLtijsStateCookie } from './ltijs-workarounds';
 import { LTI_ROUTES } from './provider';
@@ -44,29 +45,20 @@ export interface CookielessLaunch {
 export async function bindWithoutCookie(launch: CookielessLaunch): Promise<'bound' | 'answered'> {
   const { req, state, login, platform } = launch;
   if (login.storageTarget === null) {
-    throw new LaunchRefusedError(
-      'Your browser did not send back the cookie set when this launch started, which happens when it blocks cookies inside an LMS frame.',
-      {
-        title: 'Launch Guestlink again from your course',
-        locals: {
-          hint: `Go back to the course in ${platform.name} and open Guestlink again. If this keeps happening, ask your ${platform.name} administrator to set Guestlink’s placement to “Launch in new window”.`,
-        },
-      },
-    );
+    throw new LaunchRefusedError(text('lti:binding.cookieBlocked'), {
+      title: text('lti:binding.title'),
+      locals: { hint: text('lti:binding.hint', { lmsName: platform.name }) },
+    });
   }
   if ((req.body as Record<string, unknown>)[STORAGE_CHECKED_FIELD] === undefined) {
     sendLaunchCheck(launch);
     return 'answered';
   }
   if (req.get('origin') !== new URL(launch.publicUrl).origin) {
-    throw new LaunchRefusedError(
-      'The launch’s platform storage check was not sent by Guestlink’s own page in this browser.',
-    );
+    throw new LaunchRefusedError(text('lti:binding.storageCheckForeign'));
   }
   if (!(await launch.loginStates.consume(state))) {
-    throw new LaunchRefusedError(
-      'This launch has already been used, or it was started more than five minutes ago. Launch the tool again from your course.',
-    );
+    throw new LaunchRefusedError(text('lti:refused.usedOrOld'));
   }
   vouchForLtijsStateCookie(req, state, platform.issuer);
   return 'bound';

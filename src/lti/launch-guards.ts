@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ValidationError } from '../errors';
+import { text } from '../i18n/translator';
 import { PlatformRegistry } from '../platforms/platform-registry';
 import { CLAIM } from './claim-names';
 import type { LoginStateStore } from './login-state.store';
@@ -68,16 +69,13 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
     if (missing.length > 0) throw new LoginParametersMissingError(missing);
     for (const [name, value] of Object.entries(params)) {
       if (typeof value === 'string' && value.length > MAX_PARAMETER_LENGTH) {
-        throw new ValidationError(`The login parameter ${name} is too long.`, name);
+        throw new ValidationError(text('lti:login.parameterTooLong', { name }), name);
       }
     }
     const issuer = stringParam(params, 'iss')!;
     const clientId = stringParam(params, 'client_id');
     if (clientId === undefined && registry.issuerHasSeveralClients(issuer)) {
-      throw new ValidationError(
-        'The login request must name its client_id: several tools are registered for this issuer.',
-        'client_id',
-      );
+      throw new ValidationError(text('lti:login.clientIdNeeded'), 'client_id');
     }
     const platform = registry.find(issuer, clientId);
     if (!platform) throw new PlatformNotRegisteredError();
@@ -87,10 +85,7 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
     }
     const targetLinkUri = stringParam(params, 'target_link_uri')!;
     if (targetLinkUri.split('?')[0] !== launchUrl) {
-      throw new ValidationError(
-        `The target link URI must be ${launchUrl}; this launch asked for another address.`,
-        'target_link_uri',
-      );
+      throw new ValidationError(text('lti:login.targetLinkUri', { url: launchUrl }), 'target_link_uri');
     }
 
     const storageTarget = storageTargetOf(params);
@@ -135,12 +130,11 @@ export function loginGuard({ registry, loginStates, publicUrl }: GuardDependenci
 function decode(idToken: string): { payload: JWTPayload; kid: string | undefined } {
   try {
     const header = decodeProtectedHeader(idToken);
-    if (header.alg !== 'RS256')
-      throw new LaunchRefusedError('The launch was signed with an algorithm other than RS256.');
+    if (header.alg !== 'RS256') throw new LaunchRefusedError(text('lti:refused.algorithm'));
     return { payload: decodeJwt(idToken), kid: header.kid };
   } catch (error) {
     if (error instanceof LaunchRefusedError) throw error;
-    throw new LaunchRefusedError('The launch token is malformed.');
+    throw new LaunchRefusedError(text('lti:refused.malformed'));
   }
 }
 
@@ -156,14 +150,13 @@ export function launchGuard({
     const idToken = (req.body as Record<string, unknown> | undefined)?.id_token;
     if (idToken === undefined) return;
     if (req.method !== 'POST' || req.path !== LTI_ROUTES.launch) {
-      throw new ValidationError(`Launches must be posted to ${LTI_ROUTES.launch}.`, 'id_token');
+      throw new ValidationError(text('lti:refused.postTo', { path: LTI_ROUTES.launch }), 'id_token');
     }
     if (typeof idToken !== 'string' || idToken.length > 64 * 1024)
-      throw new LaunchRefusedError('The launch token is malformed.');
+      throw new LaunchRefusedError(text('lti:refused.malformed'));
     const { payload, kid } = decode(idToken);
     const state = (req.body as Record<string, unknown>).state;
-    if (typeof state !== 'string' || state === '')
-      throw new LaunchRefusedError('The launch is missing its state parameter.');
+    if (typeof state !== 'string' || state === '') throw new LaunchRefusedError(text('lti:refused.noState'));
 
     // With the login's state cookie, the cookie binds the launch to this browser and the
     // login state is used up now. Without it (a frame that withholds cookies) the state is
@@ -174,37 +167,28 @@ export function launchGuard({
     );
     const login = hasStateCookie ? await loginStates.consume(state) : await loginStates.find(state);
     if (!login) {
-      throw new LaunchRefusedError(
-        'This launch has already been used, or it was started more than five minutes ago. Launch the tool again from your course.',
-      );
+      throw new LaunchRefusedError(text('lti:refused.usedOrOld'));
     }
     if (typeof payload.nonce !== 'string' || payload.nonce !== login.nonce) {
-      throw new LaunchRefusedError('The launch does not answer the login request that started it.');
+      throw new LaunchRefusedError(text('lti:refused.nonce'));
     }
     const platform = registry.get(login.platformId);
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!platform || payload.iss !== platform.issuer || !audiences.includes(platform.clientId)) {
-      throw new PlatformNotRegisteredError(
-        undefined,
-        'The launch came from a platform or client id that is not registered with Guestlink.',
-      );
+      throw new PlatformNotRegisteredError(undefined, text('lti:platform.launchUnregistered'));
     }
     // 1EdTech Security Framework §5.1.3: with several audiences, azp must name us; with
     // one, an azp present must still be ours. ltijs only checks an azp that is present.
     if (audiences.length > 1 && payload.azp === undefined) {
-      throw new LaunchRefusedError(
-        'The launch names several audiences but no authorized party (azp); it cannot be trusted.',
-      );
+      throw new LaunchRefusedError(text('lti:refused.noAzp'));
     }
     if (payload.azp !== undefined && payload.azp !== platform.clientId) {
-      throw new LaunchRefusedError(
-        'The launch was issued to another authorized party (azp) than this tool’s client id.',
-      );
+      throw new LaunchRefusedError(text('lti:refused.otherAzp'));
     }
     const overlong = overlongIdentifiers(payload);
     if (overlong.length > 0) {
       throw new LaunchRefusedError(
-        `The launch’s ${overlong.join(', ')} is longer than the ${LAUNCH_LIMITS.identifier} characters LTI allows.`,
+        text('lti:refused.overlong', { names: overlong.join(', '), limit: LAUNCH_LIMITS.identifier }),
       );
     }
     const shortened = overlongDisplayClaims(payload);
@@ -213,37 +197,30 @@ export function launchGuard({
     }
     const deploymentId = payload[CLAIM.deploymentId];
     if (typeof deploymentId !== 'string' || deploymentId === '') {
-      throw new LaunchRefusedError('The launch is missing a required LTI claim.');
+      throw new LaunchRefusedError(text('lti:refused.missingClaim'));
     }
     if (!PlatformRegistry.deploymentAllowed(platform, deploymentId)) throw new DeploymentNotRegisteredError();
 
     const messageType = payload[CLAIM.messageType];
     if (typeof messageType !== 'string' || !MESSAGE_TYPES.has(messageType)) {
-      throw new LaunchRefusedError('The launch has an unsupported message type.');
+      throw new LaunchRefusedError(text('lti:refused.messageType'));
     }
-    if (payload[CLAIM.version] !== '1.3.0')
-      throw new LaunchRefusedError('The launch is not an LTI 1.3 launch.');
+    if (payload[CLAIM.version] !== '1.3.0') throw new LaunchRefusedError(text('lti:refused.version'));
     if (messageType === 'LtiResourceLinkRequest') {
       const resourceLink = payload[CLAIM.resourceLink] as { id?: unknown } | undefined;
       if (!resourceLink || typeof resourceLink.id !== 'string' || resourceLink.id === '') {
-        throw new LaunchRefusedError('The launch does not name a resource link.');
+        throw new LaunchRefusedError(text('lti:refused.noResourceLink'));
       }
       if (payload[CLAIM.targetLinkUri] !== login.targetLinkUri) {
-        throw new LaunchRefusedError(
-          'The launch was meant for another address than the one its login asked for.',
-        );
+        throw new LaunchRefusedError(text('lti:refused.otherTarget'));
       }
     }
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.iat !== 'number' || payload.iat > now + clockSkewSeconds) {
-      throw new LaunchRefusedError(
-        'The launch token is not valid yet; check the clocks of the platform and the tool.',
-      );
+      throw new LaunchRefusedError(text('lti:refused.notYetValid'));
     }
     if (typeof payload.exp !== 'number' || payload.exp < now - clockSkewSeconds) {
-      throw new LaunchRefusedError(
-        'The launch took too long or has expired. Launch the tool again from your course.',
-      );
+      throw new LaunchRefusedError(text('lti:refused.expired'));
     }
     if (!hasStateCookie) {
       const binding = await bindWithoutCookie({

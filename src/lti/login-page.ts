@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { ValidationError } from '../errors';
+import { text } from '../i18n/translator';
 import type { Platform } from '../platforms/platform';
 import { LTI_ROUTES } from './provider';
 
@@ -25,10 +26,7 @@ export function storageTargetOf(params: Record<string, unknown>): string | null 
   const target = params.lti_storage_target;
   if (target === undefined || target === '') return null;
   if (typeof target !== 'string' || !STORAGE_TARGET.test(target)) {
-    throw new ValidationError(
-      'The login parameter lti_storage_target must be a frame name (letters, digits, “_”, “-”, “.”; at most 64).',
-      'lti_storage_target',
-    );
+    throw new ValidationError(text('lti:login.storageTarget'), 'lti_storage_target');
   }
   return target;
 }

@@ -1,4 +1,5 @@
 import { AppError, type AppErrorOptions } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 import { platformWords, type PlatformWords } from '../platforms/platform-words';
 
 /** A launch or login the tool refuses to trust. */
@@ -6,9 +7,9 @@ export class LaunchRefusedError extends AppError {
   /** ltijs's own code for a refusal it made (e.g. "INVALID_SIGNATURE"), for the warn log. */
   readonly reasonCode?: string;
 
-  constructor(reason: string, options: AppErrorOptions & { reasonCode?: string } = {}) {
+  constructor(reason: LocalizedText, options: AppErrorOptions & { reasonCode?: string } = {}) {
     const { reasonCode, ...rest } = options;
-    super(401, 'LAUNCH_REFUSED', reason, { title: 'This launch could not be verified', ...rest });
+    super(401, 'LAUNCH_REFUSED', reason, { title: text('lti:refused.title'), ...rest });
     this.reasonCode = reasonCode;
   }
 }
@@ -23,14 +24,20 @@ export interface ReceivedIds {
   deploymentId?: string;
 }
 
-/** The rows of the "what Guestlink received" list on a refusal page. */
-function receivedRows(received: ReceivedIds): Array<{ label: string; value: string }> {
-  const rows: Array<[string, string | undefined]> = [
-    ['Issuer', received.issuer],
-    ['Client ID', received.clientId],
-    ['Deployment ID', received.deploymentId],
+/** One row of the "what Guestlink received" list: its label and the value as received. */
+export interface ReceivedRow {
+  label: LocalizedText;
+  value: string | LocalizedText;
+}
+
+/** The rows of the "what Guestlink received" list on a refusal page (views/message.ejs). */
+function receivedRows(received: ReceivedIds): ReceivedRow[] {
+  const rows: Array<[LocalizedText, string | undefined]> = [
+    [text('lti:received.issuer'), received.issuer],
+    [text('lti:received.clientId'), received.clientId],
+    [text('lti:received.deploymentId'), received.deploymentId],
   ];
-  return rows.map(([label, value]) => ({ label, value: value ?? '(not sent)' }));
+  return rows.map(([label, value]) => ({ label, value: value ?? text('lti:received.notSent') }));
 }
 
 /**
@@ -45,11 +52,19 @@ export class DeploymentNotRegisteredError extends AppError {
     super(
       403,
       'DEPLOYMENT_NOT_REGISTERED',
-      `This deployment of ${words.lmsName} is not registered with Guestlink.`,
+      words.registeredName === undefined
+        ? text('lti:deployment.unregisteredOfUnknown')
+        : text('lti:deployment.unregistered', { lmsName: words.registeredName }),
       {
-        title: 'Deployment not registered',
+        title: text('lti:deployment.title'),
         locals: {
-          hint: `Ask ${words.administrator} to send the deployment id below to the Guestlink administrator, who adds it to the platform registration. ${words.whereToFindDeploymentId}`,
+          // Two whole sentences: whom to ask, and where that LMS shows the id.
+          hint: [
+            words.registeredName === undefined
+              ? text('lti:deployment.askUnknownAdministrator')
+              : text('lti:deployment.askAdministrator', { lmsName: words.registeredName }),
+            words.whereToFindDeploymentId,
+          ],
           ...(received ? { received: receivedRows(received) } : {}),
         },
       },
@@ -61,12 +76,12 @@ export class DeploymentNotRegisteredError extends AppError {
 export class PlatformNotRegisteredError extends LaunchRefusedError {
   constructor(
     readonly received?: ReceivedIds,
-    reason = 'The platform or client id that started this launch is not registered with Guestlink.',
+    reason: LocalizedText = text('lti:platform.unregistered'),
   ) {
     super(reason, {
-      title: 'Platform not registered',
+      title: text('lti:platform.title'),
       locals: {
-        hint: 'Ask your LMS administrator to send the issuer and client id below to the Guestlink administrator, who registers them with “npm run platforms -- add”.',
+        hint: text('lti:platform.hint'),
         ...(received ? { received: receivedRows(received) } : {}),
       },
     });
@@ -75,8 +90,8 @@ export class PlatformNotRegisteredError extends LaunchRefusedError {
 
 export class LoginParametersMissingError extends AppError {
   constructor(missing: string[]) {
-    super(400, 'MISSING_LOGIN_PARAMETERS', `The LTI login request is missing: ${missing.join(', ')}.`, {
-      title: 'Incomplete launch request',
+    super(400, 'MISSING_LOGIN_PARAMETERS', text('lti:login.missing', { names: missing.join(', ') }), {
+      title: text('lti:login.incompleteTitle'),
       field: missing[0],
     });
   }
@@ -86,60 +101,46 @@ export class LoginParametersMissingError extends AppError {
  * Explains ltijs's validation codes to people. ltijs reports a code (or a jsonwebtoken
  * message); each becomes a sentence that says what went wrong without internals.
  */
-const LTIJS_REASONS: Array<[RegExp, string]> = [
-  [
-    /MISSING_VALIDATION_COOKIE|ISS_CLAIM_DOES_NOT_MATCH/,
-    'The browser did not send back the cookie set when the launch started. This usually happens when the browser blocks cookies inside the LMS’s frame; open the tool in a new window and try again.',
-  ],
-  [/NONCE_ALREADY_RECEIVED/, 'This launch has already been used. Launch the tool again from your course.'],
-  [
-    /TOKEN_TOO_OLD|jwt expired/,
-    'The launch took too long or has expired. Launch the tool again from your course.',
-  ],
+const LTIJS_REASONS: Array<[RegExp, LocalizedText]> = [
+  [/MISSING_VALIDATION_COOKIE|ISS_CLAIM_DOES_NOT_MATCH/, text('lti:refused.cookieMissing')],
+  [/NONCE_ALREADY_RECEIVED/, text('lti:refused.alreadyUsed')],
+  [/TOKEN_TOO_OLD|jwt expired/, text('lti:refused.expired')],
   [
     /invalid signature|KEY_NOT_FOUND|KID_NOT_FOUND|KEYSET_NOT_FOUND|jwt malformed|invalid token|INVALID_JWT_RECEIVED/,
-    'The launch was not signed by the registered platform.',
+    text('lti:refused.badSignature'),
   ],
   [
     /UNREGISTERED_PLATFORM|AZP_DOES_NOT_MATCH_CLIENTID|jwt audience invalid/,
-    'The launch came from a platform or client id that is not registered with Guestlink.',
+    text('lti:platform.launchUnregistered'),
   ],
-  [/PLATFORM_NOT_ACTIVATED/, 'This platform registration is not active.'],
-  [/NO_MESSAGE_TYPE_CLAIM/, 'The launch has an unsupported message type.'],
-  [/WRONG_LTI_VERSION_CLAIM|NO_LTI_VERSION_CLAIM/, 'The launch is not an LTI 1.3 launch.'],
-  [/NO_RESOURCE_LINK_ID_CLAIM/, 'The launch does not name a resource link.'],
-  [/ALG_NOT_RS256|invalid algorithm/, 'The launch was signed with an algorithm other than RS256.'],
-  [
-    /jwt not active|jwt issued in the future/,
-    'The launch token is not valid yet; check the clocks of the platform and the tool.',
-  ],
+  [/PLATFORM_NOT_ACTIVATED/, text('lti:refused.notActive')],
+  [/NO_MESSAGE_TYPE_CLAIM/, text('lti:refused.messageType')],
+  [/WRONG_LTI_VERSION_CLAIM|NO_LTI_VERSION_CLAIM/, text('lti:refused.version')],
+  [/NO_RESOURCE_LINK_ID_CLAIM/, text('lti:refused.noResourceLink')],
+  [/ALG_NOT_RS256|invalid algorithm/, text('lti:refused.algorithm')],
+  [/jwt not active|jwt issued in the future/, text('lti:refused.notYetValid')],
   [
     /NO_DEPLOYMENT_ID_CLAIM|NO_SUB_CLAIM|NO_ROLES_CLAIM|NO_TARGET_LINK_URI_CLAIM/,
-    'The launch is missing a required LTI claim.',
+    text('lti:refused.missingClaim'),
   ],
 ];
 
-export function reasonForLtijsCode(code: string): string {
+export function reasonForLtijsCode(code: string): LocalizedText {
   for (const [pattern, reason] of LTIJS_REASONS) if (pattern.test(code)) return reason;
-  return 'The launch could not be verified. Launch the tool again from your course.';
+  return text('lti:refused.unverified');
 }
 
 export class KeysetUnavailableError extends AppError {
   constructor() {
-    super(
-      503,
-      'KEYSET_UNAVAILABLE',
-      'The LMS’s signing keys could not be fetched. Please try the launch again in a moment.',
-      {
-        title: 'Temporarily unavailable',
-        headers: { 'Retry-After': '5' },
-      },
-    );
+    super(503, 'KEYSET_UNAVAILABLE', text('lti:keysetUnavailable'), {
+      title: text('errors:status.503'),
+      headers: { 'Retry-After': '5' },
+    });
   }
 }
 
 export class DeepLinkingUnsupportedError extends AppError {
-  constructor(message: string) {
-    super(400, 'DEEP_LINKING_UNSUPPORTED', message, { title: 'Cannot add content here' });
+  constructor(message: LocalizedText) {
+    super(400, 'DEEP_LINKING_UNSUPPORTED', message, { title: text('lti:deepLinking.cannotAddTitle') });
   }
 }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { hasForbiddenCharacters } from '../text';
 import { isDatabaseUnavailable } from '../error-handler';
 import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../errors';
+import { text } from '../i18n/translator';
+import { i18nOf } from '../http/request-locale';
 import { PLACED_BY_PARAMETER, type RoomAccess, type RoomAccessService } from './room-access.service';
 import { launchFrom, ltikFrom } from './claims';
 import { signDeepLinkingResponse } from './deep-linking';
@@ -16,13 +18,14 @@ import { DeepLinkingUnsupportedError } from './lti-errors';
 /** Paths that only a launched user may reach; anything else falls through to the 404 page. */
 const PROTECTED_PATH = /^\/(api|rooms|lti)(\/|$)/;
 
+/** The form's messages are catalog keys, rendered in the instructor's language. */
 const deepLinkingForm = z.object({
   title: z
-    .string({ message: 'Enter a title.' })
+    .string({ message: 'lti:deepLinking.enterTitle' })
     .trim()
-    .min(1, 'Enter a title.')
-    .max(200, 'Use at most 200 characters.')
-    .refine((value) => !hasForbiddenCharacters(value), 'Remove line breaks and control characters.'),
+    .min(1, 'lti:deepLinking.enterTitle')
+    .max(200, 'lti:deepLinking.titleTooLong')
+    .refine((value) => !hasForbiddenCharacters(value), 'lti:deepLinking.titleCharacters'),
   roomType: z.enum(['room', 'media-gallery']).default('room'),
 });
 
@@ -45,15 +48,10 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
     if (code === 'NO_LTIK_OR_IDTOKEN_FOUND' || code === 'Session not found.') {
       if (!PROTECTED_PATH.test(req.path)) return next();
       return next(
-        new UnauthenticatedError(
-          'Your Guestlink session has ended or could not be found. Open Guestlink again from your course.',
-          {
-            title: 'Session ended',
-            locals: {
-              hint: 'If this keeps happening inside your LMS, your browser may be blocking the frame’s cookies: ask your LMS administrator to open Guestlink in a new window (Blackboard Learn: the placement’s “Launch in new window”; Moodle: the launch container “New window”).',
-            },
-          },
-        ),
+        new UnauthenticatedError(text('lti:session.ended'), {
+          title: text('lti:session.endedTitle'),
+          locals: { hint: text('lti:session.endedHint') },
+        }),
       );
     }
     return next(new LaunchRefusedError(reasonForLtijsCode(code), { reasonCode: code.slice(0, 100) }));
@@ -61,16 +59,9 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
   lti.onInvalidToken(refuse);
   lti.onSessionTimeout(refuse);
   lti.onUnregisteredPlatform((_req, _res, next) =>
-    next(
-      new PlatformNotRegisteredError(
-        undefined,
-        'The platform that started this launch is not registered with Guestlink.',
-      ),
-    ),
+    next(new PlatformNotRegisteredError(undefined, text('lti:platform.unregisteredStarter'))),
   );
-  lti.onInactivePlatform((_req, _res, next) =>
-    next(new LaunchRefusedError('This platform registration is not active.')),
-  );
+  lti.onInactivePlatform((_req, _res, next) => next(new LaunchRefusedError(text('lti:refused.notActive'))));
 
   lti.onConnect((_token, req, res, next) => {
     speakLaunchLocale(req, res);
@@ -86,17 +77,21 @@ export function wireLtijsCallbacks({ lti, rooms, renderMediaPage }: LtiWiring): 
       const launch = launchFrom(res);
       const platform = rooms.platformFor(launch);
       if (!atLeast(rooms.launchRole(platform, launch), 'moderator')) {
-        throw new ForbiddenError('Only instructors can add Guestlink rooms to a course.');
+        throw new ForbiddenError(text('lti:deepLinking.instructorsOnly'));
       }
       if (!launch.deepLinking?.acceptTypes.includes('ltiResourceLink')) {
-        throw new DeepLinkingUnsupportedError('This place in your course does not accept LTI links.');
+        throw new DeepLinkingUnsupportedError(text('lti:deepLinking.noLtiLinks'));
       }
+      const i18n = i18nOf(res);
       res.render('lti/deep-linking', {
         page: {
           ltik: ltikFrom(res),
           contextTitle: launch.contextTitle,
           values: {
-            title: launch.contextTitle ? `${launch.contextTitle} live session` : 'Live session',
+            // The link's first title, in the instructor's language; they may change it.
+            title: launch.contextTitle
+              ? i18n.t('lti:deepLinking.defaultTitle', { course: launch.contextTitle })
+              : i18n.t('lti:deepLinking.defaultTitleNoCourse'),
             roomType: 'room',
           },
           errors: {},
@@ -116,14 +111,17 @@ export function deepLinkingRouter({ lti, rooms, publicUrl }: Omit<LtiWiring, 're
     const launch = launchFrom(res);
     const platform = rooms.platformFor(launch);
     if (!atLeast(rooms.launchRole(platform, launch), 'moderator')) {
-      throw new ForbiddenError('Only instructors can add Guestlink rooms to a course.');
+      throw new ForbiddenError(text('lti:deepLinking.instructorsOnly'));
     }
-    if (!launch.deepLinking)
-      throw new DeepLinkingUnsupportedError('This launch is not a Deep Linking request.');
+    if (!launch.deepLinking) throw new DeepLinkingUnsupportedError(text('lti:deepLinking.notRequest'));
+    const i18n = i18nOf(res);
     const parsed = deepLinkingForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const errors = Object.fromEntries(
-        parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+        parsed.error.issues.map((issue) => [
+          String(issue.path[0]),
+          issue.message.startsWith('lti:') ? i18n.t(issue.message) : issue.message,
+        ]),
       );
       res.status(400).render('lti/deep-linking', {
         page: { ltik: ltikFrom(res), contextTitle: launch.contextTitle, values: req.body ?? {}, errors },
@@ -143,11 +141,11 @@ export function deepLinkingRouter({ lti, rooms, publicUrl }: Omit<LtiWiring, 're
           custom,
         },
       ],
-      `Added “${parsed.data.title}”.`,
+      i18n.t('lti:deepLinking.added', { title: parsed.data.title }),
     );
     res.render('lti/form-post', {
-      title: 'Adding the room to your course…',
-      message: 'Your browser is returning to your course.',
+      title: i18n.t('lti:deepLinking.addingTitle'),
+      message: i18n.t('lti:deepLinking.returning'),
       action: launch.deepLinking.returnUrl,
       fields: { JWT: jwt },
     });

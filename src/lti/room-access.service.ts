@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors';
+import { text } from '../i18n/translator';
 import type { LaunchContext } from './claims';
 import { DeploymentNotRegisteredError, LaunchRefusedError } from './lti-errors';
 import type { PlacedByStamp, PlacementScope } from './placed-by';
@@ -50,10 +51,7 @@ export class RoomAccessService {
   /** The registration a launch belongs to, refusing unknown platforms and unlisted deployments. */
   platformFor(launch: Pick<LaunchContext, 'issuer' | 'clientId' | 'deploymentId'>): Platform {
     const platform = this.registry.find(launch.issuer, launch.clientId);
-    if (!platform)
-      throw new LaunchRefusedError(
-        'The launch came from a platform that is no longer registered with Guestlink.',
-      );
+    if (!platform) throw new LaunchRefusedError(text('lti:platform.noLongerRegistered'));
     if (!PlatformRegistry.deploymentAllowed(platform, launch.deploymentId))
       throw new DeploymentNotRegisteredError();
     return platform;
@@ -71,7 +69,7 @@ export class RoomAccessService {
   /** First launch of a resource link creates its room; later launches reuse it. */
   async openFromLaunch(launch: LaunchContext): Promise<RoomAccess> {
     const platform = this.platformFor(launch);
-    if (!launch.resourceLinkId) throw new LaunchRefusedError('The launch does not name a resource link.');
+    if (!launch.resourceLinkId) throw new LaunchRefusedError(text('lti:refused.noResourceLink'));
     const launchRole = this.launchRole(platform, launch);
     // Only a value Guestlink signed for this platform, deployment and course counts: the field
     // is editable in the LMS, and an edited value must neither grant nor take away host rights.
@@ -122,14 +120,13 @@ export class RoomAccessService {
       room.contextId !== launch.contextId ||
       room.resourceLinkId !== launch.resourceLinkId
     ) {
-      throw new NotFoundError('This room does not exist, or you did not launch it from your course.');
+      throw new NotFoundError(text('lti:room.notFound'));
     }
     return { room, role: this.roleInRoom(room, this.launchRole(platform, launch), launch), platform, launch };
   }
 
   requireRole(access: RoomAccess, minimum: RoomRole): void {
-    if (!atLeast(access.role, minimum))
-      throw new ForbiddenError('Only the room’s hosts and moderators can do that.');
+    if (!atLeast(access.role, minimum)) throw new ForbiddenError(text('lti:room.moderatorsOnly'));
   }
 
   private roleInRoom(room: Room, launchRole: RoomRole, launch: LaunchContext): RoomRole {

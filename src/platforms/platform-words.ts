@@ -1,5 +1,6 @@
 import type { PlatformRegistration } from './platform';
 import type { PresetName } from './presets';
+import { text, type LocalizedText } from '../i18n/translator';
 
 /**
  * The words Guestlink's pages use for the LMS a launch came from: its registration's name,
@@ -13,14 +14,17 @@ export type LmsFamily = Exclude<PresetName, 'custom'> | 'other';
 
 export interface PlatformWords {
   family: LmsFamily;
-  /** For sentences: "This Moodle deployment…", "rename the link in Moodle". */
+  /**
+   * English, for logs and for code not yet localized: the registration's name, or "your LMS".
+   * Pages use registeredName in a message that words the unknown case itself.
+   */
   lmsName: string;
-  /** Who to ask: "your Moodle administrator". */
-  administrator: string;
-  /** Where that LMS's administrator finds the deployment id Guestlink must list. */
-  whereToFindDeploymentId: string;
-  /** How that LMS opens a tool outside its frame, in its own words. */
-  newWindowSetting: string;
+  /** The registration's name ("Moodle at Example U"), as data; undefined for an unregistered platform. */
+  registeredName: string | undefined;
+  /** Where that LMS's administrator finds the deployment id Guestlink must list: one whole sentence. */
+  whereToFindDeploymentId: LocalizedText;
+  /** How that LMS opens a tool outside its frame, in its own words: one whole sentence. */
+  newWindowSetting: LocalizedText;
 }
 
 const NEUTRAL_NAME = 'your LMS';
@@ -33,27 +37,26 @@ const FAMILY_CODES: Record<string, LmsFamily> = {
   canvas: 'canvas',
 };
 
+/**
+ * Each LMS's menus and settings in the words its own interface uses in the reader's language
+ * (Blackboard Learn, Moodle and Canvas are localized: the catalogs quote their translated labels).
+ */
 const FAMILY_WORDS: Record<LmsFamily, Pick<PlatformWords, 'whereToFindDeploymentId' | 'newWindowSetting'>> = {
   blackboard: {
-    whereToFindDeploymentId:
-      'Blackboard Learn shows the Deployment ID on its LTI Tool Providers page (Administrator Panel → Integrations → LTI Tool Providers), in the tool’s entry.',
-    newWindowSetting: 'set the tool’s placement to “Launch in new window”',
+    whereToFindDeploymentId: text('lti:lms.blackboard.deploymentId'),
+    newWindowSetting: text('lti:lms.blackboard.newWindow'),
   },
   moodle: {
-    whereToFindDeploymentId:
-      'Moodle shows it under Site administration → Plugins → Activity modules → External tool → Manage tools: the tool’s “View configuration details” icon lists the Platform ID, Client ID and Deployment ID.',
-    newWindowSetting:
-      'set the tool’s “Default launch container” (or the activity’s “Launch container”) to “New window”',
+    whereToFindDeploymentId: text('lti:lms.moodle.deploymentId'),
+    newWindowSetting: text('lti:lms.moodle.newWindow'),
   },
   canvas: {
-    whereToFindDeploymentId:
-      'Canvas lists it with the installed app: Settings → Apps → View App Configurations, the app’s settings menu → Deployment ID (the client id is the Developer Key’s number under Developer Keys).',
-    newWindowSetting: 'open the tool in a new tab',
+    whereToFindDeploymentId: text('lti:lms.canvas.deploymentId'),
+    newWindowSetting: text('lti:lms.canvas.newWindow'),
   },
   other: {
-    whereToFindDeploymentId:
-      'Your LMS shows the deployment id where its administrator registered or deployed Guestlink.',
-    newWindowSetting: 'open the tool in a new window',
+    whereToFindDeploymentId: text('lti:lms.other.deploymentId'),
+    newWindowSetting: text('lti:lms.other.newWindow'),
   },
 };
 
@@ -78,7 +81,7 @@ export function platformWords(
   return {
     family,
     lmsName,
-    administrator: platform ? `your ${lmsName} administrator` : 'your LMS administrator',
+    registeredName: platform?.name,
     ...FAMILY_WORDS[family],
   };
 }

@@ -1,11 +1,10 @@
 import { AppError } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 
-/** The sandbox, acting as the LMS, refuses what the tool sent it. */
+/** The sandbox, acting as the LMS, refuses what the tool sent it: `reason` is the whole sentence. */
 export class SandboxRefusalError extends AppError {
-  constructor(reason: string) {
-    super(400, 'SANDBOX_REFUSED', `The LMS sandbox refused the tool's response: ${reason}`, {
-      title: 'Deep Linking response refused',
-    });
+  constructor(reason: LocalizedText) {
+    super(400, 'SANDBOX_REFUSED', reason, { title: text('sandbox:errors.refusedTitle') });
   }
 }
 
@@ -16,11 +15,9 @@ export class SandboxRefusalError extends AppError {
  */
 export class SandboxInvalidRequestError extends AppError {
   constructor() {
-    super(
-      400,
-      'SANDBOX_INVALID_REQUEST',
-      'This launch’s lti_message_hint was already used, was altered or has expired. Each hint works once, as in Moodle. Start again from the sandbox.',
-      { title: 'Invalid request', field: 'lti_message_hint' },
-    );
+    super(400, 'SANDBOX_INVALID_REQUEST', text('sandbox:errors.hintUsed'), {
+      title: text('sandbox:errors.invalidRequestTitle'),
+      field: 'lti_message_hint',
+    });
   }
 }

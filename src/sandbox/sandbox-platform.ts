@@ -15,6 +15,7 @@ import { deriveKey, seal, unseal } from '../sealing';
 import type { SandboxKeyStore } from './sandbox-key.store';
 import { SANDBOX_PLATFORM, type SandboxCourse, type SandboxLink, type SandboxUser } from './sample-data';
 import { SandboxRefusalError } from './sandbox-errors';
+import { text } from '../i18n/translator';
 
 const SEAL_PURPOSE = 'sandbox-signing-key';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
@@ -210,7 +211,7 @@ export class SandboxPlatform {
       const { payload } = await jwtVerify(token, this.hintKey, { algorithms: ['HS256'] });
       return payload.link as SandboxLink;
     } catch {
-      throw new SandboxRefusalError('the placed item link was altered or has expired.');
+      throw new SandboxRefusalError(text('sandbox:errors.refusedPlacedItem'));
     }
   }
 
@@ -305,17 +306,20 @@ export class SandboxPlatform {
         requiredClaims: ['iat', 'exp', 'nonce', 'sub'],
       }));
     } catch (error) {
-      throw new SandboxRefusalError(`the JWT did not verify (${(error as Error).message}).`);
+      throw new SandboxRefusalError(
+        text('sandbox:errors.refusedSignature', { detail: (error as Error).message }),
+      );
     }
     if (payload[`${LTI}/message_type`] !== 'LtiDeepLinkingResponse') {
-      throw new SandboxRefusalError('the message type is not LtiDeepLinkingResponse.');
+      throw new SandboxRefusalError(text('sandbox:errors.refusedMessageType'));
     }
-    if (payload[`${LTI}/version`] !== '1.3.0') throw new SandboxRefusalError('the LTI version is not 1.3.0.');
+    if (payload[`${LTI}/version`] !== '1.3.0')
+      throw new SandboxRefusalError(text('sandbox:errors.refusedVersion'));
     if (payload[`${LTI}/deployment_id`] !== SANDBOX_PLATFORM.deploymentId) {
-      throw new SandboxRefusalError('the deployment id is not the one the request came from.');
+      throw new SandboxRefusalError(text('sandbox:errors.refusedDeployment'));
     }
     if (!this.dataIsOurs(payload['https://purl.imsglobal.org/spec/lti-dl/claim/data'])) {
-      throw new SandboxRefusalError('the data claim was not returned unaltered.');
+      throw new SandboxRefusalError(text('sandbox:errors.refusedData'));
     }
     const items = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'];
     const [courseKey = '', userKey = ''] = String(

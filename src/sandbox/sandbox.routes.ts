@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import { ValidationError } from '../errors';
+import { text } from '../i18n/translator';
+import { i18nOf } from '../http/request-locale';
+import type { Translator } from '../i18n';
 import {
   findCourse,
   findUser,
@@ -8,6 +11,7 @@ import {
   SANDBOX_PLATFORM,
   SANDBOX_USERS,
   type SandboxLink,
+  type SandboxUser,
 } from './sample-data';
 import {
   type MessageHint,
@@ -33,9 +37,21 @@ function withheldFields(req: Request): WithheldField[] {
     (value) => typeof value === 'string' && value !== '',
   );
   const unknown = values.find((value) => !(WITHHELD_FIELDS as readonly unknown[]).includes(value));
-  if (unknown !== undefined)
-    throw new ValidationError('The sandbox can withhold only the user’s name and email.', 'withhold');
+  if (unknown !== undefined) throw new ValidationError(text('sandbox:errors.withhold'), 'withhold');
   return WITHHELD_FIELDS.filter((field) => values.includes(field));
+}
+
+/** The sample users' roles in the visitor's words; their names are data and stay as they are. */
+const USER_LABELS: Record<string, string> = {
+  instructor: 'sandbox:user.instructor',
+  'co-instructor': 'sandbox:user.coInstructor',
+  'teaching-assistant': 'sandbox:user.teachingAssistant',
+  student: 'sandbox:user.student',
+};
+
+function userLabel(i18n: Translator, user: SandboxUser): string {
+  const key = USER_LABELS[user.key];
+  return key ? i18n.t(key, { name: `${user.givenName} ${user.familyName}` }) : user.label;
 }
 
 /** Languages the sandbox's users can launch in, as an LMS names them (each in its own language). */
@@ -52,7 +68,7 @@ const SANDBOX_LAUNCH_LOCALES = [
 function launchLocale(req: Request): string {
   const locale = queryString(req, 'locale') ?? SANDBOX_DEFAULT_LOCALE;
   if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/.test(locale))
-    throw new ValidationError('The launch locale must be a language tag such as es-ES.', 'locale');
+    throw new ValidationError(text('sandbox:errors.locale'), 'locale');
   return locale;
 }
 
@@ -69,13 +85,18 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
     if (typeof policy === 'string') {
       res.set('Content-Security-Policy', `${policy};frame-src 'self' ${sandbox.toolOrigin}`);
     }
+    const i18n = i18nOf(res);
     res.render('sandbox/index', {
-      users: SANDBOX_USERS,
+      users: SANDBOX_USERS.map((user) => ({ key: user.key, label: userLabel(i18n, user) })),
       courses: SANDBOX_COURSES,
       selected: {
         user: queryString(req, 'user') ?? 'instructor',
         placement: queryString(req, 'placement') ?? 'bio-101/live-session',
         storage: queryString(req, 'storage') === 'off' ? 'off' : 'on',
+        // The launch speaks the visitor's language unless they choose another.
+        locale:
+          queryString(req, 'locale') ??
+          SANDBOX_LAUNCH_LOCALES.find((option) => option.value.startsWith(`${i18n.locale}-`))?.value,
       },
       localeOptions: SANDBOX_LAUNCH_LOCALES,
       storageFrameUrl: sandbox.urls.storageFrame,
@@ -96,16 +117,16 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
   // Step 1, as in Learn: the LMS sends the browser to the tool's login initiation URL.
   router.get('/launch', async (req, res) => {
     const user = findUser(queryString(req, 'user') ?? '');
-    if (!user) throw new ValidationError('Choose one of the sandbox users.', 'user');
+    if (!user) throw new ValidationError(text('sandbox:errors.user'), 'user');
     const [courseKey, linkKey] = (queryString(req, 'placement') ?? '').split('/');
     const course = findCourse(courseKey ?? '');
-    if (!course) throw new ValidationError('Choose one of the sandbox courses.', 'placement');
+    if (!course) throw new ValidationError(text('sandbox:errors.course'), 'placement');
     let link: SandboxLink | null = null;
     if (linkKey === 'placed') {
       link = await sandbox.readPlacedItem(queryString(req, 'item') ?? '');
     } else if (linkKey !== 'deep-linking') {
       const found = course.links.find((candidate) => candidate.key === linkKey);
-      if (!found) throw new ValidationError('Choose one of the placements of that course.', 'placement');
+      if (!found) throw new ValidationError(text('sandbox:errors.placement'), 'placement');
       link = { id: found.id, title: found.title, custom: found.custom };
     }
     const hint: MessageHint = {
@@ -149,30 +170,30 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
     ];
     const missing = required.filter((name) => !queryString(req, name));
     if (missing.length > 0)
-      throw new ValidationError(`The authentication request is missing: ${missing.join(', ')}.`, missing[0]);
+      throw new ValidationError(
+        text('sandbox:errors.authMissing', { names: missing.join(', ') }),
+        missing[0],
+      );
     if (
       queryString(req, 'response_type') !== 'id_token' ||
       queryString(req, 'response_mode') !== 'form_post'
     ) {
-      throw new ValidationError(
-        'The sandbox only answers response_type=id_token with response_mode=form_post.',
-        'response_type',
-      );
+      throw new ValidationError(text('sandbox:errors.responseType'), 'response_type');
     }
     if (!(queryString(req, 'scope') ?? '').split(' ').includes('openid')) {
-      throw new ValidationError('The authentication request must ask for the openid scope.', 'scope');
+      throw new ValidationError(text('sandbox:errors.scope'), 'scope');
     }
     if (queryString(req, 'client_id') !== SANDBOX_PLATFORM.clientId) {
-      throw new ValidationError('Unknown client_id.', 'client_id');
+      throw new ValidationError(text('sandbox:errors.clientId'), 'client_id');
     }
     if (queryString(req, 'redirect_uri') !== sandbox.urls.toolLaunch) {
       throw new ValidationError(
-        `The redirect_uri is not the tool's registered redirect URL (${sandbox.urls.toolLaunch}).`,
+        text('sandbox:errors.redirectUri', { url: sandbox.urls.toolLaunch }),
         'redirect_uri',
       );
     }
     const user = SANDBOX_USERS.find((candidate) => candidate.id === queryString(req, 'login_hint'));
-    if (!user) throw new ValidationError('The login_hint names no sandbox user.', 'login_hint');
+    if (!user) throw new ValidationError(text('sandbox:errors.loginHint'), 'login_hint');
     const hint = await sandbox.useMessageHint(queryString(req, 'lti_message_hint') ?? '');
     if (!hint) throw new SandboxInvalidRequestError();
     const course = findCourse(hint.courseKey)!;
@@ -183,9 +204,10 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
       nonce: queryString(req, 'nonce')!,
       targetLinkUri: sandbox.urls.toolLaunch,
     });
+    const i18n = i18nOf(res);
     res.render('lti/form-post', {
-      title: 'Opening Guestlink…',
-      message: 'Your browser is being sent to Guestlink.',
+      title: i18n.t('sandbox:post.title'),
+      message: i18n.t('sandbox:post.message'),
       action: sandbox.urls.toolLaunch,
       fields: { id_token: await sandbox.signIdToken(claims), state: queryString(req, 'state') },
     });
@@ -201,17 +223,20 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
   // Step 3 of Deep Linking: the tool posts the chosen content back.
   router.post('/deep-linking/return', async (req, res) => {
     const jwt = (req.body as Record<string, unknown> | undefined)?.JWT;
-    if (typeof jwt !== 'string' || jwt === '') throw new SandboxRefusalError('no JWT was posted.');
+    if (typeof jwt !== 'string' || jwt === '')
+      throw new SandboxRefusalError(text('sandbox:errors.refusedNoJwt'));
     const { items, message, courseKey, userKey } = await sandbox.readDeepLinkingResponse(jwt);
     const course = findCourse(courseKey) ?? SANDBOX_COURSES[0]!;
     const user = findUser(userKey) ?? SANDBOX_USERS[0]!;
+    const i18n = i18nOf(res);
+    const untitled = i18n.t('sandbox:result.untitled');
     const placed = await Promise.all(
       items.map(async (item) => {
         if (item.type !== 'ltiResourceLink')
-          return { ...item, title: item.title ?? 'Untitled', launchHref: null };
+          return { ...item, title: item.title ?? untitled, launchHref: null };
         const link: SandboxLink = {
           id: `_${randomInt(1000, 99999)}_1`,
-          title: item.title ?? 'Untitled',
+          title: item.title ?? untitled,
           custom: Object.fromEntries(
             Object.entries(item.custom ?? {}).map(([key, value]) => [key, String(value)]),
           ),
@@ -228,7 +253,7 @@ export function sandboxRouter(sandbox: SandboxPlatform): Router {
       course,
       items: placed,
       message: message ?? null,
-      userLabel: user.label,
+      userLabel: userLabel(i18n, user),
     });
   });
 

@@ -1,4 +1,11 @@
-import { launchDisplayName, roleWord, unnamedModeratorLabel, userTag } from '../../../src/lti/display-name';
+import { launchDisplayName, unnamedModeratorLabel, userTag } from '../../../src/lti/display-name';
+import { translator } from '../../../src/i18n';
+
+/** The role word of an unnamed user's English label ("Student 3F2A" → "Student"). */
+function roleWord(roles: string[]): string {
+  const tag = userTag('p', 'u');
+  return launchDisplayName({ platformId: 'p', userId: 'u', userName: null, roles }).replace(` ${tag}`, '');
+}
 
 const LIS = 'http://purl.imsglobal.org/vocab/lis/v2';
 const student = [`${LIS}/membership#Learner`, `${LIS}/institution/person#Student`];
@@ -53,5 +60,16 @@ describe('a launched user’s display name', () => {
   it('labels a stored unnamed actor as a moderator with the same tag', () => {
     const tag = userTag('p', 'u1');
     expect(unnamedModeratorLabel('p', 'u1')).toBe(`Moderator ${tag}`);
+  });
+
+  it('is worded for each reader: the role in their language, the same tag in every language', () => {
+    const launch = { platformId: 'p', userId: 'u1', userName: null, roles: ['Learner'] };
+    const tag = userTag('p', 'u1');
+    expect(launchDisplayName(launch, translator('es'))).toBe(`Estudiante ${tag}`);
+    expect(launchDisplayName(launch, translator('de'))).toBe(`Teilnehmer ${tag}`);
+    expect(unnamedModeratorLabel('p', 'u1', translator('fr'))).toBe(`Modérateur ${tag}`);
+    expect(launchDisplayName(launch, translator('ar'))).toContain(tag);
+    // A name the platform sent is never translated.
+    expect(launchDisplayName({ ...launch, userName: 'Ada Lovelace' }, translator('es'))).toBe('Ada Lovelace');
   });
 });

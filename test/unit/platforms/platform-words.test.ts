@@ -1,18 +1,22 @@
+import { inEnglish } from '../../../src/i18n';
 import { platformWords } from '../../../src/platforms/platform-words';
 
 describe('platformWords', () => {
   it('takes the family from the registration’s preset, whatever the launch claims', () => {
     const words = platformWords({ name: 'State U Moodle', preset: 'moodle' }, 'canvas');
-    expect(words).toMatchObject({ family: 'moodle', lmsName: 'State U Moodle' });
-    expect(words.administrator).toBe('your State U Moodle administrator');
-    expect(words.whereToFindDeploymentId).toContain('Manage tools');
-    expect(words.newWindowSetting).toContain('New window');
+    expect(words).toMatchObject({
+      family: 'moodle',
+      lmsName: 'State U Moodle',
+      registeredName: 'State U Moodle',
+    });
+    expect(inEnglish(words.whereToFindDeploymentId)).toContain('Manage tools');
+    expect(inEnglish(words.newWindowSetting)).toContain('New window');
   });
 
   it('falls back on the signed product family code when the registration names no preset or custom', () => {
     expect(platformWords({ name: 'Learn', preset: undefined }, 'BlackboardLearn').family).toBe('blackboard');
     expect(platformWords({ name: 'Canvas', preset: 'custom' }, 'canvas').family).toBe('canvas');
-    expect(platformWords({ name: 'Moodle' }, 'moodle').whereToFindDeploymentId).toContain(
+    expect(inEnglish(platformWords({ name: 'Moodle' }, 'moodle').whereToFindDeploymentId)).toContain(
       'View configuration details',
     );
   });
@@ -27,8 +31,8 @@ describe('platformWords', () => {
     expect(unknown).toMatchObject({
       family: 'other',
       lmsName: 'your LMS',
-      administrator: 'your LMS administrator',
+      registeredName: undefined,
     });
-    expect(unknown.whereToFindDeploymentId).not.toMatch(/Moodle|Canvas|Blackboard/);
+    expect(inEnglish(unknown.whereToFindDeploymentId)).not.toMatch(/Moodle|Canvas|Blackboard/);
   });
 });
