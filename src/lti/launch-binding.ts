@@ -5,6 +5,7 @@ import { text } from '../i18n/translator';
 import { LaunchRefusedError } from './lti-errors';
 import { vouchForLtijsStateCookie } from './ltijs-workarounds';
 import { LTI_ROUTES } from './provider';
+import { speakTokenLocale } from './token-locale';
 
 /**
  * Binding a launch to the browser that started its login, when the login's state cookie
@@ -70,6 +71,8 @@ function sendLaunchCheck({ res, state, idToken, login, platform }: CookielessLau
   // Referer to any other site).
   res.set('Referrer-Policy', 'same-origin');
   res.set('Cache-Control', 'no-store');
+  // The launch's own language, as its refusals speak it (token-locale.ts).
+  speakTokenLocale(res, idToken);
   res.render('lti/launch-check', {
     platformName: platform.name,
     platformOrigin: new URL(platform.authEndpoint).origin,

@@ -6,9 +6,8 @@ import type { Platform } from '../platforms/platform';
 import type { PlatformRegistry } from '../platforms/platform-registry';
 import { platformWords } from '../platforms/platform-words';
 import { truncateCodePoints } from '../text';
-import { bestLocale } from '../i18n';
-import { speak } from '../http/request-locale';
 import { speakLaunchLocale } from './launch-locale';
+import { speakTokenLocale } from './token-locale';
 import { CLAIM } from './claim-names';
 import { launchContextFromLtijs } from './claims';
 import {
@@ -37,8 +36,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e
 export interface ReceivedLaunch extends ReceivedIds {
   messageType?: string;
   productFamilyCode?: string;
-  /** launch_presentation.locale, as sent: only to choose the language of the refusal page. */
-  locale?: string;
 }
 
 function shown(value: unknown): string | undefined {
@@ -64,14 +61,12 @@ function fromIdToken(idToken: string): ReceivedLaunch {
     return {};
   }
   const toolPlatform = payload[CLAIM.toolPlatform] as { product_family_code?: unknown } | undefined;
-  const presentation = payload[CLAIM.launchPresentation] as { locale?: unknown } | undefined;
   return {
     issuer: shown(payload.iss),
     clientId: shown(audienceOf(payload)),
     deploymentId: shown(payload[CLAIM.deploymentId]),
     messageType: shown(payload[CLAIM.messageType]),
     productFamilyCode: shown(toolPlatform?.product_family_code),
-    locale: shown(presentation?.locale),
   };
 }
 
@@ -131,9 +126,9 @@ function described(error: unknown, received: ReceivedLaunch, platform: Platform 
  * (res.locals.token), else the locale its id_token names, read unverified like the ids above.
  * Only the language of the page depends on it, which the sender could choose anyway.
  */
-function speakTheLaunchsLanguage(req: Request, res: Response, received: ReceivedLaunch): void {
+function speakTheLaunchsLanguage(req: Request, res: Response): void {
   if (res.locals.token) speakLaunchLocale(req, res);
-  else if (received.locale) speak(res, bestLocale([received.locale]));
+  else speakTokenLocale(res, (req.body as Record<string, unknown> | undefined)?.id_token);
 }
 
 export function launchRefusals(registry: PlatformRegistry, logger: Logger): ErrorRequestHandler {
@@ -142,7 +137,7 @@ export function launchRefusals(registry: PlatformRegistry, logger: Logger): Erro
     const received = receivedFrom(req, res);
     const platform =
       received.issuer === undefined ? undefined : registry.find(received.issuer, received.clientId);
-    speakTheLaunchsLanguage(req, res, received);
+    speakTheLaunchsLanguage(req, res);
     const worded = described(error, received, platform);
     const refusal = toAppError(worded);
     logger.warn(
