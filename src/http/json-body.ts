@@ -26,9 +26,12 @@ export function parseJsonBody<Schema extends z.ZodType>(schema: Schema, req: Req
     throw new ValidationError(text('errors:body.unknownField', { field: String(key) }), String(key));
   }
   const field = formatIssuePath(issue.path) || 'body';
-  // Schemas word their messages as catalog keys; zod's own (English, technical) are replaced.
+  // Schemas word their messages as catalog keys ('guest:errors.nameRequired'). A schema still
+  // writing English (or zod's own words) is passed on as written, untranslated.
   throw new ValidationError(
-    CATALOG_KEY.test(issue.message) ? text(issue.message) : text('errors:body.invalidField', { field }),
+    CATALOG_KEY.test(issue.message)
+      ? text(issue.message)
+      : text('errors:body.schemaWords', { message: issue.message }),
     field,
   );
 }
