@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Platform } from '../platforms/platform';
+import { platformWords } from '../platforms/platform-words';
 import type { LoginState, LoginStateStore } from './login-state.store';
 import { text } from '../i18n/translator';
 import { LaunchRefusedError } from './lti-errors';
@@ -48,7 +49,9 @@ export async function bindWithoutCookie(launch: CookielessLaunch): Promise<'boun
   if (login.storageTarget === null) {
     throw new LaunchRefusedError(text('lti:binding.cookieBlocked'), {
       title: text('lti:binding.title'),
-      locals: { hint: text('lti:binding.hint', { lmsName: platform.name }) },
+      locals: {
+        hint: text('lti:binding.hint', { lmsName: platform.name, family: platformWords(platform).family }),
+      },
     });
   }
   if ((req.body as Record<string, unknown>)[STORAGE_CHECKED_FIELD] === undefined) {
@@ -75,6 +78,7 @@ function sendLaunchCheck({ res, state, idToken, login, platform }: CookielessLau
   speakTokenLocale(res, idToken);
   res.render('lti/launch-check', {
     platformName: platform.name,
+    lmsFamily: platformWords(platform).family,
     platformOrigin: new URL(platform.authEndpoint).origin,
     storageTarget: login.storageTarget,
     action: LTI_ROUTES.launch,

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { ValidationError } from '../errors';
 import { text } from '../i18n/translator';
 import type { Platform } from '../platforms/platform';
+import { platformWords } from '../platforms/platform-words';
 import { LTI_ROUTES } from './provider';
 
 /**
@@ -76,6 +77,8 @@ export function sendLoginPage(res: Response, page: LoginPage): void {
   res.set('Cache-Control', 'no-store');
   res.render('lti/login', {
     platformName: page.platform.name,
+    // How this LMS opens a tool in a new window, in its own words (a select in the catalog).
+    lmsFamily: platformWords(page.platform).family,
     authRequest: page.authRequest.toString(),
     platformOrigin: new URL(page.platform.authEndpoint).origin,
     storageTarget: page.storageTarget ?? '',

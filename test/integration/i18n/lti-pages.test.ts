@@ -17,8 +17,19 @@ import { startTestServer, type TestServer } from '../../helpers/test-server';
  */
 let server: TestServer;
 
+const MOODLE = {
+  name: 'Moodle',
+  preset: 'moodle',
+  issuer: 'https://moodle.example.edu',
+  clientId: 'moodle-client-7',
+  authEndpoint: 'https://moodle.example.edu/mod/lti/auth.php',
+  tokenEndpoint: 'https://moodle.example.edu/mod/lti/token.php',
+  jwksUrl: 'https://moodle.example.edu/mod/lti/certs.php',
+  deploymentIds: ['1'],
+};
+
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ platforms: [MOODLE] });
 });
 
 afterAll(async () => {
@@ -173,6 +184,25 @@ describe('the framed login and the launch check', () => {
     expect(html).toContain('Connexion à Guestlink LMS sandbox…');
     expect(html).toContain('Ouvrir Guestlink dans une nouvelle fenêtre');
     expect(html).toContain('Aucune nouvelle fenêtre ? Votre navigateur l’a peut-être bloquée.');
+  });
+
+  it('the login page words the new-window setting as the LMS does, in the reader’s language', async () => {
+    const query = new URLSearchParams({
+      iss: MOODLE.issuer,
+      client_id: MOODLE.clientId,
+      login_hint: 'u1',
+      target_link_uri: `${server.url}/lti/launch`,
+      lti_message_hint: 'm1',
+    });
+    const page = await request(server.url)
+      .get(`/lti/login?${query}`)
+      .set('Sec-Fetch-Dest', 'iframe')
+      .set('Accept-Language', 'de')
+      .expect(200);
+    const html = decoded(page.text);
+    expect(html).toContain('Verbindung mit Moodle wird hergestellt…');
+    expect(html).toContain('den „Standard-Startcontainer“ des Tools auf „Neues Fenster“ einstellen.');
+    expect(html).not.toContain('Launch in new window');
   });
 
   it('the launch check page speaks the launch’s French', async () => {
