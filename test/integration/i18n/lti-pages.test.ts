@@ -246,6 +246,15 @@ describe('the sandbox', () => {
   });
 });
 
+describe('the home page', () => {
+  it('speaks its visitor’s Arabic, right to left', async () => {
+    const html = decoded((await request(server.url).get('/').set('Accept-Language', 'ar').expect(200)).text);
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('<h2 id="register">لمسؤولي نظام إدارة التعلم</h2>');
+    expect(html).toContain('<title>وصول الضيوف إلى الجلسات المباشرة · Guestlink</title>');
+  });
+});
+
 describe('Deep Linking in the instructor’s Spanish', () => {
   it('offers, checks and returns the room in Spanish', async () => {
     const launch = await sandboxLaunch(server, { placement: 'hist-210/deep-linking', locale: 'es-ES' });
