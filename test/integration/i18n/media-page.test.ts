@@ -184,4 +184,23 @@ describe('the media page and the Manage guest access window in the launch’s la
     const zero = await api.post('/guest-links', { name: 'Zero', clicks: 0 }).expect(400);
     expect(zero.body.error.message).toBe('# of clicks must be at least 1 click.');
   });
+
+  // Needs src/lobby/lobby.routes.ts (helper "lobby") to pass the reader's translator:
+  // guestLogCsv(entries, i18nOf(res)) and entries.map(guestLogWireFor(i18nOf(res))).
+  it('exports the guest log as CSV in the launch’s language, and lists it so', async () => {
+    const host = await sandboxLaunch(server, { user: 'instructor', locale: 'es-ES' });
+    const api = await freshRoom(host);
+    const link = (await api.post('/guest-links', { name: 'Registro' }).expect(201)).body as { url: string };
+    await joinAs(server, new URL(link.url).pathname, { name: 'Carmen', email: 'carmen@example.org' });
+    const csv = await api.get('/guest-log?format=csv').expect(200);
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'Nombre,Correo electrónico,Enlace o invitación,Llegada (UTC),Qué ocurrió (horas en UTC),Admisión (UTC),' +
+        'Admitido por,Salida (UTC),Duración,Decidido por,Decisión (UTC),Retirado por,Retirada (UTC)',
+    );
+    const entries = (await api.get('/guest-log').expect(200)).body.entries as Array<{
+      name: string;
+      outcome: string;
+    }>;
+    expect(entries.find((entry) => entry.name === 'Carmen')?.outcome).toMatch(/^(Esperando|Admitido)/);
+  });
 });
