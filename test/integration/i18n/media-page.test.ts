@@ -176,6 +176,19 @@ describe('the media page and the Manage guest access window in the launch’s la
     expect(two.body.error.message).toMatch(/استخدم ضيفان هذا الرابط بالفعل\.$/);
   });
 
+  it('explains refusals and greyed-out items in Spanish: a student, a media gallery', async () => {
+    const student = await sandboxLaunch(server, { user: 'student', locale: 'es-ES' });
+    const refused = await apiFor(student).get('/guest-access').expect(403);
+    expect(refused.body.error.message).toBe(
+      'Solo los anfitriones y los moderadores pueden administrar el acceso de invitados.',
+    );
+    const gallery = await sandboxLaunch(server, { placement: 'bio-101/media-gallery', locale: 'es-ES' });
+    expect(gallery.html).toContain(
+      '<span class="menu-note" id="menu-note-manage-guest-access">El acceso de invitados no está disponible en las salas de galería multimedia.</span>',
+    );
+    expect(gallery.html).toContain('<p class="stage-title">Galería multimedia</p>');
+  });
+
   it('keeps English for an en-US launch, word for word as before', async () => {
     const host = await sandboxLaunch(server, { user: 'instructor' });
     expect(host.html).toMatch(/<html lang="en" dir="ltr"/);
