@@ -34,10 +34,6 @@
     return legacyCopy(text, container);
   };
 
-  /** What a refused copy tells the user, with the URL left selected in its field. */
-  window.Guestlink.COPY_BLOCKED =
-    'Your browser blocked copying. The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.';
-
   var COPIED_FOR_MS = 2000;
 
   /**
@@ -74,18 +70,19 @@
     window.Guestlink.copyText(options.url, options.container).then(
       function () {
         options.button.classList.add('is-copied');
-        feedback.textContent = 'Link copied';
+        feedback.textContent = window.Guestlink.t('media:js.copy.copied');
         window.setTimeout(function () {
           options.button.classList.remove('is-copied');
           feedback.textContent = '';
         }, COPIED_FOR_MS);
-        options.announce('Link copied');
+        options.announce(window.Guestlink.t('media:js.copy.copied'));
       },
       function () {
         // Leave the URL selected: Ctrl+C (or Cmd+C) copies it from there.
         options.field.focus();
         options.field.select();
-        say(options.errorBox, window.Guestlink.COPY_BLOCKED);
+        // What a refused copy tells the user, with the URL left selected in its field.
+        say(options.errorBox, window.Guestlink.t('media:js.copy.blocked'));
       },
     );
   };

@@ -13,7 +13,7 @@
   var messageOf = client.messageOf;
   var announce = client.announce;
   var api = client.base;
-  var locale = main.dataset.locale || undefined;
+  var t = window.Guestlink.t;
   var el = window.Guestlink.el;
   var showError = window.Guestlink.showError;
 
@@ -48,12 +48,16 @@
     clicks: { input: 'link-clicks', error: 'link-clicks-error' },
     durationDays: { input: 'link-duration', error: 'link-duration-error' },
   };
-  var STATUS_LABELS = { expired: 'Expired', 'used-up': 'Used up', inactive: 'Inactive' };
+  var STATUS_LABELS = {
+    expired: 'guestAccess:js.status.expired',
+    'used-up': 'guestAccess:js.status.usedUp',
+    inactive: 'guestAccess:js.status.inactive',
+  };
 
   // Date and time in the viewer's own time zone, named: "expires at 5:00 PM" must not leave
   // anyone guessing whose afternoon that is.
   function formatExpiry(when) {
-    return new Date(when).toLocaleString(locale, {
+    return window.Guestlink.formatDate(new Date(when), {
       year: 'numeric',
       month: 'long',
       day: 'numeric',
@@ -64,8 +68,8 @@
   }
 
   function expiryCell(iso) {
-    var cell = el('td', null, iso ? null : 'Never');
-    cell.dataset.label = 'Expires';
+    var cell = el('td', null, iso ? null : t('guestAccess:js.never'));
+    cell.dataset.label = t('guestAccess:js.expires');
     if (!iso) return cell;
     var time = el('time', null, formatExpiry(iso));
     time.setAttribute('datetime', iso);
@@ -92,14 +96,15 @@
 
   // "2 used · 3 left": what the link has given and what it still can.
   function clicksText(link) {
-    var used = link.clicksUsed.toLocaleString('en-US') + ' used';
-    if (link.clicksLimit === null) return used + ' · no limit';
-    return used + ' · ' + Math.max(0, link.clicksLimit - link.clicksUsed).toLocaleString('en-US') + ' left';
+    if (link.clicksLimit === null) return t('guestAccess:js.clicks.noLimit', { used: link.clicksUsed });
+    return t('guestAccess:js.clicks.left', {
+      used: link.clicksUsed,
+      left: Math.max(0, link.clicksLimit - link.clicksUsed),
+    });
   }
 
   function countLabel(count) {
-    if (count === 0) return 'No links added';
-    return count === 1 ? '1 link' : count + ' links';
+    return t('guestAccess:js.count', { count: count });
   }
 
   function render() {
@@ -115,34 +120,34 @@
       var nameCell = el('td', 'link-name-cell');
       nameCell.appendChild(el('span', 'link-name', link.name));
       if (STATUS_LABELS[link.status]) {
-        nameCell.appendChild(el('span', 'status-badge status-' + link.status, STATUS_LABELS[link.status]));
+        nameCell.appendChild(el('span', 'status-badge status-' + link.status, t(STATUS_LABELS[link.status])));
       }
-      var urlField = window.Guestlink.linkUrlField(link.url, 'URL of ' + link.name);
+      var urlField = window.Guestlink.linkUrlField(link.url, t('guestAccess:js.urlOf', { name: link.name }));
       nameCell.appendChild(urlField);
       nameCell.appendChild(el('span', 'copy-feedback'));
       row.appendChild(nameCell);
       row.appendChild(expiryCell(link.expiresAt));
       var clicks = el('td', null, clicksText(link));
-      clicks.dataset.label = '# of clicks';
+      clicks.dataset.label = t('guestAccess:js.clicksLabel');
       row.appendChild(clicks);
       var actions = el('td', 'link-actions');
       actions.appendChild(
-        iconButton('edit', 'Edit link ' + link.name, function () {
+        iconButton('edit', t('guestAccess:js.action.edit', { name: link.name }), function () {
           openEdit(link);
         }),
       );
       actions.appendChild(
-        iconButton('copy', 'Copy link ' + link.name, function (event) {
+        iconButton('copy', t('guestAccess:js.action.copy', { name: link.name }), function (event) {
           copyLink(link, event.currentTarget, urlField);
         }),
       );
       actions.appendChild(
-        iconButton('qr', 'Show QR code for ' + link.name, function () {
+        iconButton('qr', t('guestAccess:js.action.qr', { name: link.name }), function () {
           openQr(link);
         }),
       );
       actions.appendChild(
-        iconButton('trash', 'Delete link ' + link.name, function () {
+        iconButton('trash', t('guestAccess:js.action.delete', { name: link.name }), function () {
           askDelete(link);
         }),
       );
@@ -152,9 +157,9 @@
     var full = links.length >= state.maxLinks;
     createButton.disabled = !state.enabled || full;
     createNote.textContent = !state.enabled
-      ? 'Turn on guest access to create links.'
+      ? t('guestAccess:js.note.turnOn')
       : full
-        ? 'This room has 3 guest links, the most it can have. Delete one to create another.'
+        ? t('guestAccess:js.note.full')
         : '';
   }
 
@@ -173,7 +178,7 @@
   }
 
   function openManage() {
-    countText.textContent = 'Loading…';
+    countText.textContent = t('guestAccess:js.loading');
     manageDialog.showModal();
     load().then(function () {
       toggle.focus();
@@ -191,9 +196,23 @@
     });
   }
 
+  // The sentence names the link in bold (#delete-link-name): its words around the name come
+  // from the message, wherever the language puts the name.
+  var NAME_MARK = '\u2063';
+  function deleteDescription(name) {
+    var description = document.getElementById('delete-link-description');
+    var words = t('guestAccess:js.delete.description', { name: NAME_MARK }).split(NAME_MARK);
+    description.textContent = '';
+    description.appendChild(document.createTextNode(words[0]));
+    var strong = el('strong', null, name);
+    strong.id = 'delete-link-name';
+    description.appendChild(strong);
+    description.appendChild(document.createTextNode(words.slice(1).join(name)));
+  }
+
   function askDelete(link) {
     linkToDelete = link;
-    document.getElementById('delete-link-name').textContent = link.name;
+    deleteDescription(link.name);
     showError(document.getElementById('delete-link-error'), '');
     deleteDialog.showModal();
     document.getElementById('delete-link-cancel').focus();
@@ -207,13 +226,13 @@
       .then(
         function () {
           deleteDialog.close();
-          announce('Link “' + link.name + '” deleted');
+          announce(t('guestAccess:js.announce.deleted', { name: link.name }));
           return load();
         },
         function (failure) {
           if (failure.status === 404) {
             deleteDialog.close();
-            announce('That link was already deleted');
+            announce(t('guestAccess:js.announce.alreadyDeleted'));
             return load();
           }
           showError(document.getElementById('delete-link-error'), messageOf(failure));
@@ -233,7 +252,7 @@
         state = json;
         render();
         toggle.focus();
-        announce(enabled ? 'Guest access enabled' : 'Guest access turned off. All guest links are inactive.');
+        announce(enabled ? t('guestAccess:js.announce.enabled') : t('guestAccess:js.announce.disabled'));
       },
       function (failure) {
         toggle.disabled = false;
@@ -262,37 +281,43 @@
     showError(document.getElementById(target.error), message);
   }
 
-  // The same wording as the server's (src/guest-access/guest-link.ts): say what is allowed.
-  function countOf(count, unit) {
-    return count.toLocaleString('en-US') + ' ' + unit + (count === 1 ? '' : 's');
-  }
+  // The same words as the server's (src/guest-access/guest-link.ts, the same keys): say what is allowed.
+  var LIMITS = {
+    clicks: {
+      max: 100000,
+      whole: 'guestAccess:js.errors.clicksWhole',
+      min: 'guestAccess:js.errors.clicksMin',
+      tooMany: 'guestAccess:js.errors.clicksMax',
+    },
+    durationDays: {
+      max: 365,
+      whole: 'guestAccess:js.errors.durationWhole',
+      min: 'guestAccess:js.errors.durationMin',
+      tooMany: 'guestAccess:js.errors.durationMax',
+    },
+  };
 
-  function wholeNumber(value, label, max, unit) {
+  function wholeNumber(value, limits) {
     if (value === '') return { value: null };
-    if (/^-\d+$/.test(value) || /^0+$/.test(value))
-      return { error: label + ' must be at least ' + countOf(1, unit) + '.' };
-    if (!/^\d+$/.test(value))
-      return {
-        error:
-          label + ' must be a whole number of ' + unit + 's from 1 to ' + max.toLocaleString('en-US') + '.',
-      };
+    if (/^-\d+$/.test(value) || /^0+$/.test(value)) return { error: t(limits.min) };
+    if (!/^\d+$/.test(value)) return { error: t(limits.whole, { max: limits.max }) };
     var number = Number(value);
-    if (number > max) return { error: label + ' must be at most ' + countOf(max, unit) + '.' };
+    if (number > limits.max) return { error: t(limits.tooMany, { max: limits.max }) };
     return { value: number };
   }
 
   function readForm() {
     var errors = {};
     var name = document.getElementById('link-name').value.trim();
-    if (!name) errors.name = 'Enter a link name.';
-    else if (name.length > 80) errors.name = 'Use at most 80 characters.';
+    if (!name) errors.name = t('guestAccess:js.errors.nameRequired');
+    else if (name.length > 80) errors.name = t('guestAccess:js.errors.nameTooLong', { max: 80 });
     var clicksRaw = clicksInput.value.trim();
-    var clicks = wholeNumber(clicksRaw, '# of clicks', 100000, 'click');
+    var clicks = wholeNumber(clicksRaw, LIMITS.clicks);
     if (clicks.error) errors.clicks = clicks.error;
     else if (linkToEdit && clicks.value !== null && clicks.value < linkToEdit.clicksUsed)
-      errors.clicks = clicksBelowUsed(linkToEdit.clicksUsed);
+      errors.clicks = t('guestAccess:js.errors.clicksBelowUsed', { used: linkToEdit.clicksUsed });
     var durationRaw = durationInput.value.trim();
-    var days = wholeNumber(durationRaw, 'Duration', 365, 'day');
+    var days = wholeNumber(durationRaw, LIMITS.durationDays);
     if (days.error) errors.durationDays = days.error;
     var body = { name: name };
     if (!linkToEdit) {
@@ -306,12 +331,6 @@
     return { body: body, errors: errors };
   }
 
-  // The server's wording (clicksBelowUsedMessage in src/guest-access/guest-link.ts).
-  function clicksBelowUsed(used) {
-    var guests = used === 1 ? '1 guest already used' : used + ' guests already used';
-    return '# of clicks must be at least ' + used + ': ' + guests + ' this link.';
-  }
-
   var DAY_MS = 24 * 60 * 60 * 1000;
 
   // "The link will expire on …": what a duration means, before saving. Durations count
@@ -321,18 +340,18 @@
     var text = '';
     if (linkToEdit && raw === durationAsOpened) {
       var expiresAt = linkToEdit.expiresAt;
-      if (!expiresAt) text = 'The link never expires.';
-      else
-        text =
-          (new Date(expiresAt).getTime() <= Date.now() ? 'The link expired on ' : 'The link expires on ') +
-          formatExpiry(expiresAt) +
-          '.';
+      if (!expiresAt) text = t('guestAccess:js.expiry.never');
+      else if (new Date(expiresAt).getTime() <= Date.now())
+        text = t('guestAccess:js.expiry.expired', { date: formatExpiry(expiresAt) });
+      else text = t('guestAccess:js.expiry.expires', { date: formatExpiry(expiresAt) });
     } else if (raw === '') {
-      text = linkToEdit ? 'The link will never expire.' : '';
+      text = linkToEdit ? t('guestAccess:js.expiry.willNever') : '';
     } else {
-      var days = wholeNumber(raw, 'Duration', 365, 'day');
+      var days = wholeNumber(raw, LIMITS.durationDays);
       if (days.value)
-        text = 'The link will expire on ' + formatExpiry(new Date(Date.now() + days.value * DAY_MS)) + '.';
+        text = t('guestAccess:js.expiry.will', {
+          date: formatExpiry(new Date(Date.now() + days.value * DAY_MS)),
+        });
     }
     expiryPreview.textContent = text;
   }
@@ -364,7 +383,11 @@
       .then(
         function (link) {
           createDialog.close();
-          announce('Link “' + link.name + '” ' + (editing ? 'saved' : 'created'));
+          announce(
+            editing
+              ? t('guestAccess:js.announce.saved', { name: link.name })
+              : t('guestAccess:js.announce.created', { name: link.name }),
+          );
           // The list is drawn anew: focus what the close left focused again.
           return load().then(function () {
             if (manageDialog.open) focusAfterForm(editing);
@@ -373,7 +396,7 @@
         function (failure) {
           if (editing && failure.status === 404) {
             createDialog.close();
-            announce('That link was deleted');
+            announce(t('guestAccess:js.announce.wasDeleted'));
             return load().then(function () {
               if (manageDialog.open) focusAfterForm(null);
             });
@@ -398,13 +421,18 @@
     linkToEdit = link;
     form.reset();
     clearFieldErrors();
-    document.getElementById('create-link-title').textContent = link ? 'Edit link' : 'Create new link';
-    document.getElementById('create-link-submit').textContent = link ? 'Save' : 'Create';
+    document.getElementById('create-link-title').textContent = link
+      ? t('guestAccess:js.form.editTitle')
+      : t('guestAccess:js.form.createTitle');
+    document.getElementById('create-link-submit').textContent = link
+      ? t('guestAccess:js.form.save')
+      : t('guestAccess:js.form.create');
     document.getElementById('create-link-description').textContent = link
-      ? 'The link’s URL stays the same, and guests who already used it still count.'
-      : 'Allow anyone with this link to access the media without signing in.';
+      ? t('guestAccess:js.form.editDescription')
+      : t('guestAccess:js.form.createDescription');
+    // A sentence of its own after the hint's.
     document.getElementById('link-clicks-used').textContent = link
-      ? ' ' + link.clicksUsed.toLocaleString('en-US') + ' used so far.'
+      ? ' ' + t('guestAccess:js.form.usedSoFar', { used: link.clicksUsed })
       : '';
   }
 
@@ -464,16 +492,13 @@
 
   function qrFailed() {
     if (!qrDialog.open) return;
-    showError(
-      document.getElementById('qr-error'),
-      'The QR code could not be loaded. Close this window and try again.',
-    );
+    showError(document.getElementById('qr-error'), t('guestAccess:js.qr.failed'));
   }
 
   // The code is drawn by the server (an SVG image), fetched with the ltik in a header.
   function openQr(link) {
     showError(document.getElementById('qr-error'), '');
-    qrImage.alt = 'QR code for the link ' + link.name;
+    qrImage.alt = t('guestAccess:js.qr.alt', { name: link.name });
     showQrImage(null);
     fetchBlob('/guest-links/' + encodeURIComponent(link.id) + '/qr-code').then(function (blob) {
       showQrImage(URL.createObjectURL(blob));
@@ -507,7 +532,7 @@
       function (json) {
         document.getElementById('guest-log-empty').hidden = json.entries.length > 0;
         json.entries.forEach(function (entry) {
-          body.appendChild(window.Guestlink.guestLogRow(entry, locale));
+          body.appendChild(window.Guestlink.guestLogRow(entry));
         });
       },
       function (failure) {

@@ -4,17 +4,19 @@
   'use strict';
   window.Guestlink = window.Guestlink || {};
   var el = window.Guestlink.el;
+  var t = window.Guestlink.t;
 
   function sameDay(a, b) {
     return a.toDateString() === b.toDateString();
   }
 
-  // A time on the day the guest joined needs no date; one on a later day does.
-  function timeElement(iso, joinedIso, locale) {
+  // A time on the day the guest joined needs no date; one on a later day does. The page's
+  // language and the viewer's time zone (Guestlink.formatDate).
+  function timeElement(iso, joinedIso) {
     var date = new Date(iso);
     var text = sameDay(date, new Date(joinedIso))
-      ? date.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' })
-      : date.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+      ? window.Guestlink.formatDate(date, { hour: 'numeric', minute: '2-digit' })
+      : window.Guestlink.formatDate(date, { dateStyle: 'medium', timeStyle: 'short' });
     var time = el('time', null, text);
     time.setAttribute('datetime', iso);
     return time;
@@ -28,20 +30,21 @@
 
   // A dash for the eye, "None" for a screen reader.
   function empty(td) {
-    td.appendChild(el('span', 'visually-hidden', 'None'));
+    td.appendChild(el('span', 'visually-hidden', t('guestLog:js.none')));
     td.appendChild(el('span', null, '–')).setAttribute('aria-hidden', 'true');
     return td;
   }
 
-  function timeCell(label, iso, entry, locale, note) {
+  function timeCell(label, iso, entry, note) {
     var td = cell(label);
     if (!iso) return empty(td);
-    td.appendChild(timeElement(iso, entry.joinedAt, locale));
+    td.appendChild(timeElement(iso, entry.joinedAt));
     if (note) td.appendChild(el('span', 'muted log-note', note));
     return td;
   }
 
-  window.Guestlink.guestLogRow = function (entry, locale) {
+  /** One entry of GET …/guest-log, its words already in the reader's language (src/lobby/guest-log.ts). */
+  window.Guestlink.guestLogRow = function (entry) {
     var row = el('tr');
     row.dataset.visitId = entry.visitId;
     var who = cell(null, 'log-guest-cell');
@@ -50,25 +53,25 @@
     row.appendChild(who);
 
     // A link's name, or an invited person's "Invitation · Speaker" (src/lobby/guest-log.ts cameThrough).
-    row.appendChild(el('td', null, entry.via || entry.linkName)).dataset.label = 'Link';
-    var joined = cell('Joined');
+    row.appendChild(el('td', null, entry.via || entry.linkName)).dataset.label = t('guestLog:js.col.link');
+    var joined = cell(t('guestLog:js.col.joined'));
     var joinedAt = el(
       'time',
       null,
-      new Date(entry.joinedAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+      window.Guestlink.formatDate(new Date(entry.joinedAt), { dateStyle: 'medium', timeStyle: 'short' }),
     );
     joinedAt.setAttribute('datetime', entry.joinedAt);
     joined.appendChild(joinedAt);
     row.appendChild(joined);
-    row.appendChild(timeCell('Admitted', entry.admittedAt, entry, locale, entry.admittedBy));
-    row.appendChild(timeCell('Left', entry.goneAt, entry, locale));
-    var duration = cell('Duration', 'log-duration-cell');
+    row.appendChild(timeCell(t('guestLog:js.col.admitted'), entry.admittedAt, entry, entry.admittedBy));
+    row.appendChild(timeCell(t('guestLog:js.col.left'), entry.goneAt, entry));
+    var duration = cell(t('guestLog:js.col.duration'), 'log-duration-cell');
     if (entry.duration) duration.textContent = entry.duration;
     row.appendChild(entry.duration ? duration : empty(duration));
-    var story = cell('What happened', 'log-story-cell');
+    var story = cell(t('guestLog:js.col.story'), 'log-story-cell');
     (entry.story || [{ text: entry.outcome }]).forEach(function (part) {
       story.appendChild(
-        part.time ? timeElement(part.time, entry.joinedAt, locale) : document.createTextNode(part.text),
+        part.time ? timeElement(part.time, entry.joinedAt) : document.createTextNode(part.text),
       );
     });
     row.appendChild(story);

@@ -1,5 +1,6 @@
 // One JSON client for the page scripts: the answer's JSON, or a failure shaped
-// { status, error: { code, message } } with a sentence for people when Guestlink did not say one.
+// { status, error: { code, message } } with a sentence for people when Guestlink did not say one
+// (media:js.api.*: a page loading this script ships the `media` messages).
 (function () {
   'use strict';
   var Guestlink = (window.Guestlink = window.Guestlink || {});
@@ -24,7 +25,7 @@
           function () {
             throw {
               status: response.status,
-              error: { message: 'Guestlink did not answer as expected. Try again.' },
+              error: { message: Guestlink.t('media:js.api.unexpected') },
             };
           },
         );
@@ -32,7 +33,7 @@
       function () {
         throw {
           status: 0,
-          error: { message: 'Guestlink cannot be reached. Check your connection and try again.' },
+          error: { message: Guestlink.t('media:js.api.unreachable') },
         };
       },
     );

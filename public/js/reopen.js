@@ -14,6 +14,6 @@
   }
   if (!ltik) return;
   form.elements.ltik.value = ltik;
-  document.getElementById('reopen-message').textContent = 'Opening the room…';
+  document.getElementById('reopen-message').textContent = window.Guestlink.t('media:js.reopen.opening');
   form.submit();
 })();

@@ -28,9 +28,8 @@
     }
 
     function messageOf(failure) {
-      if (failure && failure.status === 401)
-        return 'Your session has ended. Open Guestlink again from your course.';
-      return (failure && failure.error && failure.error.message) || 'Something went wrong. Try again.';
+      if (failure && failure.status === 401) return window.Guestlink.t('media:js.api.sessionEnded');
+      return (failure && failure.error && failure.error.message) || window.Guestlink.t('media:js.api.failed');
     }
 
     function announce(message) {

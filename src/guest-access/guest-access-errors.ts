@@ -1,30 +1,27 @@
 import { AppError, ConflictError } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 
 export class FeatureDisabledError extends AppError {
   constructor() {
-    super(
-      403,
-      'FEATURE_DISABLED',
-      "Guest access is not available here: it needs the Invitetomedia module and the Theming module's 'mediapage' feature.",
-    );
+    super(403, 'FEATURE_DISABLED', text('guestAccess:errors.featureDisabled'));
   }
 }
 
 export class UnsupportedRoomTypeError extends ConflictError {
   constructor() {
-    super('UNSUPPORTED_ROOM_TYPE', 'Guest access is not supported for media gallery rooms.');
+    super('UNSUPPORTED_ROOM_TYPE', text('guestAccess:errors.unsupportedRoomType'));
   }
 }
 
 export class LinkLimitReachedError extends ConflictError {
   constructor() {
-    super('LINK_LIMIT_REACHED', 'This room already has 3 guest links. Delete one to create another.');
+    super('LINK_LIMIT_REACHED', text('guestAccess:errors.linkLimitReached'));
   }
 }
 
 export class NameTakenError extends ConflictError {
   constructor() {
-    super('NAME_TAKEN', 'A link with this name already exists in this room. Choose another name.', {
+    super('NAME_TAKEN', text('guestAccess:errors.nameTaken'), {
       field: 'name',
     });
   }
@@ -32,12 +29,12 @@ export class NameTakenError extends ConflictError {
 
 export class GuestAccessDisabledError extends ConflictError {
   constructor() {
-    super('GUEST_ACCESS_DISABLED', 'Turn on guest access before creating links.');
+    super('GUEST_ACCESS_DISABLED', text('guestAccess:errors.guestAccessDisabled'));
   }
 }
 
 export class ClicksBelowUsedError extends AppError {
-  constructor(message: string) {
+  constructor(message: LocalizedText) {
     super(400, 'CLICKS_BELOW_USED', message, { field: 'clicks' });
   }
 }

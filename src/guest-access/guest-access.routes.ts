@@ -1,6 +1,8 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { UnauthenticatedError } from '../errors';
-import { onOffInput, parseJsonBody } from '../http/json-body';
+import { onOffInput } from '../http/json-body';
+import { text } from '../i18n/translator';
+import { parseLocalizedBody } from './localized-body';
 import { launchFrom } from '../lti/claims';
 import type { RoomAccessService } from '../lti/room-access.service';
 import { createLinkInput, editLinkInput } from './guest-link';
@@ -12,7 +14,11 @@ import type { GuestAccessService } from './guest-access.service';
  */
 export const requireAuthorizationHeaderForWrites: RequestHandler = (req, _res, next) => {
   if (req.method !== 'GET' && req.method !== 'HEAD' && !req.headers.authorization) {
-    next(new UnauthenticatedError('Send the launch token in the Authorization header: Bearer <ltik>.'));
+    next(
+      new UnauthenticatedError(
+        text('guestAccess:errors.authorizationHeader', { format: 'Bearer <ltik>' }), // i18n-ignore: the header's syntax
+      ),
+    );
     return;
   }
   next();
@@ -29,13 +35,13 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
 
   router.put('/api/rooms/:roomId/guest-access', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const { enabled } = parseJsonBody(onOffInput, req);
+    const { enabled } = parseLocalizedBody(onOffInput, req);
     res.json(await guestAccess.setEnabled(access, enabled));
   });
 
   router.post('/api/rooms/:roomId/guest-links', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const link = await guestAccess.createLink(access, parseJsonBody(createLinkInput, req));
+    const link = await guestAccess.createLink(access, parseLocalizedBody(createLinkInput, req));
     res
       .status(201)
       .location(`/api/rooms/${encodeURIComponent(access.room.id)}/guest-links/${link.id}`)
@@ -44,7 +50,7 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
 
   router.patch('/api/rooms/:roomId/guest-links/:linkId', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    res.json(await guestAccess.editLink(access, req.params.linkId, parseJsonBody(editLinkInput, req)));
+    res.json(await guestAccess.editLink(access, req.params.linkId, parseLocalizedBody(editLinkInput, req)));
   });
 
   // An image the manage window fetches with the ltik in its header and shows as a blob URL.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError, type ErrorText } from '../errors';
+import { text, translator, type LocalizedText, type Translator } from '../i18n/translator';
 import { guestAccessModulesEnabled } from '../platforms/platform';
 import { guestAccessSupported } from '../rooms/room';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
@@ -28,7 +29,8 @@ import { GuestLinkTokens } from './guest-link-token';
 import type { LinkEntryCache } from './link-entry-cache';
 import { roomEvent, type RoomEventChannel } from '../rooms/room-events';
 
-const LINK_MISSING = 'This guest link does not exist or was already deleted.';
+const LINK_MISSING = text('guestAccess:errors.linkMissing');
+const ROOM_MISSING = text('guestAccess:errors.roomMissing');
 
 export interface GuestLinkView {
   id: string;
@@ -48,7 +50,7 @@ export interface GuestAccessView {
 
 /** How the "Manage guest access" menu item appears for one user in one room. */
 export type ManageMenuItem =
-  { state: 'absent' } | { state: 'disabled'; reason: string } | { state: 'enabled' };
+  { state: 'absent' } | { state: 'disabled'; reason: LocalizedText } | { state: 'enabled' };
 
 /** Guest features need the platform's modules on and a room that supports guests. */
 export function guestFeatureAvailable(access: RoomAccess): boolean {
@@ -83,7 +85,7 @@ export class GuestAccessService {
       return { state: 'absent' };
     }
     if (!guestAccessSupported(access.room)) {
-      return { state: 'disabled', reason: new UnsupportedRoomTypeError().message };
+      return { state: 'disabled', reason: text('guestAccess:errors.unsupportedRoomType') };
     }
     return { state: 'enabled' };
   }
@@ -93,21 +95,25 @@ export class GuestAccessService {
   }
 
   /**
-   * Every check a management request passes, in the order users meet them; `what` names the
-   * window's task in the refusals ("manage guest links", "invite users").
+   * Every check a management request passes, in the order users meet them; `what` is the
+   * refusal each window gives a moderator (host-only platforms) and everyone else, whole sentences.
    */
   static authorize(
     access: RoomAccess,
-    what: { moderators: string; everyone: string } = {
-      moderators: 'manage guest links',
-      everyone: 'manage guest access',
+    what: { moderators: ErrorText; everyone: ErrorText } = {
+      moderators: text('guestAccess:errors.onlyHostManages'),
+      everyone: text('guestAccess:errors.onlyModeratorsManage'),
     },
   ): void {
     if (!GuestAccessService.mayManage(access)) {
+      const refusal = access.role === 'moderator' ? what.moderators : what.everyone;
+      // Transition: a window that still names its task ("invite users") gets the old English sentence.
       throw new ForbiddenError(
-        access.role === 'moderator'
-          ? `Only the room’s host can ${what.moderators} on this platform.`
-          : `Only hosts and moderators can ${what.everyone}.`,
+        typeof refusal !== 'string'
+          ? refusal
+          : access.role === 'moderator'
+            ? `Only the room’s host can ${refusal} on this platform.`
+            : `Only hosts and moderators can ${refusal}.`,
       );
     }
     assertGuestFeatureAvailable(access);
@@ -125,7 +131,7 @@ export class GuestAccessService {
   async setEnabled(access: RoomAccess, enabled: boolean): Promise<GuestAccessView> {
     this.authorize(access);
     const result = await this.store.setEnabled(access.room.id, enabled, actorOf(access));
-    if (!result) throw new NotFoundError('This room no longer exists.');
+    if (!result) throw new NotFoundError(ROOM_MISSING);
     this.linkEntries.forgetRoom(access.room.id);
     if (result.changed) await this.events.publish(roomEvent(access.room.id));
     return this.currentView(access.room.id);
@@ -154,7 +160,7 @@ export class GuestAccessService {
         case 'name-taken':
           throw new NameTakenError();
         case 'room-missing':
-          throw new NotFoundError('This room no longer exists.');
+          throw new NotFoundError(ROOM_MISSING);
       }
     }
     return this.linkView(result.link, true);
@@ -207,14 +213,14 @@ export class GuestAccessService {
   }
 
   /** The read-only guest access groups the settings page lists, one per live link. */
-  async groups(access: RoomAccess): Promise<string[]> {
+  async groups(access: RoomAccess, i18n: Translator = translator('en')): Promise<string[]> {
     const state = await this.store.getState(access.room.id);
-    return (state?.links ?? []).map(guestAccessGroupName);
+    return (state?.links ?? []).map((link) => guestAccessGroupName(link, i18n));
   }
 
   private async currentView(roomId: string): Promise<GuestAccessView> {
     const state = await this.store.getState(roomId);
-    if (!state) throw new NotFoundError('This room no longer exists.');
+    if (!state) throw new NotFoundError(ROOM_MISSING);
     return {
       enabled: state.enabled,
       maxLinks: MAX_LINKS_PER_ROOM,

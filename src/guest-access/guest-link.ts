@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { text, translator, type LocalizedText, type Translator } from '../i18n/translator';
 import { hasForbiddenCharacters } from '../text';
+import { zodMessage } from '../validation';
 
 /** docs/product.md §5: the limits of the Create new link window. */
 export const MAX_LINKS_PER_ROOM = 3;
@@ -34,32 +36,34 @@ export function linkNameKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** "1 day", "365 days", "100,000 clicks". */
-const countOf = (count: number, unit: string) =>
-  `${count.toLocaleString('en-US')} ${unit}${count === 1 ? '' : 's'}`;
-
-/** Every message says what is allowed, not only what is wrong ("Duration must be at least 1 day."). */
-const wholeNumber = (field: string, max: number, unit: string) => {
-  const allowed = `${field} must be a whole number of ${unit}s from 1 to ${max.toLocaleString('en-US')}.`;
-  return z
-    .number({ message: allowed })
-    .int(allowed)
-    .min(1, `${field} must be at least ${countOf(1, unit)}.`)
-    .max(max, `${field} must be at most ${countOf(max, unit)}.`);
-};
+/**
+ * Every message says what is allowed, not only what is wrong ("Duration must be at least 1 day.").
+ * The window's script says the same before sending (public/js/guest-access.js), from the same keys.
+ */
+const clickLimit = z
+  .number({ message: zodMessage('guestAccess:js.errors.clicksWhole', { max: CLICK_LIMIT_MAX }) })
+  .int(zodMessage('guestAccess:js.errors.clicksWhole', { max: CLICK_LIMIT_MAX }))
+  .min(1, zodMessage('guestAccess:js.errors.clicksMin'))
+  .max(CLICK_LIMIT_MAX, zodMessage('guestAccess:js.errors.clicksMax', { max: CLICK_LIMIT_MAX }));
+const durationDays = z
+  .number({ message: zodMessage('guestAccess:js.errors.durationWhole', { max: DURATION_DAYS_MAX }) })
+  .int(zodMessage('guestAccess:js.errors.durationWhole', { max: DURATION_DAYS_MAX }))
+  .min(1, zodMessage('guestAccess:js.errors.durationMin'))
+  .max(DURATION_DAYS_MAX, zodMessage('guestAccess:js.errors.durationMax', { max: DURATION_DAYS_MAX }));
 
 const linkName = z
-  .string({ message: 'Enter a link name.' })
+  .string({ message: zodMessage('guestAccess:js.errors.nameRequired') })
   .transform((value) => value.normalize('NFC').trim())
   .pipe(
     z
       .string()
-      .min(1, 'Enter a link name.')
-      .max(LINK_NAME_MAX, `Use at most ${LINK_NAME_MAX} characters.`)
-      .refine((value) => !hasForbiddenCharacters(value), 'Remove line breaks and other control characters.'),
+      .min(1, zodMessage('guestAccess:js.errors.nameRequired'))
+      .max(LINK_NAME_MAX, zodMessage('guestAccess:js.errors.nameTooLong', { max: LINK_NAME_MAX }))
+      .refine(
+        (value) => !hasForbiddenCharacters(value),
+        zodMessage('guestAccess:errors.nameControlCharacters'),
+      ),
   );
-const clickLimit = wholeNumber('# of clicks', CLICK_LIMIT_MAX, 'click');
-const durationDays = wholeNumber('Duration', DURATION_DAYS_MAX, 'day');
 
 export const createLinkInput = z
   .object({
@@ -85,15 +89,14 @@ export const editLinkInput = z
   .strict()
   .refine(
     (input) => Object.values(input).some((value) => value !== undefined),
-    'Send at least one of name, clicks or durationDays to change.',
+    zodMessage('guestAccess:errors.editNothing'),
   );
 
 export type EditLinkInput = z.infer<typeof editLinkInput>;
 
 /** Guests who got in stay counted: a limit below them would be broken the moment it is saved. */
-export function clicksBelowUsedMessage(clicksUsed: number): string {
-  const guests = clicksUsed === 1 ? '1 guest already used' : `${clicksUsed} guests already used`;
-  return `# of clicks must be at least ${clicksUsed}: ${guests} this link.`;
+export function clicksBelowUsedMessage(clicksUsed: number): LocalizedText {
+  return text('guestAccess:js.errors.clicksBelowUsed', { used: clicksUsed });
 }
 
 /** Whether a new click limit leaves room for the clicks already used; null: no limit. */
@@ -140,13 +143,15 @@ export function linkStatus(
   return guestAccessOn ? 'active' : 'inactive';
 }
 
-/** The window's count line: "No links added" / "1 link" / "2 links" / "3 links". */
-export function linkCountText(count: number): string {
-  if (count === 0) return 'No links added';
-  return count === 1 ? '1 link' : `${count} links`;
+/** The read-only group that represents one link's guests on the room's settings page. */
+export function guestAccessGroupName(
+  link: Pick<GuestLink, 'name'>,
+  i18n: Translator = translator('en'),
+): string {
+  return i18n.t('media:settings.groupName', { name: link.name });
 }
 
-/** The read-only group that represents one link's guests on the room's settings page. */
-export function guestAccessGroupName(link: Pick<GuestLink, 'name'>): string {
-  return `Guest access: ${link.name}`;
+/** The window's count line, as its script writes it: "No links added" / "1 link" / "2 links" / "3 links". */
+export function linkCountText(count: number): string {
+  return translator('en').t('guestAccess:js.count', { count });
 }

@@ -1,4 +1,5 @@
 import type { GuestLogEntry } from '../guests/guest.store';
+import { translator, type Translator } from '../i18n/translator';
 import { admittedAt, admittedBy, cameThrough, durationText, goneAt, outcomeText } from './guest-log';
 
 /** Quotes a CSV cell, and defuses values a spreadsheet would run as a formula. */
@@ -9,39 +10,48 @@ function cell(value: string): string {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
 
-/** Every time in the file is UTC: ISO 8601 in the time columns, and the header says so for the wording. */
-export const GUEST_LOG_CSV_HEADER = [
-  'Name',
-  'Email',
-  // A guest link's name, or "Invitation · Speaker" for an invited person.
-  'Link or invitation',
-  'Joined (UTC)',
-  'What happened (times in UTC)',
-  'Admitted (UTC)',
-  'Admitted by',
-  'Left (UTC)',
-  'Duration',
-  'Decided by',
-  'Decided (UTC)',
-  'Removed by',
-  'Removed (UTC)',
-];
+/**
+ * The header row, in the exporting user's language. Every time in the file is UTC: ISO 8601 in
+ * the time columns, and the header says so for the wording.
+ */
+export function guestLogCsvHeader(i18n: Translator = translator('en')): string[] {
+  return [
+    i18n.t('guestLog:csv.name'),
+    i18n.t('guestLog:csv.email'),
+    // A guest link's name, or "Invitation · Speaker" for an invited person.
+    i18n.t('guestLog:csv.via'),
+    i18n.t('guestLog:csv.joined'),
+    i18n.t('guestLog:csv.story'),
+    i18n.t('guestLog:csv.admitted'),
+    i18n.t('guestLog:csv.admittedBy'),
+    i18n.t('guestLog:csv.left'),
+    i18n.t('guestLog:csv.duration'),
+    i18n.t('guestLog:csv.decidedBy'),
+    i18n.t('guestLog:csv.decided'),
+    i18n.t('guestLog:csv.removedBy'),
+    i18n.t('guestLog:csv.removed'),
+  ];
+}
 
-export function guestLogCsv(entries: GuestLogEntry[]): string {
+/** The English header (the source text). */
+export const GUEST_LOG_CSV_HEADER = guestLogCsvHeader();
+
+/** The guest log as CSV, its words in the exporting user's language. */
+export function guestLogCsv(entries: GuestLogEntry[], i18n: Translator = translator('en')): string {
   const rows = entries.map((entry) => [
     entry.name,
     entry.email,
-    cameThrough(entry),
+    cameThrough(entry, i18n),
     iso(entry.joinedAt),
-    outcomeText(entry),
+    outcomeText(entry, i18n),
     iso(admittedAt(entry)),
-    admittedBy(entry) ?? '',
+    admittedBy(entry, i18n) ?? '',
     iso(goneAt(entry)),
-    durationText(entry),
+    durationText(entry, i18n),
     entry.decidedByName ?? '',
     iso(entry.decidedAt),
     entry.removedByName ?? '',
     iso(entry.removedAt),
   ]);
-  return [GUEST_LOG_CSV_HEADER, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return [guestLogCsvHeader(i18n), ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

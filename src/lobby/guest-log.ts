@@ -1,6 +1,7 @@
 import type { GuestLogEntry } from '../guests/guest.store';
 import { unnamedModeratorLabel } from '../lti/display-name';
-import { INVITE_ROLE_LABELS } from '../rooms/room-role';
+import { translator, type Translator } from '../i18n/translator';
+import { INVITE_ROLE_LABEL_KEYS } from '../rooms/room-role';
 
 /**
  * What the guest log says about one visit, in plain words. Times stay Dates here: the page
@@ -23,7 +24,7 @@ type Entry = Pick<
   | 'sentToLobbyByName'
 >;
 
-const by = (name: string | null) => (name ? ` by ${name}` : '');
+const english = () => translator('en');
 
 /** When the guest was let in; null if they never were (or were sent back and wait again). */
 export function admittedAt(entry: Entry): Date | null {
@@ -32,19 +33,24 @@ export function admittedAt(entry: Entry): Date | null {
 }
 
 /** How the guest got in: a moderator's name, or the lobby being off. Null if never admitted. */
-export function admittedBy(entry: Entry): string | null {
+export function admittedBy(entry: Entry, i18n: Translator = english()): string | null {
   if (!admittedAt(entry)) return null;
   if (entry.outcomeReason === 'lobby-off')
-    return entry.decidedByName ? `Lobby turned off by ${entry.decidedByName}` : 'Lobby turned off';
+    return entry.decidedByName
+      ? i18n.t('guestLog:admittedBy.lobbyOffBy', { name: entry.decidedByName })
+      : i18n.t('guestLog:admittedBy.lobbyOff');
   if (entry.outcomeReason === 'moderator') return entry.decidedByName;
-  return entry.role ? 'Invitation' : 'No lobby';
+  return entry.role ? i18n.t('guestLog:admittedBy.invitation') : i18n.t('guestLog:admittedBy.noLobby');
 }
 
-function admission(entry: Entry): string {
-  if (entry.outcomeReason === 'lobby-off') return 'admitted (lobby turned off)';
-  if (entry.outcomeReason === 'moderator') return `admitted${by(entry.decidedByName)}`;
+function admission(entry: Entry, i18n: Translator): string {
+  if (entry.outcomeReason === 'lobby-off') return i18n.t('guestLog:story.admittedLobbyOff');
+  if (entry.outcomeReason === 'moderator')
+    return entry.decidedByName
+      ? i18n.t('guestLog:story.admittedBy', { name: entry.decidedByName })
+      : i18n.t('guestLog:story.admitted');
   // Invited people skip the lobby unless the room makes them wait.
-  return entry.role ? 'admitted (invited)' : 'admitted (no lobby)';
+  return entry.role ? i18n.t('guestLog:story.admittedInvited') : i18n.t('guestLog:story.admittedNoLobby');
 }
 
 /** When the guest went: they left (the room or the lobby), or were removed, whichever came first. */
@@ -62,76 +68,112 @@ export function durationSeconds(entry: Entry): number | null {
 }
 
 /** "42 min", "1 h 5 min", "Under 1 min"; "Ongoing" while admitted; '' if never admitted. */
-export function durationText(entry: Entry): string {
-  if (entry.status === 'admitted' && admittedAt(entry)) return 'Ongoing';
+export function durationText(entry: Entry, i18n: Translator = english()): string {
+  if (entry.status === 'admitted' && admittedAt(entry)) return i18n.t('guestLog:duration.ongoing');
   const seconds = durationSeconds(entry);
   if (seconds === null) return '';
   const minutes = Math.floor(seconds / 60);
-  if (minutes === 0) return 'Under 1 min';
+  if (minutes === 0) return i18n.t('guestLog:duration.underOneMinute');
   const hours = Math.floor(minutes / 60);
-  if (hours === 0) return `${minutes} min`;
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  if (hours === 0) return i18n.t('guestLog:duration.minutes', { minutes });
+  return minutes % 60 === 0
+    ? i18n.t('guestLog:duration.hours', { hours })
+    : i18n.t('guestLog:duration.hoursMinutes', { hours, minutes: minutes % 60 });
+}
+
+/** Stands for a phrase's time while its words are formatted, then splits them around it. */
+const TIME_MARK = '\u2063';
+
+/** One phrase of the story: its words, and where its {time} goes in them. */
+function phrase(
+  i18n: Translator,
+  key: string,
+  values: Record<string, string> = {},
+  time?: Date,
+): StoryPart[] {
+  const words = i18n.t(key, { ...values, ...(time ? { time: TIME_MARK } : {}) });
+  if (!time) return [{ text: words }];
+  const [before = '', after = ''] = words.split(TIME_MARK);
+  return [...(before ? [{ text: before }] : []), { time }, ...(after ? [{ text: after }] : [])];
 }
 
 /** The phrases of the visit's story, oldest first; joined with " · ", the first one capitalised. */
-function phrases(entry: Entry): StoryPart[][] {
-  const text = (value: string): StoryPart => ({ text: value });
+function phrases(entry: Entry, i18n: Translator): StoryPart[][] {
   const told: StoryPart[][] = [];
   // Being sent back clears the admission, so the send-back is the oldest thing the visit still knows.
   if (entry.sentToLobbyAt) {
-    told.push([
-      text(`sent back to the lobby${by(entry.sentToLobbyByName)} at `),
-      { time: entry.sentToLobbyAt },
-    ]);
+    told.push(
+      entry.sentToLobbyByName
+        ? phrase(i18n, 'guestLog:story.sentBackBy', { name: entry.sentToLobbyByName }, entry.sentToLobbyAt)
+        : phrase(i18n, 'guestLog:story.sentBack', {}, entry.sentToLobbyAt),
+    );
   }
   switch (entry.status) {
     case 'waiting':
-      told.push([text('waiting')]);
+      told.push(phrase(i18n, 'guestLog:story.waiting'));
       break;
     case 'admitted':
-      told.push([text(admission(entry))]);
+      told.push([{ text: admission(entry, i18n) }]);
       break;
     case 'left':
       // A guest's own Leave: whoever admitted them did not make them leave.
-      if (!entry.decidedAt) told.push([text('left the lobby before being admitted')]);
+      if (!entry.decidedAt) told.push(phrase(i18n, 'guestLog:story.leftLobby'));
       else
         told.push(
-          [text(admission(entry))],
-          entry.leftAt ? [text('left '), { time: entry.leftAt }] : [text('left')],
+          [{ text: admission(entry, i18n) }],
+          entry.leftAt
+            ? phrase(i18n, 'guestLog:story.leftAt', {}, entry.leftAt)
+            : phrase(i18n, 'guestLog:story.left'),
         );
       break;
     case 'denied':
       if (entry.outcomeReason === 'guest-access-off')
-        told.push([text('turned away: guest access turned off')]);
-      else if (entry.outcomeReason === 'link-deleted') told.push([text('turned away: link deleted')]);
-      else told.push([text(`denied${by(entry.decidedByName)}`)]);
+        told.push(phrase(i18n, 'guestLog:story.turnedAwayAccessOff'));
+      else if (entry.outcomeReason === 'link-deleted')
+        told.push(phrase(i18n, 'guestLog:story.turnedAwayLinkDeleted'));
+      else
+        told.push(
+          entry.decidedByName
+            ? phrase(i18n, 'guestLog:story.deniedBy', { name: entry.decidedByName })
+            : phrase(i18n, 'guestLog:story.denied'),
+        );
       break;
     case 'removed':
-      told.push([
-        text(
-          entry.outcomeReason === 'invitation-revoked'
-            ? `removed: invitation revoked${by(entry.removedByName)}`
-            : `removed${by(entry.removedByName)}`,
-        ),
-        ...(entry.removedAt ? [text(' at '), { time: entry.removedAt }] : []),
-      ]);
+      told.push(removal(entry, i18n));
       break;
   }
   return told;
 }
 
+/** Removed, or removed because the invitation was revoked; by whom and when, where known. */
+function removal(entry: Entry, i18n: Translator): StoryPart[] {
+  const name = entry.removedByName;
+  const at = entry.removedAt ?? undefined;
+  if (entry.outcomeReason === 'invitation-revoked') {
+    if (name && at) return phrase(i18n, 'guestLog:story.revokedByAt', { name }, at);
+    if (name) return phrase(i18n, 'guestLog:story.revokedBy', { name });
+    if (at) return phrase(i18n, 'guestLog:story.revokedAt', {}, at);
+    return phrase(i18n, 'guestLog:story.revoked');
+  }
+  if (name && at) return phrase(i18n, 'guestLog:story.removedByAt', { name }, at);
+  if (name) return phrase(i18n, 'guestLog:story.removedBy', { name });
+  if (at) return phrase(i18n, 'guestLog:story.removedAt', {}, at);
+  return phrase(i18n, 'guestLog:story.removed');
+}
+
 /** The whole story as parts: adjacent texts merged, the first letter capitalised. */
-export function story(entry: Entry): StoryPart[] {
+export function story(entry: Entry, i18n: Translator = english()): StoryPart[] {
   const parts: StoryPart[] = [];
-  phrases(entry).forEach((phrase, index) => {
-    for (const part of index === 0 ? phrase : [{ text: ' · ' }, ...phrase]) {
+  phrases(entry, i18n).forEach((told, index) => {
+    for (const part of index === 0 ? told : [{ text: ' · ' }, ...told]) {
       const last = parts[parts.length - 1];
       if ('text' in part && last && 'text' in last) last.text += part.text;
       else parts.push({ ...part });
     }
   });
   const first = parts[0];
-  if (first && 'text' in first) first.text = first.text.charAt(0).toUpperCase() + first.text.slice(1);
+  if (first && 'text' in first)
+    first.text = first.text.charAt(0).toLocaleUpperCase(i18n.locale) + first.text.slice(1);
   return parts;
 }
 
@@ -143,8 +185,8 @@ export function utcTime(time: Date, joinedAt: Date): string {
 }
 
 /** The story as one line, times in UTC: the CSV's wording and the JSON's `outcome`. */
-export function outcomeText(entry: Entry): string {
-  return story(entry)
+export function outcomeText(entry: Entry, i18n: Translator = english()): string {
+  return story(entry, i18n)
     .map((part) => ('text' in part ? part.text : utcTime(part.time, entry.joinedAt)))
     .join('');
 }
@@ -153,32 +195,47 @@ export function outcomeText(entry: Entry): string {
  * How the person came: a guest link's name, or for an invited person "Invitation · Speaker"
  * (their invitation's current role): the log's Link column, on the page and in the CSV.
  */
-export function cameThrough(entry: Pick<GuestLogEntry, 'linkName' | 'role'>): string {
-  return entry.role ? `Invitation · ${INVITE_ROLE_LABELS[entry.role]}` : entry.linkName;
+export function cameThrough(
+  entry: Pick<GuestLogEntry, 'linkName' | 'role'>,
+  i18n: Translator = english(),
+): string {
+  return entry.role
+    ? i18n.t('guestLog:via.invitation', { role: i18n.t(INVITE_ROLE_LABEL_KEYS[entry.role]) })
+    : entry.linkName;
 }
 
 const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
-/** One entry of GET …/guest-log: the stored facts (as before) and how the log reads them. */
+/** One entry of GET …/guest-log: the stored facts (as before) and how the log reads them, in English. */
 export function guestLogWire(entry: GuestLogEntry) {
+  return wireIn(entry, english());
+}
+
+/** guestLogWire for entries.map, in one reader's language: `entries.map(guestLogWireFor(i18nOf(res)))`. */
+export function guestLogWireFor(i18n: Translator) {
+  return (entry: GuestLogEntry) => wireIn(entry, i18n);
+}
+
+/** The stored facts (as before) and how the log reads them, in the reader's language. */
+function wireIn(entry: GuestLogEntry, i18n: Translator) {
   return {
     visitId: entry.visitId,
     name: entry.name,
     email: entry.email,
     linkName: entry.linkName,
     role: entry.role,
-    via: cameThrough(entry),
+    via: cameThrough(entry, i18n),
     joinedAt: entry.joinedAt.toISOString(),
     status: entry.status,
-    outcome: outcomeText(entry),
-    story: story(entry).map((part) => ('text' in part ? part : { time: part.time.toISOString() })),
+    outcome: outcomeText(entry, i18n),
+    story: story(entry, i18n).map((part) => ('text' in part ? part : { time: part.time.toISOString() })),
     decidedBy: entry.decidedByName,
     decidedAt: isoOrNull(entry.decidedAt),
     admittedAt: isoOrNull(admittedAt(entry)),
-    admittedBy: admittedBy(entry),
+    admittedBy: admittedBy(entry, i18n),
     leftAt: isoOrNull(entry.leftAt),
     goneAt: isoOrNull(goneAt(entry)),
-    duration: durationText(entry),
+    duration: durationText(entry, i18n),
     durationSeconds: durationSeconds(entry),
     removedBy: entry.removedByName,
     removedAt: isoOrNull(entry.removedAt),

@@ -10,6 +10,7 @@ import { hostDisplayName, mediaPageFor, roomPath } from './media-page';
 import type { RoomAccess, RoomAccessService } from '../lti/room-access.service';
 import { hasLiveSession } from '../rooms/room';
 import { platformWords } from '../platforms/platform-words';
+import { i18nOf } from '../http/request-locale';
 
 export interface RoomPages {
   router: Router;
@@ -32,12 +33,17 @@ export function roomPages(
       : null;
     res.set('Cache-Control', 'no-store');
     res.render('rooms/media-page', {
-      page: mediaPageFor(access, ltikFrom(res), {
-        manageGuestAccess: guestAccess.menuItem(access),
-        inviteUsers: invitations.menuItem(access),
-        lobby: LobbyService.available(access),
-        removedFromStage: liveProblem === 'removed',
-      }),
+      page: mediaPageFor(
+        access,
+        ltikFrom(res),
+        {
+          manageGuestAccess: guestAccess.menuItem(access),
+          inviteUsers: invitations.menuItem(access),
+          lobby: LobbyService.available(access),
+          removedFromStage: liveProblem === 'removed',
+        },
+        i18nOf(res),
+      ),
     });
   }
 
@@ -54,19 +60,23 @@ export function roomPages(
     const access = await rooms.accessFor(launchFrom(res), req.params.roomId);
     rooms.requireRole(access, 'moderator');
     const { room } = access;
+    const i18n = i18nOf(res);
     res.set('Cache-Control', 'no-store');
     res.render('rooms/settings', {
       page: {
         title: room.title,
         contextTitle: room.contextTitle,
-        roomTypeLabel: room.roomType === 'media-gallery' ? 'Media gallery' : 'Live room',
+        roomTypeLabel:
+          room.roomType === 'media-gallery'
+            ? i18n.t('media:settings.typeGallery')
+            : i18n.t('media:settings.typeRoom'),
         hostName: hostDisplayName(access),
         createdAtIso: room.createdAt.toISOString(),
-        createdAtText: room.createdAt.toLocaleDateString('en-US', { dateStyle: 'long' }),
+        createdAtText: i18n.formatDate(room.createdAt, { dateStyle: 'long' }),
         roomId: room.id,
         roomPath: roomPath(room.id),
         ltik: ltikFrom(res),
-        guestAccessGroups: await guestAccess.groups(access),
+        guestAccessGroups: await guestAccess.groups(access, i18n),
         lmsName: platformWords(access.platform, access.launch.productFamilyCode).lmsName,
       },
     });

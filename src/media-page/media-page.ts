@@ -3,7 +3,9 @@ import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { launchDisplayName, unnamedModeratorLabel } from '../lti/display-name';
 import type { RoomAccess } from '../lti/room-access.service';
 import type { RoomRole } from '../rooms/room-role';
-import { atLeast } from '../rooms/room-role';
+import { atLeast, ROOM_ROLE_LABEL_KEYS } from '../rooms/room-role';
+import { namespacesIn } from '../i18n/catalogs';
+import { text, translator, type Translator } from '../i18n/translator';
 import { hasLiveSession } from '../rooms/room';
 
 export interface MenuItem {
@@ -36,7 +38,7 @@ export interface MediaPage {
   guestAccessWindow: boolean;
   /** The Invite users window is on the page: the same people may use it as Manage guest access. */
   inviteUsersWindow: boolean;
-  /** BCP 47 locale the LMS launched with, for dates. */
+  /** The page's locale (the launch's, matched to a shipped one): dates in the page's scripts. */
   locale: string;
   /** The moderators' Lobby panel is on the page. */
   lobbyPanel: boolean;
@@ -48,6 +50,8 @@ export interface MediaPage {
   removedFromStage: boolean;
   /** The page's scripts, in load order, each once. */
   scripts: string[];
+  /** The message namespaces those scripts read (views/partials/foot.ejs embeds their js. keys). */
+  messages: string[];
 }
 
 export interface MediaPageFeatures {
@@ -60,9 +64,7 @@ export interface MediaPageFeatures {
 }
 
 /** Why Invite users is greyed out: the room type has no live session to invite anyone to. */
-const INVITE_USERS_UNSUPPORTED = 'Invite users is not supported for media gallery rooms.';
-
-const ROLE_LABELS: Record<RoomRole, string> = { host: 'Host', moderator: 'Moderator', viewer: 'Viewer' };
+const INVITE_USERS_UNSUPPORTED = text('media:menu.inviteUsersUnsupported');
 
 const roomApi = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
@@ -75,15 +77,20 @@ export function roomPath(roomId: string, suffix = ''): string {
 }
 
 /** What the media page shows to one launched user; menus follow the role. */
-export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPageFeatures): MediaPage {
+export function mediaPageFor(
+  access: RoomAccess,
+  ltik: string,
+  features: MediaPageFeatures,
+  i18n: Translator = translator('en'),
+): MediaPage {
   const { room, role } = access;
   const menu: MenuItem[] = [];
   const manage = features.manageGuestAccess;
   if (manage.state !== 'absent') {
     menu.push({
       id: 'manage-guest-access',
-      label: 'Manage guest access',
-      ...(manage.state === 'disabled' ? { disabled: true, description: manage.reason } : {}),
+      label: i18n.t('media:menu.manageGuestAccess'),
+      ...(manage.state === 'disabled' ? { disabled: true, description: i18n.render(manage.reason) } : {}),
     });
   }
   // The article's next tier: personal invitations, gated as guest links are (docs/product.md §13).
@@ -91,18 +98,24 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
   if (invite.state !== 'absent') {
     menu.push({
       id: 'invite-users',
-      label: 'Invite users',
-      ...(invite.state === 'disabled' ? { disabled: true, description: INVITE_USERS_UNSUPPORTED } : {}),
+      label: i18n.t('media:menu.inviteUsers'),
+      ...(invite.state === 'disabled'
+        ? { disabled: true, description: i18n.render(INVITE_USERS_UNSUPPORTED) }
+        : {}),
     });
   }
   const liveStage = hasLiveSession(room) && !features.removedFromStage;
   if (atLeast(role, 'moderator')) {
-    menu.push({ id: 'room-settings', label: 'Room settings', postTo: roomPath(room.id, '/settings') });
-    if (liveStage) menu.push({ id: 'end-live', label: 'End the live session for everyone' });
+    menu.push({
+      id: 'room-settings',
+      label: i18n.t('media:menu.roomSettings'),
+      postTo: roomPath(room.id, '/settings'),
+    });
+    if (liveStage) menu.push({ id: 'end-live', label: i18n.t('media:menu.endLive') });
   }
   menu.push({
     id: 'open-new-window',
-    label: 'Open in new window',
+    label: i18n.t('media:menu.openNewWindow'),
     postTo: roomPath(room.id),
     newWindow: true,
   });
@@ -133,7 +146,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     title: room.title,
     contextTitle: room.contextTitle,
     role,
-    roleLabel: ROLE_LABELS[role],
+    roleLabel: i18n.t(ROOM_ROLE_LABEL_KEYS[role]),
     userName: launchDisplayName(access.launch),
     screen: room.mediaUrl
       ? { kind: 'video', mediaUrl: room.mediaUrl }
@@ -141,7 +154,7 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
     menu,
     guestAccessWindow,
     inviteUsersWindow,
-    locale: access.launch.locale ?? 'en-US',
+    locale: i18n.locale,
     lobbyPanel: features.lobby,
     lobbyEnabled: room.lobbyEnabled,
     liveStage,
@@ -154,8 +167,25 @@ export function mediaPageFor(access: RoomAccess, ltik: string, features: MediaPa
       scripts: LIVE_SCRIPTS,
     },
     scripts: [...new Set(scripts)],
+    messages: [
+      'media',
+      ...(guestAccessWindow ? ['guestAccess', 'guestLog'] : []),
+      ...(inviteUsersWindow ? ['invitations'] : []),
+      ...(liveStage ? ['live'] : []),
+      ...(features.lobby ? ['lobby'] : []),
+    ].filter(hasNamespace),
     removedFromStage: Boolean(features.removedFromStage),
   };
+}
+
+/**
+ * Until every feature's catalog exists (each is added with its feature's translation), a page
+ * ships only the namespaces there are; clientMessages refuses an unknown one.
+ */
+let shippedNamespaces: ReadonlySet<string> | undefined;
+function hasNamespace(namespace: string): boolean {
+  shippedNamespaces ??= new Set(namespacesIn());
+  return shippedNamespaces.has(namespace);
 }
 
 /** The room's host as the settings show it; the viewer sees their own label if they are the host. */

@@ -27,6 +27,21 @@ export interface Actor {
 export const INVITE_ROLES = ['viewer', 'speaker', 'moderator'] as const;
 export type InviteRole = (typeof INVITE_ROLES)[number];
 
+/** A room role's name, as a catalog key: `i18n.t(ROOM_ROLE_LABEL_KEYS[role])`. */
+export const ROOM_ROLE_LABEL_KEYS: Record<RoomRole, string> = {
+  host: 'media:role.host',
+  moderator: 'media:role.moderator',
+  viewer: 'media:role.viewer',
+};
+
+/** An invited person's role's name, as a catalog key: `i18n.t(INVITE_ROLE_LABEL_KEYS[role])`. */
+export const INVITE_ROLE_LABEL_KEYS: Record<InviteRole, string> = {
+  viewer: 'media:role.viewer',
+  speaker: 'media:role.speaker',
+  moderator: 'media:role.moderator',
+};
+
+/** In English, for logs and audit details; pages use INVITE_ROLE_LABEL_KEYS. */
 export const INVITE_ROLE_LABELS: Record<InviteRole, string> = {
   viewer: 'Viewer',
   speaker: 'Speaker',

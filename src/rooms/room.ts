@@ -1,3 +1,4 @@
+import { translator, type Translator } from '../i18n/translator';
 import { truncateCodePoints } from '../text';
 
 export const ROOM_TYPES = ['room', 'media-gallery'] as const;
@@ -66,13 +67,20 @@ export function mediaUrlFromCustom(value: unknown): string | null {
   }
 }
 
-/** The title a new room gets: the resource link's title, else the course's, else a neutral default. */
-export function roomTitleFrom(resourceTitle: unknown, contextTitle: unknown): string {
+/**
+ * The title a new room gets: the resource link's title, else the course's, else a neutral
+ * default in the creating launch's language (a title is stored, and then shown as it is).
+ */
+export function roomTitleFrom(
+  resourceTitle: unknown,
+  contextTitle: unknown,
+  i18n: Translator = translator('en'),
+): string {
   for (const candidate of [resourceTitle, contextTitle]) {
     if (typeof candidate === 'string' && candidate.trim())
       return truncateCodePoints(candidate.trim(), ROOM_TITLE_MAX);
   }
-  return 'Live session';
+  return i18n.t('media:room.defaultTitle');
 }
 
 export function guestAccessSupported(room: Pick<Room, 'roomType'>): boolean {
