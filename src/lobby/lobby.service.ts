@@ -22,6 +22,7 @@ export interface WaitingGuestView {
   /** The invitation's role, for the panel to name in the moderator's language ("Invited · Speaker"). */
   inviteRole: WaitingVisit['inviteRole'];
   waitingSince: string;
+  /** "3 min": for API readers, not people; the panel words the wait from waitingSince in its reader's language. */
   waitingTime: string;
   /** The latest private message sent to this guest. */
   privateMessage: LobbyNote | null;
