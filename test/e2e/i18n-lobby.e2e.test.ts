@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { joinAs } from '../helpers/guests';
+import { invitedPerson } from '../helpers/invitees';
 import type { TestServer } from '../helpers/test-server';
 import {
   callApi,
@@ -157,6 +158,41 @@ describe('the lobby in the moderator’s language, in a real browser', () => {
     await dialog.getByRole('button', { name: 'Cancelar' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await waitingIds()).toHaveLength(2);
+  });
+
+  it('runs from an invited moderator’s room page in German, the browser’s language', async () => {
+    const roomId = await host.evaluate(
+      () => document.querySelector<HTMLElement>('main[data-room-id]')!.dataset.roomId!,
+    );
+    const moderator = await invitedPerson(server, roomId, 'moderator', { name: 'Moritz Moderator' });
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'de-DE' });
+    context.setDefaultTimeout(10_000);
+    const equals = moderator.cookie.indexOf('=');
+    await context.addCookies([
+      { name: moderator.cookie.slice(0, equals), value: moderator.cookie.slice(equals + 1), url: server.url },
+    ]);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/guest/rooms/${roomId}`);
+      expect(await page.locator('html').getAttribute('lang')).toBe('de');
+      await page.getByRole('button', { name: 'Bruno Bravo zulassen' }).waitFor();
+      expect(await page.locator('#lobby-count').getAttribute('aria-label')).toBe('2 Gäste warten');
+      expect(await page.locator('#lobby-jump').textContent()).toBe('Warteraum · 2 warten');
+      const row = page.locator('#lobby-list li', { hasText: 'Carla Campos' });
+      expect(await row.locator('.muted').last().textContent()).toMatch(
+        /^über Visitantes · wartet seit \d+ (Sek|Min)\.$/,
+      );
+      await page.locator('#lobby-deny-all').click();
+      const dialog = page.getByRole('alertdialog', { name: '2 wartende Gäste ablehnen?' });
+      await dialog.waitFor();
+      expect(await dialog.locator('#lobby-confirm-ok').textContent()).toBe('Alle ablehnen');
+      await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await panelShots(page, 'i18n-lobby-de-invited-panel');
+      expect(await waitingIds()).toHaveLength(2);
+    } finally {
+      await context.close();
+    }
   });
 
   it('gives an ar-SA instructor the same lobby right to left, in Arabic', async () => {
