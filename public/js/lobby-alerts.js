@@ -13,6 +13,7 @@
   var ANNOUNCE_MAX_WAIT_MS = 3000;
 
   var client = window.Guestlink.roomApi();
+  var t = window.Guestlink.t;
   var jump = document.getElementById('lobby-jump');
   var jumpCount = document.getElementById('lobby-jump-count');
   var toast = document.getElementById('lobby-toast');
@@ -33,11 +34,6 @@
     sound.checked = window.localStorage.getItem('guestlink.lobbySound') === 'on';
   } catch {
     sound.checked = false;
-  }
-
-  function guestsWaiting(count) {
-    if (count === 0) return 'No guests waiting';
-    return count + (count === 1 ? ' guest waiting' : ' guests waiting');
   }
 
   function playChime() {
@@ -75,7 +71,7 @@
       announceTimer = null;
       if (waiting.length === announced) return;
       announced = waiting.length;
-      status.textContent = guestsWaiting(announced);
+      status.textContent = t('lobby:js.status', { count: announced });
     }, wait);
   }
 
@@ -96,8 +92,8 @@
     }
     var single = toastIds.length === 1 ? byId(toastIds[0]) : null;
     toastText.textContent = single
-      ? single.name + ' is waiting in the lobby'
-      : toastIds.length + ' guests are waiting in the lobby';
+      ? t('lobby:js.toastOne', { name: single.name })
+      : t('lobby:js.toastMany', { count: toastIds.length });
     toastAdmit.hidden = !single;
     if (hadFocus && !toast.contains(document.activeElement)) jump.focus();
   }
@@ -106,9 +102,9 @@
     var detail = event.detail;
     waiting = detail.waiting;
     var count = waiting.length;
-    jumpCount.textContent = count + ' waiting';
+    jumpCount.textContent = t('lobby:js.waiting', { count: count });
     jump.classList.toggle('lobby-jump-active', count > 0);
-    document.title = count > 0 ? '(' + count + ') waiting · ' + plainTitle : plainTitle;
+    document.title = count > 0 ? t('lobby:js.tabTitle', { count: count, title: plainTitle }) : plainTitle;
     if (detail.initial) {
       announced = count;
     } else {
@@ -147,7 +143,7 @@
       .request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/admit')
       .then(
         function () {
-          client.announce(guest.name + ' admitted');
+          client.announce(t('lobby:js.admitted', { name: guest.name }));
         },
         function (failure) {
           toastError.textContent = client.messageOf(failure);

@@ -38,6 +38,7 @@
   var first = true;
   var waiting = [];
   var el = window.Guestlink.el;
+  var t = window.Guestlink.t;
   var polling = null;
   // Denials not sent yet, by visit id: { guest, at, timer }. Nothing is reported as denied
   // until the server says so.
@@ -48,17 +49,23 @@
     error.hidden = !message;
   }
 
-  function since(iso) {
+  // "waiting 2 min": one message per unit, so each language orders its own words.
+  function waitingFor(iso) {
     var seconds = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 1000));
-    if (seconds < 60) return seconds + ' s';
+    if (seconds < 60) return t('lobby:js.waitingSeconds', { seconds: seconds });
     var minutes = Math.floor(seconds / 60);
-    return minutes < 60 ? minutes + ' min' : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+    if (minutes < 60) return t('lobby:js.waitingMinutes', { minutes: minutes });
+    return t('lobby:js.waitingHours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
   }
 
   function decide(guest, action) {
     return request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/' + action).then(
       function () {
-        announce(guest.name + (action === 'admit' ? ' admitted' : ' declined'));
+        announce(
+          action === 'admit'
+            ? t('lobby:js.admitted', { name: guest.name })
+            : t('lobby:js.declined', { name: guest.name }),
+        );
       },
       function (failure) {
         showError(client.messageOf(failure));
@@ -86,7 +93,7 @@
         sendDenial(guest.id);
       }, UNDO_MS),
     };
-    announce('Denying ' + guest.name + ' in 5 seconds. Press Undo to keep them waiting.');
+    announce(t('lobby:js.denyAnnounce', { name: guest.name, seconds: UNDO_MS / 1000 }));
     renderList('undo:' + guest.id);
   }
 
@@ -95,7 +102,7 @@
     if (!pending) return;
     window.clearTimeout(pending.timer);
     delete pendingDenials[guest.id];
-    announce(guest.name + ' is still waiting');
+    announce(t('lobby:js.stillWaiting', { name: guest.name }));
     renderList('deny:' + guest.id);
   }
 
@@ -110,13 +117,9 @@
     }).length;
   }
 
-  function guestsCount(count) {
-    return count + (count === 1 ? ' waiting guest' : ' waiting guests');
-  }
-
   function renderTimes() {
     list.querySelectorAll('[data-since]').forEach(function (node) {
-      node.textContent = 'waiting ' + since(node.dataset.since);
+      node.textContent = waitingFor(node.dataset.since);
     });
   }
 
@@ -125,12 +128,12 @@
     if (messageText.value === savedMessage) messageText.value = text;
     savedMessage = text;
     messageClear.disabled = !note;
-    messageState.textContent = note ? 'Waiting guests see this message.' : 'No lobby message.';
+    messageState.textContent = note ? t('lobby:js.messageStateSet') : t('lobby:js.messageStateNone');
   }
 
   function openMessage(guest) {
     messageTo = guest;
-    guestTitle.textContent = 'Message to ' + guest.name;
+    guestTitle.textContent = t('lobby:js.messageTo', { name: guest.name });
     guestText.value = '';
     guestError.hidden = true;
     guestDialog.showModal();
@@ -140,8 +143,12 @@
   function renderCountdowns() {
     list.querySelectorAll('[data-deny]').forEach(function (node) {
       var pending = pendingDenials[node.dataset.deny];
-      if (pending) node.textContent = 'Denying ' + pending.guest.name + ' in ' + secondsLeft(pending) + ' s';
+      if (pending) node.textContent = denyingIn(pending);
     });
+  }
+
+  function denyingIn(pending) {
+    return t('lobby:js.denyingIn', { name: pending.guest.name, seconds: secondsLeft(pending) });
   }
 
   function button(className, text, label, focusKey, onClick) {
@@ -157,30 +164,54 @@
     var buttons = el('div', 'lobby-guest-actions');
     var pending = pendingDenials[guest.id];
     if (pending) {
-      var note = el('span', 'lobby-pending', 'Denying ' + guest.name + ' in ' + secondsLeft(pending) + ' s');
+      var note = el('span', 'lobby-pending', denyingIn(pending));
       note.dataset.deny = guest.id;
       buttons.appendChild(note);
       buttons.appendChild(
-        button('button', 'Undo', 'Undo deny ' + guest.name, 'undo:' + guest.id, function () {
-          undoDeny(guest);
-        }),
+        button(
+          'button',
+          t('lobby:js.undo'),
+          t('lobby:js.undoLabel', { name: guest.name }),
+          'undo:' + guest.id,
+          function () {
+            undoDeny(guest);
+          },
+        ),
       );
       return buttons;
     }
     buttons.appendChild(
-      button('button button-primary', 'Admit', 'Admit ' + guest.name, 'admit:' + guest.id, function () {
-        decide(guest, 'admit');
-      }),
+      button(
+        'button button-primary',
+        t('lobby:js.admit'),
+        t('lobby:js.admitLabel', { name: guest.name }),
+        'admit:' + guest.id,
+        function () {
+          decide(guest, 'admit');
+        },
+      ),
     );
     buttons.appendChild(
-      button('button', 'Deny', 'Deny ' + guest.name, 'deny:' + guest.id, function () {
-        askDeny(guest);
-      }),
+      button(
+        'button',
+        t('lobby:js.deny'),
+        t('lobby:js.denyLabel', { name: guest.name }),
+        'deny:' + guest.id,
+        function () {
+          askDeny(guest);
+        },
+      ),
     );
     buttons.appendChild(
-      button('button', 'Message', 'Message ' + guest.name, 'message:' + guest.id, function () {
-        openMessage(guest);
-      }),
+      button(
+        'button',
+        t('lobby:js.message'),
+        t('lobby:js.messageLabel', { name: guest.name }),
+        'message:' + guest.id,
+        function () {
+          openMessage(guest);
+        },
+      ),
     );
     return buttons;
   }
@@ -190,11 +221,8 @@
   function renderList(focusKey) {
     var active = document.activeElement;
     var keep = focusKey || (list.contains(active) && active.dataset.focusKey);
-    badge.textContent = String(waiting.length);
-    badge.setAttribute(
-      'aria-label',
-      waiting.length + (waiting.length === 1 ? ' guest waiting' : ' guests waiting'),
-    );
+    badge.textContent = window.Guestlink.formatNumber(waiting.length);
+    badge.setAttribute('aria-label', t('lobby:js.badge', { count: waiting.length }));
     badge.classList.toggle('count-badge-active', waiting.length > 0);
     empty.hidden = waiting.length > 0;
     admitAll.disabled = deciding() === 0;
@@ -207,13 +235,21 @@
       who.appendChild(el('span', 'muted', guest.email));
       var meta = el('span', 'muted');
       // An invited person shows "Invited · Speaker" (their invitation's role), not a link.
-      meta.appendChild(document.createTextNode((guest.invited ? '' : 'via ') + guest.linkName + ' · '));
-      var time = el('span', null, 'waiting ' + since(guest.waitingSince));
+      meta.appendChild(
+        document.createTextNode(
+          (guest.invited
+            ? t('lobby:js.invited', { role: guest.inviteRole || 'none' })
+            : t('lobby:js.via', { link: guest.linkName })) + ' · ',
+        ),
+      );
+      var time = el('span', null, waitingFor(guest.waitingSince));
       time.dataset.since = guest.waitingSince;
       meta.appendChild(time);
       who.appendChild(meta);
       if (guest.privateMessage)
-        who.appendChild(el('span', 'muted lobby-guest-note', 'You wrote: ' + guest.privateMessage.text));
+        who.appendChild(
+          el('span', 'muted lobby-guest-note', t('lobby:js.youWrote', { text: guest.privateMessage.text })),
+        );
       item.appendChild(who);
       item.appendChild(guestActions(guest));
       list.appendChild(item);
@@ -327,14 +363,14 @@
   admitAll.addEventListener('click', function () {
     var count = deciding();
     confirmed({
-      title: 'Admit ' + guestsCount(count) + '?',
-      text: 'They join the room now.',
-      confirm: 'Admit all',
+      title: t('lobby:js.admitAllTitle', { count: count }),
+      text: t('lobby:js.admitAllText'),
+      confirm: t('lobby:js.admitAll'),
     })
       .then(function (yes) {
         if (!yes) return;
         return request('POST', '/lobby/admit-all').then(function (result) {
-          announce(result.admitted + (result.admitted === 1 ? ' guest admitted' : ' guests admitted'));
+          announce(t('lobby:js.admittedCount', { count: result.admitted }));
         });
       })
       .catch(function (failure) {
@@ -344,15 +380,15 @@
   denyAll.addEventListener('click', function () {
     var count = deciding();
     confirmed({
-      title: 'Deny ' + guestsCount(count) + '?',
-      text: 'They are told their request to join was declined. This can’t be undone.',
-      confirm: 'Deny all',
+      title: t('lobby:js.denyAllTitle', { count: count }),
+      text: t('lobby:js.denyAllText'),
+      confirm: t('lobby:js.denyAll'),
       danger: true,
     })
       .then(function (yes) {
         if (!yes) return;
         return request('POST', '/lobby/deny-all').then(function (result) {
-          announce(result.denied + (result.denied === 1 ? ' guest declined' : ' guests declined'));
+          announce(t('lobby:js.deniedCount', { count: result.denied }));
         });
       })
       .catch(function (failure) {
@@ -366,12 +402,9 @@
       enabled || count === 0
         ? Promise.resolve(true)
         : confirmed({
-            title: 'Turn the lobby off?',
-            text:
-              'Turning the lobby off admits the ' +
-              (count === 1 ? '1 guest' : count + ' guests') +
-              ' waiting now. New guests will go straight in.',
-            confirm: 'Turn off and admit',
+            title: t('lobby:js.lobbyOffTitle'),
+            text: t('lobby:js.lobbyOffText', { count: count }),
+            confirm: t('lobby:js.lobbyOffConfirm'),
           });
     asked
       .then(function (yes) {
@@ -387,7 +420,7 @@
       function (view) {
         savedMessage = messageText.value = view.lobbyMessage ? view.lobbyMessage.text : '';
         render(view);
-        announce(view.lobbyMessage ? 'Lobby message saved' : 'Lobby message cleared');
+        announce(view.lobbyMessage ? t('lobby:js.messageSaved') : t('lobby:js.messageCleared'));
       },
       function (failure) {
         showError(client.messageOf(failure));
@@ -406,7 +439,7 @@
     if (!messageTo) return;
     var guest = messageTo;
     if (!guestText.value.trim()) {
-      guestError.textContent = 'Write a message first.';
+      guestError.textContent = t('lobby:js.writeFirst');
       guestError.hidden = false;
       guestText.focus();
       return;
@@ -414,7 +447,7 @@
     request('POST', '/lobby/' + encodeURIComponent(guest.id) + '/message', { text: guestText.value }).then(
       function () {
         guestDialog.close();
-        announce('Message sent to ' + guest.name);
+        announce(t('lobby:js.messageSent', { name: guest.name }));
       },
       function (failure) {
         guestError.textContent = client.messageOf(failure);

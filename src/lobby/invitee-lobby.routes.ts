@@ -2,6 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Request, type Router } from 'express';
 import type { Config } from '../config';
 import { NotFoundError } from '../errors';
+import { text } from '../i18n/translator';
 import type { StreamLimits } from '../http/stream-limits';
 import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
@@ -41,7 +42,7 @@ export function inviteeLobbyRouter(
     // Not ended, room available, modules on, room type: what every guest page load re-checks.
     const context = await guests.visit(roomId, sessions.visitId(req, roomId));
     const room = known === undefined ? await rooms.findRoom(roomId) : known;
-    if (!room) throw new NotFoundError('This room no longer exists.');
+    if (!room) throw new NotFoundError(text('lobby:errors.roomGone'));
     return lobby.invitedModerator(context, room);
   };
 

@@ -1,7 +1,8 @@
 import { ConflictError } from '../errors';
+import { text } from '../i18n/translator';
 
 export class NotWaitingError extends ConflictError {
   constructor() {
-    super('NOT_WAITING', 'This guest is no longer waiting: someone else decided, or the guest left.');
+    super('NOT_WAITING', text('lobby:errors.notWaiting'));
   }
 }

@@ -35,7 +35,7 @@ export function lobbyActions(
 
   router.put('/message', async (req, res) => {
     const moderator = await moderatorFor(req, res);
-    const { text } = parseJsonBody(lobbyMessageInput, req);
+    const { text } = lobbyMessageInput(req);
     res.json(await lobby.setLobbyMessage(moderator, text));
   });
 
@@ -49,7 +49,7 @@ export function lobbyActions(
 
   router.post('/:visitId/message', async (req, res) => {
     const moderator = await moderatorFor(req, res);
-    const { text } = parseJsonBody(privateMessageInput, req);
+    const { text } = privateMessageInput(req);
     res.json(await lobby.sendPrivateMessage(moderator, visitId(req), text));
   });
 

@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors';
+import { text } from '../i18n/translator';
 import { assertGuestFeatureAvailable, guestFeatureAvailable } from '../guest-access/guest-access.service';
 import { waitingTime } from '../guests/guest';
 import type { GuestLogEntry, GuestStore, VisitContext, WaitingVisit } from '../guests/guest.store';
@@ -14,11 +15,14 @@ export interface WaitingGuestView {
   id: string;
   name: string;
   email: string;
-  /** The guest link's name, or for an invited person "Invited · <role>". */
+  /** The guest link's name, or for an invited person "Invited · <role>" (English: the panel words it from inviteRole). */
   linkName: string;
   /** Came by invitation (Invite users), not through a guest link. */
   invited: boolean;
+  /** The invitation's role, for the panel to name in the moderator's language ("Invited · Speaker"). */
+  inviteRole: WaitingVisit['inviteRole'];
   waitingSince: string;
+  /** "3 min": for API readers, not people; the panel words the wait from waitingSince in its reader's language. */
   waitingTime: string;
   /** The latest private message sent to this guest. */
   privateMessage: LobbyNote | null;
@@ -52,8 +56,7 @@ export class LobbyService {
 
   /** Hosts and every moderator, whatever the link-creation setting: admitting is a moderator's job. */
   moderatorOf(access: RoomAccess): LobbyModerator {
-    if (!atLeast(access.role, 'moderator'))
-      throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
+    if (!atLeast(access.role, 'moderator')) throw new ForbiddenError(text('lobby:errors.moderatorsOnly'));
     assertGuestFeatureAvailable(access);
     return { room: access.room, actor: actorOf(access) };
   }
@@ -69,7 +72,7 @@ export class LobbyService {
       context.visit.status !== 'admitted' ||
       room.id !== context.visit.roomId
     )
-      throw new ForbiddenError('Only hosts and moderators can manage the lobby.');
+      throw new ForbiddenError(text('lobby:errors.moderatorsOnly'));
     return { room, actor: { userId: `invitee:${context.invitee.invitationId}`, name: context.visit.name } };
   }
 
@@ -111,6 +114,7 @@ export class LobbyService {
       email: visit.email,
       linkName: visit.invitationId ? invitedLabel(visit) : visit.linkName,
       invited: visit.invitationId !== null,
+      inviteRole: visit.invitationId ? visit.inviteRole : null,
       waitingSince: visit.createdAt.toISOString(),
       waitingTime: waitingTime(visit.createdAt, now),
       privateMessage: visit.privateMessage,
@@ -152,9 +156,9 @@ export class LobbyService {
   }
 
   /** Sets (text) or clears (null) the message every waiting guest sees. */
-  async setLobbyMessage(moderator: LobbyModerator, text: string | null): Promise<LobbyView> {
-    const result = await this.store.setLobbyMessage(moderator.room.id, text, moderator.actor);
-    if (!result) throw new NotFoundError('This room no longer exists.');
+  async setLobbyMessage(moderator: LobbyModerator, note: string | null): Promise<LobbyView> {
+    const result = await this.store.setLobbyMessage(moderator.room.id, note, moderator.actor);
+    if (!result) throw new NotFoundError(text('lobby:errors.roomGone'));
     // No visit ids: a change of the room itself, which every waiting page re-reads once.
     if (result.changed) publishRoomChange(this.events, this.logger, moderator.room.id);
     return this.view(moderator, { lobbyMessage: result.message });
@@ -164,11 +168,11 @@ export class LobbyService {
   async sendPrivateMessage(
     moderator: LobbyModerator,
     visitId: string,
-    text: string,
+    note: string,
   ): Promise<{ id: string; privateMessage: LobbyNote | null }> {
-    const result = await this.store.sendPrivateMessage(moderator.room.id, visitId, text);
+    const result = await this.store.sendPrivateMessage(moderator.room.id, visitId, note);
     if (!result.ok) {
-      if (result.reason === 'not-found') throw new NotFoundError('There is no such guest in this room.');
+      if (result.reason === 'not-found') throw new NotFoundError(text('lobby:errors.noSuchGuest'));
       throw new NotWaitingError();
     }
     this.publish(moderator.room.id, [visitId]);
