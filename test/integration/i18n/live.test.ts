@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { roomWithLink, type GuestLink } from '../../helpers/guests';
-import { connectLaunched, launchedPost, sdp, TRACKS, type LiveClient } from '../../helpers/live';
+import {
+  admittedGuest,
+  connectLaunched,
+  launchedPost,
+  openGuest,
+  sdp,
+  TRACKS,
+  type LiveClient,
+} from '../../helpers/live';
 import { openSse, passCookie } from '../../helpers/sse';
 import { hiddenField, sandboxLaunch, type Launch } from '../../helpers/lti-launch';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
@@ -168,5 +176,38 @@ describe('the live session in the reader’s language', () => {
       code: 'FORBIDDEN',
       message: 'Nur Gastgeber und Moderatoren können Teilnehmende verwalten.',
     });
+  });
+});
+
+describe('a full live session in the reader’s language', () => {
+  let server: TestServer;
+  const open: Array<{ close(): void }> = [];
+  beforeAll(async () => {
+    server = await startTestServer({ env: { BUILTIN_MAX_PARTICIPANTS: '2' } });
+  });
+  afterAll(async () => {
+    for (const stream of open) stream.close();
+    await server?.close();
+  });
+
+  it('explains the full room to a student launched in Spanish, with the cap in the plural', async () => {
+    const room = await roomWithLink(server);
+    await room.api.put('/lobby', { enabled: false }).expect(200);
+    for (const name of ['First In', 'Second In']) {
+      const guest = await admittedGuest(server, room.link, room.host.roomId, async () => undefined, name);
+      const stream = openGuest(server, guest);
+      open.push(stream);
+      await stream.next((event) => event.event === 'welcome');
+    }
+
+    const student = await sandboxLaunch(server, { user: 'student', locale: 'es-ES' });
+    expect(student.status).toBe(503);
+    expect(student.html).toContain('<html lang="es" dir="ltr">');
+    expect(student.html).toContain('<h1 id="message-title">Esta sesión en directo está completa</h1>');
+    expect(student.html).toContain('admite hasta 2 participantes a la vez.');
+    expect(student.html).toContain(
+      '<strong>Para quien administra Guestlink:</strong> esta sala usa el motor integrado',
+    );
+    expect(student.html).toContain('<code>ROOM_ENGINE=janus</code>');
   });
 });
