@@ -1,8 +1,9 @@
 import { AppError } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 
 /** A refusal from the live session's rules (participant.ts, signal.ts), with its own status and code. */
 export class LiveRefusedError extends AppError {
-  constructor(refusal: { status: number; code: string; message: string }) {
+  constructor(refusal: { status: number; code: string; message: LocalizedText }) {
     super(refusal.status, refusal.code, refusal.message);
   }
 }
@@ -10,31 +11,27 @@ export class LiveRefusedError extends AppError {
 /** The page's connection to the live session ended (left, replaced, removed, lost): it must reconnect. */
 export class NotConnectedError extends AppError {
   constructor() {
-    super(
-      409,
-      'NOT_CONNECTED',
-      'Your connection to the live session has ended. Reload the page to join again.',
-    );
+    super(409, 'NOT_CONNECTED', text('live:errors.notConnected'));
   }
 }
 
 export class ParticipantGoneError extends AppError {
   constructor() {
-    super(404, 'PARTICIPANT_GONE', 'That participant is no longer in the live session.');
+    super(404, 'PARTICIPANT_GONE', text('live:errors.participantGone'));
   }
 }
 
 /** Rooms that play a recording, and media galleries, have no live session. */
 export class NoLiveSessionError extends AppError {
   constructor() {
-    super(409, 'NO_LIVE_SESSION', 'This room plays recordings and has no live session.');
+    super(409, 'NO_LIVE_SESSION', text('live:errors.noLiveSession'));
   }
 }
 
 export class RoomFullError extends AppError {
   constructor(cap: number) {
-    super(503, 'ROOM_FULL', `This live session is full: it holds up to ${cap} participants at a time.`, {
-      title: 'This live session is full',
+    super(503, 'ROOM_FULL', text('live:errors.roomFull', { cap }), {
+      title: text('live:errors.roomFullTitle'),
       headers: { 'Retry-After': '30' },
       view: 'live/room-full',
       locals: { cap },
@@ -42,11 +39,12 @@ export class RoomFullError extends AppError {
   }
 }
 
+/** Its page (views/live/removed.ejs) adds who to ask, in the reader's words. */
 export class RemovedFromSessionError extends AppError {
   constructor() {
-    super(403, 'REMOVED', 'A moderator removed you from this live session.', {
-      title: 'You were removed from this session',
-      locals: { hint: 'If you think this was a mistake, contact the session’s host.' },
+    super(403, 'REMOVED', text('live:errors.removed'), {
+      title: text('live:errors.removedTitle'),
+      view: 'live/removed',
     });
   }
 }
@@ -54,7 +52,7 @@ export class RemovedFromSessionError extends AppError {
 /** A guest whose visit is no longer admitted (sent back to the lobby, left) opens the live stream. */
 export class NotAdmittedError extends AppError {
   constructor() {
-    super(403, 'NOT_ADMITTED', 'You are not admitted to this session right now. Reload the page.');
+    super(403, 'NOT_ADMITTED', text('live:errors.notAdmitted'));
   }
 }
 
@@ -64,20 +62,20 @@ export class JanusRequestError extends AppError {
     readonly janusCode: number,
     reason: string,
   ) {
-    super(502, 'MEDIA_SERVER_REFUSED', `The media server refused: ${reason} (${janusCode})`);
+    // Janus's reason is its own English, as it sent it.
+    super(
+      502,
+      'MEDIA_SERVER_REFUSED',
+      text('live:errors.mediaServerRefused', { reason, code: String(janusCode) }),
+    );
   }
 }
 
 export class MediaServerUnavailableError extends AppError {
   constructor(cause?: unknown) {
-    super(
-      503,
-      'MEDIA_SERVER_UNAVAILABLE',
-      'The live session’s media server cannot be reached right now. Please try again in a moment.',
-      {
-        headers: { 'Retry-After': '5' },
-        cause,
-      },
-    );
+    super(503, 'MEDIA_SERVER_UNAVAILABLE', text('live:errors.mediaServerUnavailable'), {
+      headers: { 'Retry-After': '5' },
+      cause,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { hasRoomId, type EventChannel } from '../events/event-channel';
+import type { LocalizedText } from '../i18n/translator';
 import type { DepartureReason } from './live.store';
 import type { LiveParticipant } from './participant';
 import type { Link, RelayedSignal } from './signal';
@@ -34,8 +35,11 @@ export type LiveEvent =
       link: Link;
       signal: RelayedSignal;
     }
-  /** What the media server refused of a relayed signal, for the page that sent it. */
-  | { roomId: string; type: 'refused'; to: string; code: string; message: string };
+  /**
+   * What the media server refused of a relayed signal, for the page that sent it: the message
+   * as a catalog key, put in words by the instance holding the page, in the page's language.
+   */
+  | { roomId: string; type: 'refused'; to: string; code: string; message: LocalizedText };
 
 export type LiveEventChannel = EventChannel<LiveEvent>;
 

@@ -1,4 +1,5 @@
 import type { EventStream } from '../http/sse';
+import { isLocalizedText, text, type LocalizedText, type Translator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { fromWire, toWire, type LiveEvent, type LiveEventChannel } from './live-events';
 import type { DepartureReason } from './live.store';
@@ -9,6 +10,8 @@ import type { RelayedSignal } from './signal';
 interface Connection {
   participant: LiveParticipant;
   stream: EventStream;
+  /** The page's language, for the few sentences the server sends it (refusals). */
+  i18n: Translator;
   /** Events that arrived before the page got its first roster; sent right after it. */
   backlog: Array<[string, unknown]> | null;
 }
@@ -45,8 +48,8 @@ export class LiveHub {
   }
 
   /** Registers a page's stream; events for it are held back until `ready`. */
-  add(participant: LiveParticipant, stream: EventStream): void {
-    this.connections.set(participant.id, { participant, stream, backlog: [] });
+  add(participant: LiveParticipant, stream: EventStream, i18n: Translator): void {
+    this.connections.set(participant.id, { participant, stream, i18n, backlog: [] });
     let room = this.rooms.get(participant.roomId);
     if (!room) this.rooms.set(participant.roomId, (room = new Set()));
     room.add(participant.id);
@@ -190,7 +193,11 @@ export class LiveHub {
         return;
       case 'refused': {
         const connection = this.connections.get(event.to);
-        if (connection) this.send(connection, 'refused', { code: event.code, message: event.message });
+        if (connection)
+          this.send(connection, 'refused', {
+            code: event.code,
+            message: connection.i18n.render(event.message),
+          });
         return;
       }
     }
@@ -206,15 +213,16 @@ export class LiveHub {
   private relayed(event: Extract<LiveEvent, { type: 'relay' }>): void {
     const from = fromWire(event.from);
     this.engine?.signal(from, event.link, event.signal).catch((error: unknown) => {
-      const refusal = error as { status?: unknown; code?: unknown; message?: unknown };
-      const known = typeof refusal.status === 'number' && refusal.status < 500;
+      const refusal = error as { status?: unknown; code?: unknown; text?: unknown };
+      const known =
+        typeof refusal.status === 'number' && refusal.status < 500 && isLocalizedText(refusal.text);
       if (!known) this.logger.warn({ err: error, roomId: event.roomId }, 'A relayed signal failed');
       this.announce({
         roomId: event.roomId,
         type: 'refused',
         to: from.id,
         code: known ? String(refusal.code) : 'MEDIA_SERVER_FAILED',
-        message: known ? String(refusal.message) : 'The media server could not take this. Try again.',
+        message: known ? (refusal.text as LocalizedText) : text('live:errors.mediaServerFailed'),
       });
     });
   }

@@ -1,7 +1,9 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import { text } from '../i18n/translator';
+import { i18nOf } from '../http/request-locale';
 import { hasForbiddenCharacters } from '../text';
 import { parseJsonBody } from '../http/json-body';
 import type { StreamLimits, StreamOwner } from '../http/stream-limits';
@@ -98,7 +100,7 @@ export function liveRouter(live: LiveService, identify: IdentityResolver, stream
 
   router.get('/events', resolve('connect'), connects, async (req, res) => {
     const who = identityOf(res);
-    await streams.stream(req, res, streamOwner(who), 'live', (open) => live.connect(who, open));
+    await streams.stream(req, res, streamOwner(who), 'live', (open) => live.connect(who, open, i18nOf(res)));
   });
 
   router.post('/signal', ...post, signals, async (req, res) => {
@@ -122,11 +124,10 @@ export function liveRouter(live: LiveService, identify: IdentityResolver, stream
   router.post('/participants/:targetId/:action', ...moderate, actions, async (req, res) => {
     const action = String(req.params.action);
     if (!(MODERATOR_ACTIONS as readonly string[]).includes(action)) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: `There is no action “${action}”.` } });
-      return;
+      throw new NotFoundError(text('live:errors.noSuchAction', { action }));
     }
     const target = participantId.safeParse(req.params.targetId);
-    if (!target.success) throw new ValidationError('That is not a participant of this room.', 'targetId');
+    if (!target.success) throw new ValidationError(text('live:errors.notAParticipant'), 'targetId');
     const body = parseJsonBody(actionBody, req);
     await live.act(identityOf(res), body.participant ?? null, target.data, action as ModeratorAction);
     res.status(204).end();

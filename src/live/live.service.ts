@@ -31,6 +31,7 @@ import {
 import type { RoomEngine } from './room-engine';
 import { parseLink, SFU_END, signalRefusal, type ClientSignal } from './signal';
 import type { Actor } from '../rooms/room-role';
+import { text, type LocalizedText, type Translator } from '../i18n/translator';
 
 /** Who is asking, as their launch or guest pass says, checked for this request. */
 export interface LiveIdentity {
@@ -43,7 +44,7 @@ export interface LiveIdentity {
   actor: Actor;
 }
 
-const refuse = (status: number, code: string, message: string) =>
+const refuse = (status: number, code: string, message: LocalizedText) =>
   new LiveRefusedError({ status, code, message });
 
 /** The live session's use cases: connecting, signalling, presenting, raising hands, moderating. */
@@ -86,7 +87,7 @@ export class LiveService {
    * Connects a page: records the participant (refusing a full room, a guest no longer
    * admitted, a removed user), opens its event stream and sends it the room as it is.
    */
-  async connect(who: LiveIdentity, open: () => EventStream): Promise<void> {
+  async connect(who: LiveIdentity, open: () => EventStream, i18n: Translator): Promise<void> {
     await this.engine.ensureSession(who.roomId);
     const result = await this.store.join({
       id: randomBytes(16).toString('base64url'),
@@ -102,7 +103,7 @@ export class LiveService {
     if (!result.ok) throw this.joinRefusal(result.reason);
     const { participant, replaced } = result;
     const stream = open();
-    this.hub.add(participant, stream);
+    this.hub.add(participant, stream, i18n);
     stream.onClose(() => void this.disconnected(participant.id));
     // The page went away while it was being connected: disconnected() has ended it.
     if (stream.closed) return;
@@ -152,19 +153,19 @@ export class LiveService {
   async signal(who: LiveIdentity, participantId: string, signal: ClientSignal): Promise<void> {
     const sender = await this.own(who, participantId);
     const link = parseLink(signal.link);
-    if (!link) throw refuse(400, 'BAD_LINK', 'That is not a connection of this room.');
+    if (!link) throw refuse(400, 'BAD_LINK', text('live:refused.badLink'));
     const refusal = signalRefusal(sender, link, signal);
     if (refusal) throw new LiveRefusedError(refusal);
     const sfu = this.engine.clientConfig().topology === 'sfu';
     if ((link.subscriber === SFU_END) !== (sfu && link.publisher === sender.id))
-      throw refuse(400, 'BAD_LINK', 'That is not a connection of this room.');
+      throw refuse(400, 'BAD_LINK', text('live:refused.badLink'));
     if (link.subscriber !== SFU_END) {
       const other = await this.inRoom(
         who.roomId,
         link.publisher === sender.id ? link.subscriber : link.publisher,
       );
       if (other.id === link.publisher && !canPublish(other))
-        throw refuse(409, 'NOT_PRESENTING', 'That participant no longer presents.');
+        throw refuse(409, 'NOT_PRESENTING', text('live:refused.notPresenting'));
     }
     // With a media server, a page's handles live on the instance holding its stream: a post
     // that reached another instance (no sticky load balancing) is handed over to that one.
@@ -186,7 +187,7 @@ export class LiveService {
   async setMedia(who: LiveIdentity, participantId: string, media: MediaState): Promise<void> {
     const participant = await this.own(who, participantId);
     if (!allowedMedia(participant, media))
-      throw refuse(403, 'RECEIVE_ONLY', 'You can watch and listen in this room, but not send media.');
+      throw refuse(403, 'RECEIVE_ONLY', text('live:refused.receiveOnly'));
     const updated = await this.store.update(participantId, { media });
     if (!updated) throw new NotConnectedError();
     this.hub.joined(updated, 'changed');
@@ -277,11 +278,11 @@ export class LiveService {
     const removed = (await this.store.listRemovedUsers(who.roomId)).find(
       (entry) => entry.identity === identity,
     );
-    if (!removed) throw refuse(404, 'NOT_REMOVED', 'That person is not removed from this session.');
+    if (!removed) throw refuse(404, 'NOT_REMOVED', text('live:refused.notRemoved'));
     if (removed.baseRole !== 'viewer' && who.baseRole !== 'host')
-      throw refuse(403, 'OUTRANKED', 'Only the host can let a moderator back in.');
+      throw refuse(403, 'OUTRANKED', text('live:refused.outrankedLetBack'));
     if (!(await this.store.allowBack(who.roomId, identity)))
-      throw refuse(404, 'NOT_REMOVED', 'That person is not removed from this session.');
+      throw refuse(404, 'NOT_REMOVED', text('live:refused.notRemoved'));
   }
 
   /**
@@ -309,9 +310,8 @@ export class LiveService {
    * their launch role but none of its powers here until let back in.
    */
   private async requireModerator(who: LiveIdentity): Promise<void> {
-    if (!canModerate(who.baseRole))
-      throw refuse(403, 'FORBIDDEN', 'Only hosts and moderators can manage participants.');
+    if (!canModerate(who.baseRole)) throw refuse(403, 'FORBIDDEN', text('live:refused.notModerator'));
     if (await this.store.isRemoved(who.roomId, who.identity))
-      throw refuse(403, 'REMOVED', 'A moderator removed you from this live session.');
+      throw refuse(403, 'REMOVED', text('live:errors.removed'));
   }
 }

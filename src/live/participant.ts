@@ -2,6 +2,7 @@
  * The live session's people and what each may do (docs/product.md §12). Pure rules: the
  * service applies them on every request, the stores keep them under concurrency.
  */
+import { text, type LocalizedText } from '../i18n/translator';
 
 /**
  * What a participant is in the room regardless of speaking: from the launch, a guest link, or
@@ -94,14 +95,14 @@ export function countsTowardCap(baseRole: BaseRole): boolean {
 export const MODERATOR_ACTIONS = ['remove', 'lobby', 'speak', 'unspeak', 'mute', 'lower-hand'] as const;
 export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
 
-/** Why an action is refused: the status it answers with and a sentence for the person. */
+/** Why an action is refused: the status it answers with and a sentence for the person (a catalog key). */
 export interface ActionRefusal {
   status: 403 | 409;
   code: string;
-  message: string;
+  message: LocalizedText;
 }
 
-const refuse = (status: 403 | 409, code: string, message: string): ActionRefusal => ({
+const refuse = (status: 403 | 409, code: string, message: LocalizedText): ActionRefusal => ({
   status,
   code,
   message,
@@ -118,40 +119,40 @@ export function actionRefusal(
   action: ModeratorAction,
 ): ActionRefusal | null {
   if (actor.participantId === target.id)
-    return refuse(409, 'NOT_ON_YOURSELF', 'Use your own controls for that.');
+    return refuse(409, 'NOT_ON_YOURSELF', text('live:refused.notOnYourself'));
   const outranked =
     target.baseRole === 'host' || (target.baseRole === 'moderator' && actor.baseRole !== 'host');
   switch (action) {
     case 'remove':
-      return outranked
-        ? refuse(403, 'OUTRANKED', `Only the host can remove a moderator, and nobody can remove the host.`)
-        : null;
+      return outranked ? refuse(403, 'OUTRANKED', text('live:refused.outrankedRemove')) : null;
     case 'lobby':
-      return target.visitId === null
-        ? refuse(409, 'NOT_A_GUEST', 'Only guests can be sent back to the lobby.')
-        : null;
+      return target.visitId === null ? refuse(409, 'NOT_A_GUEST', text('live:refused.notAGuest')) : null;
     case 'speak':
       if (target.baseRole !== 'viewer' && target.baseRole !== 'guest')
-        return refuse(409, 'ALREADY_PRESENTER', `${target.name} can already present.`);
-      return target.speaking ? refuse(409, 'ALREADY_SPEAKING', `${target.name} is already speaking.`) : null;
+        return refuse(409, 'ALREADY_PRESENTER', text('live:refused.alreadyPresenter', { name: target.name }));
+      return target.speaking
+        ? refuse(409, 'ALREADY_SPEAKING', text('live:refused.alreadySpeaking', { name: target.name }))
+        : null;
     case 'unspeak':
       // An invited speaker presents by role: changing that is the invitation's Change role.
       if (target.baseRole === 'speaker')
         return refuse(
           409,
           'SPEAKER_BY_INVITATION',
-          `${target.name} was invited as a speaker: change their role in Invite users.`,
+          text('live:refused.speakerByInvitation', { name: target.name }),
         );
-      return target.speaking ? null : refuse(409, 'NOT_SPEAKING', `${target.name} is not speaking.`);
+      return target.speaking
+        ? null
+        : refuse(409, 'NOT_SPEAKING', text('live:refused.notSpeaking', { name: target.name }));
     case 'mute':
-      if (outranked) return refuse(403, 'OUTRANKED', 'Only the host can mute a moderator.');
+      if (outranked) return refuse(403, 'OUTRANKED', text('live:refused.outrankedMute'));
       return target.media.audio
         ? null
-        : refuse(409, 'NOT_UNMUTED', `${target.name}’s microphone is already off.`);
+        : refuse(409, 'NOT_UNMUTED', text('live:refused.alreadyMuted', { name: target.name }));
     case 'lower-hand':
       return target.handRaisedAt
         ? null
-        : refuse(409, 'HAND_NOT_RAISED', `${target.name} has not raised a hand.`);
+        : refuse(409, 'HAND_NOT_RAISED', text('live:refused.handNotRaised', { name: target.name }));
   }
 }
 

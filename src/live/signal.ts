@@ -1,3 +1,4 @@
+import { text, type LocalizedText } from '../i18n/translator';
 import { z } from 'zod';
 import { canPublish, type LiveParticipant } from './participant';
 
@@ -97,10 +98,10 @@ export function mediaDirections(sdp: string): string[] {
 export interface SignalRefusal {
   status: 400 | 403 | 404;
   code: string;
-  message: string;
+  message: LocalizedText;
 }
 
-const refusal = (status: SignalRefusal['status'], code: string, message: string): SignalRefusal => ({
+const refusal = (status: SignalRefusal['status'], code: string, message: LocalizedText): SignalRefusal => ({
   status,
   code,
   message,
@@ -118,18 +119,17 @@ export function signalRefusal(
 ): SignalRefusal | null {
   const sending = link.publisher === sender.id;
   if (!sending && link.subscriber !== sender.id)
-    return refusal(403, 'NOT_YOUR_LINK', 'You can only signal on your own connections.');
-  if (sending && !canPublish(sender))
-    return refusal(403, 'RECEIVE_ONLY', 'You can watch and listen in this room, but not send media.');
+    return refusal(403, 'NOT_YOUR_LINK', text('live:refused.notYourLink'));
+  if (sending && !canPublish(sender)) return refusal(403, 'RECEIVE_ONLY', text('live:refused.receiveOnly'));
   if (signal.type === 'offer') {
-    if (!sending) return refusal(403, 'RECEIVE_ONLY', 'Only the presenter of a connection can offer media.');
+    if (!sending) return refusal(403, 'RECEIVE_ONLY', text('live:refused.offerOnlyPresenter'));
     if (mediaDirections(signal.sdp).some((direction) => direction !== 'sendonly' && direction !== 'inactive'))
-      return refusal(400, 'BAD_DIRECTION', 'A presenter’s offer sends media and receives none.');
+      return refusal(400, 'BAD_DIRECTION', text('live:refused.badDirection'));
   }
   if (signal.type === 'answer') {
-    if (sending) return refusal(403, 'NOT_YOUR_LINK', 'Only the receiving end answers an offer.');
+    if (sending) return refusal(403, 'NOT_YOUR_LINK', text('live:refused.answerOnlyReceiver'));
     if (mediaDirections(signal.sdp).some((direction) => direction !== 'recvonly' && direction !== 'inactive'))
-      return refusal(403, 'RECEIVE_ONLY', 'You can watch and listen in this room, but not send media.');
+      return refusal(403, 'RECEIVE_ONLY', text('live:refused.receiveOnly'));
   }
   return null;
 }

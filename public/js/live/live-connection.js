@@ -103,10 +103,9 @@
     return { open: open, close: close, reopen: reopen, post: post, get: get };
   };
 
-  /** A failed post's message for people. */
+  /** A failed post's message for people (the server's is already in the page's language). */
   live.messageOf = function (failure) {
-    if (failure && failure.status === 401)
-      return 'Your session has ended. Open Guestlink again from your course.';
-    return (failure && failure.error && failure.error.message) || 'Something went wrong. Try again.';
+    if (failure && failure.status === 401) return window.Guestlink.t('live:js.sessionEnded');
+    return (failure && failure.error && failure.error.message) || window.Guestlink.t('live:js.failed');
   };
 })();

@@ -22,32 +22,26 @@
     var tracks = { audio: null, camera: null, screen: null };
     var chosen = { camera: '', mic: '' };
 
+    /** What went wrong, in the page's words; `device` picks the word for the thing itself. */
     function explain(kind, error) {
-      var what = kind === 'audio' ? 'microphone' : kind === 'camera' ? 'camera' : 'screen';
+      var device = kind === 'audio' ? 'microphone' : kind === 'camera' ? 'camera' : 'screen';
       var name = error && error.name;
       var feature = kind === 'audio' ? 'microphone' : kind === 'camera' ? 'camera' : 'display-capture';
+      var t = window.Guestlink.t;
       if (framed() && (!frameAllows(feature) || name === 'NotAllowedError' || name === 'SecurityError'))
-        return {
-          frame: true,
-          message:
-            'Your course page does not let Guestlink use your ' +
-            what +
-            ' inside its frame. Open the room in a new window to present.',
-        };
+        return { frame: true, message: t('live:js.media.frameBlocked', { device: device }) };
       if (name === 'NotAllowedError' && kind === 'screen')
-        return { message: 'Screen sharing was cancelled.' };
-      if (name === 'NotAllowedError')
-        return {
-          message:
-            'Your browser blocked the ' +
-            what +
-            '. Allow it in the site settings (the icon next to the address), then try again.',
-        };
+        return { message: t('live:js.media.screenCancelled') };
+      if (name === 'NotAllowedError') return { message: t('live:js.media.blocked', { device: device }) };
       if (name === 'NotFoundError' || name === 'OverconstrainedError')
-        return { message: 'No ' + what + ' was found. Connect one, or choose another under Devices.' };
-      if (name === 'NotReadableError')
-        return { message: 'The ' + what + ' is in use by another program. Close it there, then try again.' };
-      return { message: 'The ' + what + ' could not be started (' + (name || 'unknown error') + ').' };
+        return { message: t('live:js.media.notFound', { device: device }) };
+      if (name === 'NotReadableError') return { message: t('live:js.media.inUse', { device: device }) };
+      return {
+        message: t('live:js.media.failed', {
+          device: device,
+          error: name || t('live:js.media.unknownError'),
+        }),
+      };
     }
 
     function constraints(kind) {
@@ -131,7 +125,10 @@
           var option = document.createElement('option');
           option.value = device.deviceId;
           option.textContent =
-            device.label || (kind === 'videoinput' ? 'Camera ' : 'Microphone ') + (index + 1);
+            device.label ||
+            (kind === 'videoinput'
+              ? window.Guestlink.t('live:js.devices.camera', { number: index + 1 })
+              : window.Guestlink.t('live:js.devices.microphone', { number: index + 1 }));
           option.selected = device.deviceId === current;
           select.appendChild(option);
         });

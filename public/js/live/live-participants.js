@@ -4,14 +4,32 @@
 (function () {
   'use strict';
   var live = ((window.Guestlink = window.Guestlink || {}).live = window.Guestlink.live || {});
+  // Each viewer's page names the roles in its own language: the room sends role codes only.
   var ROLE_LABELS = {
-    host: 'Host',
-    moderator: 'Moderator',
-    speaker: 'Speaker',
-    viewer: 'Viewer',
-    guest: 'Guest',
+    host: 'live:js.role.host',
+    moderator: 'live:js.role.moderator',
+    speaker: 'live:js.role.speaker',
+    viewer: 'live:js.role.viewer',
+    guest: 'live:js.role.guest',
   };
+
+  function t(key, values) {
+    return window.Guestlink.t(key, values);
+  }
   var RANK = { host: 0, moderator: 1, speaker: 2, viewer: 3, guest: 3 };
+  // A moderator's actions: the button, its label for screen readers, and what is announced once done.
+  var ACTION_WORDS = {
+    'lower-hand': [
+      'live:js.action.lowerHand',
+      'live:js.action.lowerHandNamed',
+      'live:js.action.lowerHandDone',
+    ],
+    speak: ['live:js.action.speak', 'live:js.action.speakNamed', 'live:js.action.speakDone'],
+    unspeak: ['live:js.action.unspeak', 'live:js.action.unspeakNamed', 'live:js.action.unspeakDone'],
+    mute: ['live:js.action.mute', 'live:js.action.muteNamed', 'live:js.action.muteDone'],
+    lobby: ['live:js.action.lobby', 'live:js.action.lobbyNamed', 'live:js.action.lobbyDone'],
+    remove: ['live:js.action.remove', 'live:js.action.removeNamed'],
+  };
 
   function icon(name) {
     var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -57,13 +75,13 @@
           result.removed.forEach(function (entry) {
             var item = el('li', 'participant');
             item.appendChild(el('strong', null, entry.name));
-            var back = el('button', 'button button-small', 'Let back in');
+            var back = el('button', 'button button-small', t('live:js.letBackIn'));
             back.type = 'button';
-            back.setAttribute('aria-label', 'Let back in ' + entry.name);
+            back.setAttribute('aria-label', t('live:js.letBackInNamed', { name: entry.name }));
             back.addEventListener('click', function () {
               options.allowBack(entry.identity).then(
                 function () {
-                  options.announce(entry.name + ' can join the session again');
+                  options.announce(t('live:js.letBackInDone', { name: entry.name }));
                   loadRemoved();
                 },
                 function (failure) {
@@ -123,7 +141,7 @@
       if (view)
         options.act(view.id, 'remove').then(
           function () {
-            options.announce(view.name + ' was removed from the session');
+            options.announce(t('live:js.removeDone', { name: view.name }));
             loadRemoved();
           },
           function (failure) {
@@ -135,12 +153,10 @@
     function confirmRemoval(view) {
       pendingRemoval = view;
       removeText.textContent = view.invited
-        ? view.name + ' leaves the live session at once. Revoke their invitation to withdraw their link too.'
+        ? t('live:js.remove.invited', { name: view.name })
         : view.guest
-          ? view.name +
-            ' leaves the session at once. To come back, they must open the guest link again and be admitted by a moderator.'
-          : view.name +
-            ' leaves the live session at once and cannot join it again until a moderator lets them back in.';
+          ? t('live:js.remove.guest', { name: view.name })
+          : t('live:js.remove.user', { name: view.name });
       removeDialog.showModal();
     }
 
@@ -150,28 +166,25 @@
       if (isSelf || !options.canModerate()) return actions;
       var self = everyone[options.selfId()];
       var outranked = view.role === 'host' || (view.role === 'moderator' && (!self || self.role !== 'host'));
-      if (view.handRaised) actions.push(['Lower hand', 'lower-hand', view.name + '’s hand was lowered']);
-      if (view.role === 'viewer' || view.role === 'guest')
-        actions.push(['Invite to speak', 'speak', view.name + ' can now present']);
+      if (view.handRaised) actions.push('lower-hand');
+      if (view.role === 'viewer' || view.role === 'guest') actions.push('speak');
       // An invited speaker presents by role (Change role in Invite users), not by an invitation to speak.
-      if (view.role === 'speaker' && (!view.invited || view.speaking))
-        actions.push(['Stop speaking', 'unspeak', view.name + ' no longer presents']);
-      if (presenter(view) && view.media.audio && !outranked)
-        actions.push(['Mute', 'mute', view.name + ' was muted']);
-      if (view.guest || view.invited)
-        actions.push(['Send back to the lobby', 'lobby', view.name + ' was sent back to the lobby']);
-      if (!outranked) actions.push(['Remove', 'remove']);
-      return actions.map(function (entry) {
+      if (view.role === 'speaker' && (!view.invited || view.speaking)) actions.push('unspeak');
+      if (presenter(view) && view.media.audio && !outranked) actions.push('mute');
+      if (view.guest || view.invited) actions.push('lobby');
+      if (!outranked) actions.push('remove');
+      return actions.map(function (action) {
+        var words = ACTION_WORDS[action];
         var button = el(
           'button',
-          'button button-small' + (entry[1] === 'remove' ? ' button-danger' : ''),
-          entry[0],
+          'button button-small' + (action === 'remove' ? ' button-danger' : ''),
+          t(words[0]),
         );
         button.type = 'button';
-        button.setAttribute('aria-label', entry[0] + ' ' + view.name);
+        button.setAttribute('aria-label', t(words[1], { name: view.name }));
         button.addEventListener('click', function () {
-          if (entry[1] === 'remove') confirmRemoval(view);
-          else act(view, entry[1], entry[2]);
+          if (action === 'remove') confirmRemoval(view);
+          else act(view, action, t(words[2], { name: view.name }));
         });
         return button;
       });
@@ -180,16 +193,20 @@
     function indicators(view) {
       var box = el('span', 'participant-state');
       if (view.handRaised) {
-        var hand = el('span', 'state-hand', ' Hand raised');
+        var hand = el('span', 'state-hand', ' ' + t('live:js.state.handRaised'));
         hand.insertBefore(icon('hand'), hand.firstChild);
         box.appendChild(hand);
       }
       if (presenter(view)) {
         box.appendChild(
-          el('span', view.media.audio ? 'state-on' : 'state-off', view.media.audio ? 'Mic on' : 'Mic off'),
+          el(
+            'span',
+            view.media.audio ? 'state-on' : 'state-off',
+            view.media.audio ? t('live:js.state.micOn') : t('live:js.state.micOff'),
+          ),
         );
-        if (view.media.video) box.appendChild(el('span', 'state-on', 'Camera on'));
-        if (view.media.screen) box.appendChild(el('span', 'state-on', 'Sharing screen'));
+        if (view.media.video) box.appendChild(el('span', 'state-on', t('live:js.state.cameraOn')));
+        if (view.media.screen) box.appendChild(el('span', 'state-on', t('live:js.state.sharingScreen')));
       }
       return box;
     }
@@ -198,22 +215,26 @@
       var item = el('li', 'participant');
       item.dataset.participant = view.id;
       var who = el('div', 'participant-who');
-      who.appendChild(el('strong', null, view.name + (view.id === options.selfId() ? ' (you)' : '')));
-      who.appendChild(el('span', 'role-badge', view.guest ? 'Guest' : ROLE_LABELS[view.role]));
-      if (view.guest && view.role === 'speaker') who.appendChild(el('span', 'role-badge', 'Speaker'));
+      who.appendChild(
+        el('strong', null, view.id === options.selfId() ? t('live:js.you', { name: view.name }) : view.name),
+      );
+      who.appendChild(el('span', 'role-badge', t(view.guest ? ROLE_LABELS.guest : ROLE_LABELS[view.role])));
+      if (view.guest && view.role === 'speaker')
+        who.appendChild(el('span', 'role-badge', t(ROLE_LABELS.speaker)));
       // Invited people (Invite users) show their role, with "Invited" beside it.
-      if (view.invited) who.appendChild(el('span', 'role-badge role-badge-invited', 'Invited'));
+      if (view.invited)
+        who.appendChild(el('span', 'role-badge role-badge-invited', t('live:js.role.invited')));
       who.appendChild(indicators(view));
       item.appendChild(who);
       var buttons = actionButtons(view);
       if (buttons.length) {
-        var more = el('button', 'button button-small', 'Actions');
+        var more = el('button', 'button button-small', t('live:js.actions'));
         more.type = 'button';
-        more.setAttribute('aria-label', 'Actions for ' + view.name);
+        more.setAttribute('aria-label', t('live:js.actionsFor', { name: view.name }));
         more.setAttribute('aria-expanded', open[view.id] ? 'true' : 'false');
         var group = el('div', 'participant-actions');
         group.setAttribute('role', 'group');
-        group.setAttribute('aria-label', 'Actions for ' + view.name);
+        group.setAttribute('aria-label', t('live:js.actionsFor', { name: view.name }));
         group.hidden = !open[view.id];
         buttons.forEach(function (button) {
           group.appendChild(button);
@@ -257,16 +278,16 @@
       });
       var unnamed = ids.length - named.length;
       others.hidden = unnamed === 0;
-      others.textContent = unnamed === 1 ? 'and 1 other person' : 'and ' + unnamed + ' other people';
-      count.textContent = String(ids.length);
-      toggle.setAttribute('aria-label', 'Participants, ' + ids.length + ' in the room');
+      others.textContent = t('live:js.others', { count: unnamed });
+      count.textContent = window.Guestlink.formatNumber(ids.length);
+      toggle.setAttribute('aria-label', t('live:js.participantCount', { count: ids.length }));
       var raised = named.filter(function (view) {
         return view.handRaised;
       }).length;
       hands.hidden = raised === 0 || !options.canModerate();
-      hands.textContent = String(raised);
+      hands.textContent = window.Guestlink.formatNumber(raised);
       hands.insertBefore(icon('hand'), hands.firstChild);
-      hands.setAttribute('aria-label', raised === 1 ? '1 hand raised' : raised + ' hands raised');
+      hands.setAttribute('aria-label', t('live:js.handsRaised', { count: raised }));
       if (focusKey) {
         // Names are people's own and may hold quotes: no selector is built from them.
         var focusedRow = list.querySelector('[data-participant="' + CSS.escape(focusKey[0]) + '"]');
@@ -298,7 +319,7 @@
           (!before || !before.handRaised) &&
           view.id !== options.selfId()
         )
-          options.announce(view.name + ' raised a hand');
+          options.announce(t('live:js.raisedHand', { name: view.name }));
         render();
         return true;
       },

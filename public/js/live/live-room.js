@@ -19,11 +19,16 @@
     camera: document.getElementById('toggle-camera'),
     screen: document.getElementById('toggle-screen'),
   };
+  // Each control's words when off and when on.
   var LABELS = {
-    audio: ['Microphone', 'Turn microphone off'],
-    camera: ['Camera', 'Turn camera off'],
-    screen: ['Share screen', 'Stop sharing'],
+    audio: ['live:js.control.microphone', 'live:js.control.microphoneOff'],
+    camera: ['live:js.control.camera', 'live:js.control.cameraOff'],
+    screen: ['live:js.control.shareScreen', 'live:js.control.stopSharing'],
   };
+
+  function t(key, values) {
+    return window.Guestlink.t(key, values);
+  }
 
   var self = null;
   var config = null;
@@ -95,7 +100,7 @@
   function reportMedia() {
     Object.keys(buttons).forEach(function (kind) {
       buttons[kind].setAttribute('aria-pressed', sending[kind] ? 'true' : 'false');
-      buttons[kind].querySelector('span').textContent = LABELS[kind][sending[kind] ? 1 : 0];
+      buttons[kind].querySelector('span').textContent = t(LABELS[kind][sending[kind] ? 1 : 0]);
     });
     syncLinks();
     if (!self) return;
@@ -144,14 +149,15 @@
     presenterControls.hidden = !presenter;
     handButton.hidden = canModerate;
     handButton.setAttribute('aria-pressed', self.handRaised ? 'true' : 'false');
-    handButton.querySelector('span').textContent = self.handRaised ? 'Lower hand' : 'Raise hand';
+    handButton.querySelector('span').textContent = self.handRaised
+      ? t('live:js.control.lowerHand')
+      : t('live:js.control.raiseHand');
     if (!presenter && (sending.audio || sending.camera || sending.screen)) {
       stopSending();
       reportMedia();
     }
-    if (before && !isPresenter(before) && presenter)
-      announce('You can now present: turn on your microphone, camera or screen share below the stage.');
-    if (before && isPresenter(before) && !presenter) announce('You no longer present in this session.');
+    if (before && !isPresenter(before) && presenter) announce(t('live:js.nowPresenting'));
+    if (before && isPresenter(before) && !presenter) announce(t('live:js.noLongerPresenting'));
     syncLinks();
   }
 
@@ -191,7 +197,7 @@
     var raised = !self.handRaised;
     connection.post('/hand', { participant: self.id, raised: raised }).then(
       function () {
-        announce(raised ? 'You raised your hand' : 'You lowered your hand');
+        announce(raised ? t('live:js.handRaisedSelf') : t('live:js.handLoweredSelf'));
       },
       function (failure) {
         announce(live.messageOf(failure));
@@ -210,7 +216,7 @@
 
   if (leaveButton)
     leaveButton.addEventListener('click', function () {
-      disconnect('You left the live session.', { rejoin: true });
+      disconnect(t('live:js.left'), { rejoin: true });
     });
 
   // "End the live session for everyone" in the three-dots menu (hosts and moderators).
@@ -229,7 +235,7 @@
       endDialog.close();
       connection.post('/end', {}).then(
         function (result) {
-          announce(result.ended === 1 ? '1 person left the stage' : result.ended + ' people left the stage');
+          announce(t('live:js.endedCount', { count: result.ended }));
         },
         function (failure) {
           announce(live.messageOf(failure));
@@ -240,7 +246,7 @@
 
   rejoin.addEventListener('click', function () {
     showNotice('');
-    stage.message('Connecting to the live session…');
+    stage.message(t('live:js.connecting'));
     connection.reopen();
   });
 
@@ -260,10 +266,10 @@
 
   var REVOKED_PAGE_AFTER_MS = 1200;
   var DEPARTURES = {
-    removed: 'A moderator removed you from this live session.',
-    revoked: 'Your invitation was withdrawn.',
-    replaced: 'You opened this session in another window or device, so this window left it.',
-    ended: 'The session was ended.',
+    removed: 'live:js.departed.removed',
+    revoked: 'live:js.departed.revoked',
+    replaced: 'live:js.departed.replaced',
+    ended: 'live:js.departed.ended',
   };
 
   var connection = live.connection(element, {
@@ -304,7 +310,7 @@
       });
       applyRole(null);
       if (sending.audio || sending.camera || sending.screen) reportMedia();
-      announce('You are connected to the live session.');
+      announce(t('live:js.connected'));
       reportPresence();
     },
     participant: function (view) {
@@ -339,7 +345,7 @@
       media.stop('audio');
       sending.audio = false;
       reportMedia();
-      announce((data.by || 'A moderator') + ' turned your microphone off.');
+      announce(data.by ? t('live:js.mutedBy', { name: data.by }) : t('live:js.mutedByModerator'));
     },
     departed: function (data) {
       if (data.reason === 'lobby' && element.dataset.waiting)
@@ -349,26 +355,26 @@
       // The sentence first, where the person is looking; then the page that explains it (and who
       // to ask), without the room's controls, the lobby or the participants left on screen.
       if (data.reason === 'revoked' && element.dataset.csrf) {
-        disconnect(DEPARTURES.revoked, { rejoin: false });
+        disconnect(t(DEPARTURES.revoked), { rejoin: false });
         return window.setTimeout(function () {
           window.location.assign(element.dataset.reload);
         }, REVOKED_PAGE_AFTER_MS);
       }
       // An invitation's new role: the page loads again and connects with that role's rights.
       if (data.reason === 'role-changed') {
-        disconnect('Your role in this session changed. Reconnecting…');
+        disconnect(t('live:js.roleChanged'));
         return window.location.reload();
       }
       if (data.reason === 'lost') {
         if (peers) peers.closeAll();
         return window.setTimeout(connection.reopen, 1000);
       }
-      var text = DEPARTURES[data.reason] || 'You left the live session.';
-      if (data.reason === 'ended' && data.by) text = data.by + ' ended the session.';
+      var text = DEPARTURES[data.reason] ? t(DEPARTURES[data.reason]) : t('live:js.left');
+      if (data.reason === 'ended' && data.by) text = t('live:js.endedBy', { name: data.by });
       disconnect(text, { rejoin: data.reason !== 'removed' && data.reason !== 'revoked' });
     },
     interrupted: function () {
-      stage.message('Reconnecting to the live session…');
+      stage.message(t('live:js.reconnecting'));
     },
   });
 

@@ -18,7 +18,16 @@
 
     var people = {};
     // This page's own camera and screen, shown like everyone else's (its sound is never played).
-    var self = { id: null, self: true, name: 'You', media: {}, tracks: {}, videos: {}, audio: null };
+    var t = window.Guestlink.t;
+    var self = {
+      id: null,
+      self: true,
+      name: t('live:js.stage.you'),
+      media: {},
+      tracks: {},
+      videos: {},
+      audio: null,
+    };
     var speaker = { id: null, since: 0 };
     var connected = false;
 
@@ -133,20 +142,23 @@
       var showsVideo = kind === 'screen' || (owner.media.video && owner.tracks.camera);
       var label = owner.self
         ? kind === 'screen'
-          ? 'Your shared screen'
-          : 'Your camera'
+          ? t('live:js.stage.yourScreen')
+          : t('live:js.stage.yourCamera')
         : kind === 'screen'
-          ? owner.name + '’s screen'
-          : owner.name + '’s camera';
+          ? t('live:js.stage.theirScreen', { name: owner.name })
+          : t('live:js.stage.theirCamera', { name: owner.name });
       box.appendChild(showsVideo ? videoFor(owner, kind, owner.tracks[kind], label) : nameCard(owner));
+      var muted = owner.media && !owner.media.audio;
       var words =
         kind === 'screen'
           ? owner.self
-            ? 'You are sharing your screen'
-            : owner.name + ' is sharing their screen'
-          : owner.name;
-      if (owner.media && !owner.media.audio && kind !== 'screen')
-        words += owner.self ? ' (microphone off)' : ' (muted)';
+            ? t('live:js.stage.youShare')
+            : t('live:js.stage.theyShare', { name: owner.name })
+          : !muted
+            ? owner.name
+            : owner.self
+              ? t('live:js.stage.youMicOff')
+              : t('live:js.stage.theyMuted', { name: owner.name });
       if (owner.self) box.classList.add('stage-frame-self');
       box.appendChild(caption(words));
       if (speaker.id === owner.id && owner.media.audio) box.classList.add('is-speaking');
@@ -163,7 +175,7 @@
         .filter(presenting);
       var chosen = pickMain(list);
       empty.hidden = Boolean(chosen);
-      if (connected) statusText.textContent = 'Live session';
+      if (connected) statusText.textContent = t('live:js.stage.live');
       main.hidden = !chosen;
       main.textContent = '';
       if (chosen) main.appendChild(frame(chosen.owner, chosen.kind));
@@ -187,7 +199,7 @@
       update: function (view) {
         if (view.id === self.id) return;
         var owner = person(view.id);
-        owner.name = view.name || 'Presenter';
+        owner.name = view.name || t('live:js.stage.presenter');
         owner.media = view.media || {};
         if (!presenting(owner) && !owner.tracks.audio && !owner.tracks.camera) return render();
         render();

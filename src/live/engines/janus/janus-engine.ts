@@ -1,4 +1,5 @@
 import type { Logger } from '../../../logger';
+import { text } from '../../../i18n/translator';
 import { LiveRefusedError } from '../../live-errors';
 import type { JanusConfig, LiveConfig } from '../../../config/live-config';
 import { canPublish, type LiveParticipant } from '../../participant';
@@ -251,7 +252,7 @@ export class JanusEngine implements RoomEngine {
         throw new LiveRefusedError({
           status: 409,
           code: 'NOT_PRESENTING',
-          message: 'You no longer present.',
+          message: text('live:refused.youNoLongerPresent'),
         });
       await this.context.deliver(participant.roomId, participant.id, participant.id, {
         type: 'answer',
@@ -266,13 +267,13 @@ export class JanusEngine implements RoomEngine {
         throw new LiveRefusedError({
           status: 403,
           code: 'RECEIVE_ONLY',
-          message: 'You can watch and listen in this room, but not send media.',
+          message: text('live:refused.receiveOnly'),
         });
       if (error instanceof JanusRequestError && error.janusCode === TOO_MANY_PUBLISHERS)
         throw new LiveRefusedError({
           status: 409,
           code: 'TOO_MANY_PRESENTERS',
-          message: `At most ${this.janusConfig.maxPublishers} people can present at once in this room.`,
+          message: text('live:refused.tooManyPresenters', { max: this.janusConfig.maxPublishers }),
         });
       throw error;
     }
