@@ -338,10 +338,7 @@
 
   function askRevoke(invitation) {
     toRevoke = invitation;
-    document.getElementById('revoke-invitation-description').textContent = t(
-      'invitations:js.revokeDescription',
-      { name: invitation.name },
-    );
+    document.getElementById('revoke-invitation-name').textContent = invitation.name;
     showError(revokeError, '');
     revokeDialog.showModal();
     document.getElementById('revoke-invitation-cancel').focus();

@@ -8,7 +8,6 @@ import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import type { Mailer } from '../mail/mailer';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { text, type Translator } from '../i18n/translator';
-import type { Locale } from '../i18n/locales';
 import { failureInWords, storedFailure } from '../mail/send-failure';
 import type { InviteRole } from '../rooms/room-role';
 import {
@@ -42,8 +41,6 @@ export interface InvitationView {
   email: string;
   role: InviteRole;
   roleLabel: string;
-  /** The language its email is written in. */
-  locale: Locale;
   status: InvitationStatus;
   /** The personal link; null once revoked. */
   url: string | null;
@@ -297,7 +294,6 @@ export class InvitationService {
       email: invitation.email,
       role: invitation.role,
       roleLabel: reader.t(ROLE_NAMES[invitation.role]),
-      locale: invitation.locale,
       status,
       url: invitation.revokedAt ? null : this.tokens.urlOf(invitation.tokenSeed),
       createdAt: invitation.createdAt.toISOString(),
