@@ -46,7 +46,8 @@ describe('invitations in other languages', () => {
     spanish = await sandboxLaunch(server, { placement: 'bio-101/live-session', locale: 'es-ES' });
     english = await sandboxLaunch(server, { placement: 'bio-101/live-session' });
     es = apiFor(spanish);
-  });
+    // A shared machine: starting PGlite and two launches can take a while.
+  }, 180_000);
 
   afterAll(async () => {
     await server.close();
