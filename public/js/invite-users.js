@@ -13,7 +13,7 @@
   var request = client.request;
   var messageOf = client.messageOf;
   var announce = client.announce;
-  var locale = main.dataset.locale || undefined;
+  var t = window.Guestlink.t;
   var el = window.Guestlink.el;
   var showError = window.Guestlink.showError;
 
@@ -38,27 +38,31 @@
   var toRevoke = null;
 
   var ROLES = [
-    { value: 'viewer', label: 'Viewer' },
-    { value: 'speaker', label: 'Speaker' },
-    { value: 'moderator', label: 'Moderator' },
+    { value: 'viewer', label: t('invitations:js.role.viewer') },
+    { value: 'speaker', label: t('invitations:js.role.speaker') },
+    { value: 'moderator', label: t('invitations:js.role.moderator') },
   ];
   var STATUS_LABELS = {
-    'not-opened': 'Not opened',
-    joined: 'Joined',
-    revoked: 'Revoked',
-    expired: 'Expired',
+    'not-opened': t('invitations:js.status.notOpened'),
+    joined: t('invitations:js.status.joined'),
+    revoked: t('invitations:js.status.revoked'),
+    expired: t('invitations:js.status.expired'),
   };
+  // Where a node (a <time>) goes in a sentence: the message is formatted whole, then split there.
+  var SLOT = '\u0000';
   // The server's field names (400 VALIDATION_FAILED's `field`) and where each is shown.
   var FIELDS = {
     people: { input: 'invite-people', error: 'invite-people-error' },
     role: { input: 'invite-role-viewer', error: 'invite-role-error' },
     expiresAt: { input: 'invite-expires', error: 'invite-expires-error' },
     startsAt: { input: 'invite-starts', error: 'invite-starts-error' },
+    locale: { input: 'invite-locale', error: 'invite-locale-error' },
   };
 
-  function button(text, label, onClick, className) {
+  function button(action, text, label, onClick, className) {
     var node = el('button', className || 'button button-small', text);
     node.type = 'button';
+    node.dataset.action = action;
     if (label) node.setAttribute('aria-label', label);
     node.addEventListener('click', onClick);
     return node;
@@ -73,13 +77,15 @@
   function emailText(invitation) {
     switch (invitation.emailStatus) {
       case 'sent':
-        return 'Sent';
+        return t('invitations:js.email.sent');
       case 'failed':
-        return 'Not sent: ' + (invitation.emailError || 'the mail server did not accept it.');
+        return invitation.emailError
+          ? t('invitations:js.email.failed', { reason: invitation.emailError })
+          : t('invitations:js.email.failedUnknown');
       case 'not-configured':
-        return 'Not emailed: copy the link';
+        return t('invitations:js.email.notConfigured');
       default:
-        return 'Not sent';
+        return t('invitations:js.email.notSent');
     }
   }
 
@@ -87,10 +93,19 @@
     var time = el(
       'time',
       null,
-      new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+      window.Guestlink.formatDate(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' }),
     );
     time.setAttribute('datetime', iso);
     return time;
+  }
+
+  // A sentence with a time in it ("Until {time}"), the time a <time> element.
+  function sentenceWithTime(parent, key, iso) {
+    var parts = t(key, { time: SLOT }).split(SLOT);
+    parent.appendChild(document.createTextNode(parts[0]));
+    parent.appendChild(localTime(iso));
+    if (parts[1]) parent.appendChild(document.createTextNode(parts[1]));
+    return parent;
   }
 
   function labelled(cell, label) {
@@ -99,13 +114,13 @@
   }
 
   function roleCell(invitation) {
-    var cell = labelled(el('td', 'invite-role-cell'), 'Role');
+    var cell = labelled(el('td', 'invite-role-cell'), t('invitations:js.column.role'));
     if (invitation.status === 'revoked' || invitation.status === 'expired') {
       cell.textContent = invitation.roleLabel || roleLabel(invitation.role);
       return cell;
     }
     var select = el('select', 'invite-role-select');
-    select.setAttribute('aria-label', 'Role of ' + invitation.name);
+    select.setAttribute('aria-label', t('invitations:js.roleOf', { name: invitation.name }));
     ROLES.forEach(function (role) {
       var option = el('option', null, role.label);
       option.value = role.value;
@@ -127,13 +142,16 @@
     person.appendChild(el('span', 'invite-email', invitation.email));
     var url = null;
     if (invitation.url) {
-      url = window.Guestlink.linkUrlField(invitation.url, 'Link for ' + invitation.name);
+      url = window.Guestlink.linkUrlField(
+        invitation.url,
+        t('invitations:js.linkFor', { name: invitation.name }),
+      );
       person.appendChild(url);
       person.appendChild(el('span', 'copy-feedback'));
     }
     tr.appendChild(person);
     tr.appendChild(roleCell(invitation));
-    var status = labelled(el('td'), 'Status');
+    var status = labelled(el('td'), t('invitations:js.column.status'));
     status.appendChild(
       el(
         'span',
@@ -142,43 +160,58 @@
       ),
     );
     if (invitation.expiresAt && invitation.status !== 'revoked') {
-      var until = el('span', 'muted invite-expiry', invitation.status === 'expired' ? 'Expired ' : 'Until ');
-      until.appendChild(localTime(invitation.expiresAt));
-      status.appendChild(until);
+      status.appendChild(
+        sentenceWithTime(
+          el('span', 'muted invite-expiry'),
+          invitation.status === 'expired' ? 'invitations:js.status.expiredAt' : 'invitations:js.status.until',
+          invitation.expiresAt,
+        ),
+      );
     }
     tr.appendChild(status);
-    var joined = labelled(el('td'), 'Last joined');
+    var joined = labelled(el('td'), t('invitations:js.column.lastJoined'));
     if (invitation.lastJoinedAt) joined.appendChild(localTime(invitation.lastJoinedAt));
-    else joined.textContent = 'Never';
+    else joined.textContent = t('invitations:js.never');
     tr.appendChild(joined);
     tr.appendChild(
       labelled(
         el('td', 'invite-email-status email-' + invitation.emailStatus, emailText(invitation)),
-        'Email',
+        t('invitations:js.column.email'),
       ),
     );
     var cell = el('td', 'invite-actions-cell');
     var actions = cell.appendChild(el('div', 'invite-actions'));
     if (url) {
       actions.appendChild(
-        button('Copy link', 'Copy link for ' + invitation.name, function (event) {
-          copyLink(invitation, event.currentTarget, url);
-        }),
+        button(
+          'copy',
+          t('invitations:js.copyLink'),
+          t('invitations:js.copyLinkFor', { name: invitation.name }),
+          function (event) {
+            copyLink(invitation, event.currentTarget, url);
+          },
+        ),
       );
     }
     var usable = invitation.status !== 'revoked' && invitation.status !== 'expired';
     if (usable && state.emailConfigured) {
       actions.appendChild(
-        button('Resend', 'Resend invitation to ' + invitation.name, function (event) {
-          resend(invitation, event.currentTarget);
-        }),
+        button(
+          'resend',
+          t('invitations:js.resend'),
+          t('invitations:js.resendTo', { name: invitation.name }),
+          function (event) {
+            resend(invitation, event.currentTarget);
+          },
+        ),
       );
     }
     if (invitation.status !== 'revoked') {
       actions.appendChild(
         button(
-          'Revoke',
-          'Revoke invitation of ' + invitation.name,
+          'revoke',
+          t('invitations:js.revoke'),
+          t('invitations:js.revokeOf', { name: invitation.name }),
           function () {
             askRevoke(invitation);
           },
@@ -192,16 +225,16 @@
 
   function render() {
     emailNotice.hidden = state.emailConfigured;
-    submit.textContent = state.emailConfigured ? 'Send invitations' : 'Create links';
+    submit.textContent = state.emailConfigured
+      ? t('invitations:js.submit.send')
+      : t('invitations:js.submit.create');
     submit.disabled = false;
     waitToggle.disabled = false;
     waitToggle.setAttribute('aria-checked', state.inviteesWait ? 'true' : 'false');
     countText.textContent =
       state.invitations.length === 0
-        ? 'No invitations yet · at most ' + state.maxActive.toLocaleString('en-US') + ' active'
-        : state.active.toLocaleString('en-US') +
-          ' active · at most ' +
-          state.maxActive.toLocaleString('en-US');
+        ? t('invitations:js.count.none', { max: state.maxActive })
+        : t('invitations:js.count.some', { active: state.active, max: state.maxActive });
     tableWrap.hidden = state.invitations.length === 0;
     tableBody.textContent = '';
     state.invitations.forEach(function (invitation) {
@@ -224,7 +257,7 @@
   }
 
   function open() {
-    countText.textContent = 'Loading…';
+    countText.textContent = t('invitations:js.loading');
     results.hidden = true;
     dialog.showModal();
     load().then(function () {
@@ -256,7 +289,9 @@
   }
 
   function send(invitation) {
-    return request('POST', '/invitations/' + encodeURIComponent(invitation.id) + '/send');
+    return request('POST', '/invitations/' + encodeURIComponent(invitation.id) + '/send', {
+      timeZone: timeZone(),
+    });
   }
 
   function resend(invitation, resendButton) {
@@ -267,8 +302,8 @@
         function (updated) {
           announce(
             updated.emailStatus === 'sent'
-              ? 'Invitation sent again to ' + updated.name
-              : 'Not sent to ' + updated.name + ': ' + (updated.emailError || ''),
+              ? t('invitations:js.sentAgain', { name: updated.name })
+              : t('invitations:js.notSentTo', { name: updated.name, reason: updated.emailError || '' }),
           );
         },
         function (failure) {
@@ -277,7 +312,7 @@
       )
       .then(load)
       .then(function () {
-        focusRow(invitation, 'button[aria-label^="Resend"]');
+        focusRow(invitation, 'button[data-action="resend"]');
       });
   }
 
@@ -288,7 +323,7 @@
     request('PATCH', '/invitations/' + encodeURIComponent(invitation.id), { role: role })
       .then(
         function (updated) {
-          announce(updated.name + ' is now a ' + (updated.roleLabel || roleLabel(updated.role)));
+          announce(t('invitations:js.roleChanged', { name: updated.name, role: updated.role }));
         },
         function (failure) {
           select.value = invitation.role;
@@ -317,7 +352,7 @@
       .then(
         function () {
           revokeDialog.close();
-          announce('Invitation of ' + invitation.name + ' revoked');
+          announce(t('invitations:js.revoked', { name: invitation.name }));
           return load();
         },
         function (failure) {
@@ -338,11 +373,7 @@
         state.inviteesWait = json.inviteesWait;
         render();
         waitToggle.focus();
-        announce(
-          json.inviteesWait
-            ? 'Invited people now wait in the lobby'
-            : 'Invited people now go straight into the room',
-        );
+        announce(json.inviteesWait ? t('invitations:js.wait.on') : t('invitations:js.wait.off'));
       },
       function (failure) {
         waitToggle.disabled = false;
@@ -381,6 +412,15 @@
     return isNaN(date.getTime()) ? value : date.toISOString();
   }
 
+  // The viewer's own zone, for the times in the email; the server checks it and else says UTC.
+  function timeZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   function selectedRole() {
     var checked = form.querySelector('input[name="role"]:checked');
     return checked ? checked.value : '';
@@ -397,14 +437,19 @@
     var outcome = el(
       'span',
       'invite-result-outcome ' + (failed ? 'is-failed' : 'is-sent'),
-      invitation.emailStatus === 'not-configured' ? 'Link created' : emailText(invitation),
+      invitation.emailStatus === 'not-configured' ? t('invitations:js.linkCreated') : emailText(invitation),
     );
     item.appendChild(outcome);
     if (failed && state.emailConfigured) {
       item.appendChild(
-        button('Retry', 'Retry sending to ' + invitation.name, function (event) {
-          retry(invitation, event.currentTarget, item);
-        }),
+        button(
+          'retry',
+          t('invitations:js.retry'),
+          t('invitations:js.retryTo', { name: invitation.name }),
+          function (event) {
+            retry(invitation, event.currentTarget, item);
+          },
+        ),
       );
     }
     return item;
@@ -416,7 +461,11 @@
       function (updated) {
         var replacement = resultItem(updated);
         item.parentNode.replaceChild(replacement, item);
-        announce(updated.emailStatus === 'sent' ? 'Sent to ' + updated.name : emailText(updated));
+        announce(
+          updated.emailStatus === 'sent'
+            ? t('invitations:js.sentTo', { name: updated.name })
+            : emailText(updated),
+        );
         var again = replacement.querySelector('button');
         (again || resultsHeading).focus();
         load();
@@ -431,22 +480,15 @@
   function showResults(answer) {
     var created = answer.invitations;
     var heading;
-    if (!state.emailConfigured)
-      heading =
-        (created.length === 1 ? '1 link created' : created.length + ' links created') +
-        ': copy each link below and send it yourself.';
-    else if (answer.sent === 0) heading = 'Not sent: see why below, then Retry.';
-    else if (answer.failed === 0)
-      heading = 'Sent to ' + (answer.sent === 1 ? '1 person' : answer.sent + ' people') + '.';
+    if (!state.emailConfigured) heading = t('invitations:js.results.created', { count: created.length });
+    else if (answer.sent === 0) heading = t('invitations:js.results.noneSent');
+    else if (answer.failed === 0) heading = t('invitations:js.results.allSent', { count: answer.sent });
     else
-      heading =
-        'Sent to ' +
-        answer.sent +
-        ' of ' +
-        created.length +
-        '. Not sent to ' +
-        answer.failed +
-        ': see why below, then Retry.';
+      heading = t('invitations:js.results.someSent', {
+        sent: answer.sent,
+        total: created.length,
+        failed: answer.failed,
+      });
     resultsHeading.textContent = heading;
     resultsList.textContent = '';
     created.forEach(function (invitation) {
@@ -461,7 +503,7 @@
     event.preventDefault();
     clearFieldErrors();
     if (!peopleInput.value.trim()) {
-      fieldError('people', 'Enter at least one name and email address.');
+      fieldError('people', t('invitations:js.enterPeople'));
       return;
     }
     var body = {
@@ -469,10 +511,15 @@
       role: selectedRole(),
       expiresAt: instant('invite-expires'),
       startsAt: instant('invite-starts'),
+      locale: document.getElementById('invite-locale').value,
+      timeZone: timeZone(),
       send: Boolean(state && state.emailConfigured),
     };
     submit.disabled = true;
-    submit.textContent = state && state.emailConfigured ? 'Sending…' : 'Creating…';
+    submit.textContent =
+      state && state.emailConfigured
+        ? t('invitations:js.submit.sending')
+        : t('invitations:js.submit.creating');
     request('POST', '/invitations', body)
       .then(
         function (answer) {
@@ -507,7 +554,7 @@
   // Cancel or Esc: back to the row's buttons.
   revokeDialog.addEventListener('close', function () {
     if (dialog.open && toRevoke && !dialog.contains(document.activeElement)) {
-      if (!focusRow(toRevoke, 'button[aria-label^="Revoke"]')) peopleInput.focus();
+      if (!focusRow(toRevoke, 'button[data-action="revoke"]')) peopleInput.focus();
     }
   });
   dialog.addEventListener('close', function () {

@@ -4,7 +4,8 @@ import ejs from 'ejs';
 import { headerText } from '../mail/header-text';
 import type { OutgoingMail } from '../mail/mailer';
 import { VIEWS_DIR } from '../paths';
-import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
+import { translator, type Locale, type Translator } from '../i18n';
+import type { InviteRole } from '../rooms/room-role';
 import { truncateCodePoints } from '../text';
 
 /**
@@ -26,14 +27,24 @@ export interface InvitationEmailInput {
   url: string;
   expiresAt: Date | null;
   startsAt: Date | null;
+  /** The language it is written in (the invitation's); English when not given. */
+  locale?: Locale;
+  /** The inviter's time zone for the times (IANA, checked by the caller); UTC when not given. */
+  timeZone?: string;
 }
 
+/** What each role lets the invitee do: said in the email and on the confirmation page. */
 export const ROLE_ABILITIES: Record<InviteRole, string> = {
-  viewer: 'You can watch, listen and raise your hand.',
-  speaker:
-    'You can watch, listen and raise your hand, and also turn on your camera and microphone and share your screen.',
-  moderator:
-    'You can watch, listen and raise your hand, use your camera, microphone and screen, and also let people in from the lobby and manage the room (mute or remove participants, invite them to speak).',
+  viewer: 'email:abilities.viewer',
+  speaker: 'email:abilities.speaker',
+  moderator: 'email:abilities.moderator',
+};
+
+/** The role's name, in the reader's language. */
+export const ROLE_NAMES: Record<InviteRole, string> = {
+  viewer: 'invitations:js.role.viewer',
+  speaker: 'invitations:js.role.speaker',
+  moderator: 'invitations:js.role.moderator',
 };
 
 /** A subject stays readable in a mailbox list; titles are already shortened at launch. */
@@ -49,46 +60,97 @@ const UTC_DATE = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+const isoOf = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 /** "Monday 7 December 2026, 17:00 UTC (2026-12-07T17:00:00Z)": readable, and exact for any time zone. */
 export function utcTime(date: Date): string {
-  const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = isoOf(date);
   return `${UTC_DATE.format(date).replace(',', '')}, ${iso.slice(11, 16)} UTC (${iso})`;
 }
 
-function quoted(title: string): string {
-  return `“${title}”`;
+/**
+ * A time in the email's language and the inviter's time zone, the zone named and the exact
+ * instant after it: "Montag, 7. Dezember 2026 um 18:00 Uhr (Mitteleuropäische Normalzeit; …)".
+ * English in UTC is utcTime's wording.
+ */
+export function emailTime(date: Date, i18n: Translator, timeZone = 'UTC'): string {
+  if (i18n.locale === 'en' && timeZone === 'UTC') return utcTime(date);
+  const english = i18n.locale === 'en';
+  const dateText = english
+    ? new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+      })
+        .format(date)
+        .replace(',', '')
+    : i18n.formatDate(date, { timeZone, dateStyle: 'full' });
+  const timeText = english
+    ? new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(date)
+    : i18n.formatDate(date, { timeZone, timeStyle: 'short' });
+  const zone =
+    timeZone === 'UTC'
+      ? 'UTC'
+      : (new Intl.DateTimeFormat(i18n.locale, { timeZone, timeZoneName: 'long' })
+          .formatToParts(date)
+          .find((part) => part.type === 'timeZoneName')?.value ?? timeZone);
+  return i18n.t('email:time', { date: dateText, time: timeText, zone, iso: isoOf(date) });
 }
 
 export function composeInvitationEmail(input: InvitationEmailInput): OutgoingMail {
+  const i18n = translator(input.locale ?? 'en');
+  const t = i18n.t;
   const inviteeName = headerText(input.invitee.name);
-  const session = headerText(input.sessionTitle) || 'the live session';
+  const session = headerText(input.sessionTitle) || t('email:sessionUntitled');
   const course = input.courseTitle ? headerText(input.courseTitle) : '';
   const inviter = input.inviterName ? headerText(input.inviterName) : '';
-  const roleLabel = INVITE_ROLE_LABELS[input.role];
-  const abilities = ROLE_ABILITIES[input.role];
-  const startsAt = input.startsAt ? utcTime(input.startsAt) : null;
-  const expiresAt = input.expiresAt ? utcTime(input.expiresAt) : null;
+  const roleLabel = t(ROLE_NAMES[input.role]);
+  const abilities = t(ROLE_ABILITIES[input.role]);
+  const when = (date: Date) => emailTime(date, i18n, input.timeZone);
+  const startsAt = input.startsAt ? t('email:starts', { time: when(input.startsAt) }) : null;
+  const expiresAt = input.expiresAt ? t('email:expires', { time: when(input.expiresAt) }) : null;
 
-  const who = inviter ? `${inviter} invited you` : 'You are invited';
+  const values = { inviter, session, course };
   const subject = truncateCodePoints(
-    `${who} to ${quoted(session)}${course ? ` (${course})` : ''}`,
+    inviter
+      ? course
+        ? t('email:subject.byInviterCourse', values)
+        : t('email:subject.byInviter', values)
+      : course
+        ? t('email:subject.anonymousCourse', values)
+        : t('email:subject.anonymous', values),
     SUBJECT_MAX,
   );
-  const invitation = `${who} to the live session ${quoted(session)}${course ? ` of the course ${course}` : ''}.`;
-  const personal =
-    `This link is personal: the first browser that confirms your email address (${headerText(input.invitee.email)}) ` +
-    'keeps it, and it works only there. Do not forward this email.';
+  const invitation = inviter
+    ? course
+      ? t('email:body.byInviterCourse', values)
+      : t('email:body.byInviter', values)
+    : course
+      ? t('email:body.anonymousCourse', values)
+      : t('email:body.anonymous', values);
+  const personal = t('email:personal', { email: headerText(input.invitee.email) });
+  const greeting = inviteeName
+    ? t('email:greeting.named', { name: inviteeName })
+    : t('email:greeting.anonymous');
+  const role = t('email:role', { role: roleLabel });
 
   const text = [
-    inviteeName ? `Hello ${inviteeName},` : 'Hello,',
+    greeting,
     '',
     invitation,
     '',
-    `Your role: ${roleLabel}. ${abilities}`,
-    ...(startsAt ? [`Starts: ${startsAt}`] : []),
-    ...(expiresAt ? [`The link expires: ${expiresAt}`] : []),
+    `${role} ${abilities}`,
+    ...(startsAt ? [startsAt] : []),
+    ...(expiresAt ? [expiresAt] : []),
     '',
-    'Join the session:',
+    t('email:joinText'),
     input.url,
     '',
     personal,
@@ -98,9 +160,13 @@ export function composeInvitationEmail(input: InvitationEmailInput): OutgoingMai
   ].join('\n');
 
   const html = template({
-    inviteeName,
+    t,
+    tHtml: i18n.html,
+    lang: i18n.locale,
+    dir: i18n.dir,
+    greeting,
     invitation,
-    roleLabel,
+    role,
     abilities,
     startsAt,
     expiresAt,

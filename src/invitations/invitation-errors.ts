@@ -1,22 +1,26 @@
 import { AppError, ConflictError, ValidationError } from '../errors';
+import { inEnglish, text, type LocalizedText, type Translator } from '../i18n/translator';
 import { MAX_ACTIVE_INVITATIONS } from './invitation';
 
 export class InvitationLimitError extends ConflictError {
   constructor(active: number) {
-    super(
-      'INVITATION_LIMIT',
-      `This session already has ${active} active invitations; at most ${MAX_ACTIVE_INVITATIONS}. Revoke some to invite more.`,
-      { field: 'people' },
-    );
+    super('INVITATION_LIMIT', text('invitations:errors.limit', { active, max: MAX_ACTIVE_INVITATIONS }), {
+      field: 'people',
+    });
   }
 }
+
+/** Addresses named in the message, at most; the rest are counted. */
+const NAMED_MAX = 5;
 
 /** Addresses that already have an invitation (not revoked) in the room. */
 export class AlreadyInvitedError extends ValidationError {
   constructor(emails: string[]) {
-    const named = emails.slice(0, 5).join(', ') + (emails.length > 5 ? ` and ${emails.length - 5} more` : '');
+    const names = emails.slice(0, NAMED_MAX).join(', ');
     super(
-      `${named} already ${emails.length === 1 ? 'has' : 'have'} an invitation in this session: use Resend, or Revoke it first.`,
+      emails.length > NAMED_MAX
+        ? text('invitations:errors.alreadyInvitedMore', { names, more: emails.length - NAMED_MAX })
+        : text('invitations:errors.alreadyInvited', { names, count: emails.length }),
       'people',
     );
   }
@@ -24,16 +28,13 @@ export class AlreadyInvitedError extends ValidationError {
 
 export class EmailNotConfiguredError extends ConflictError {
   constructor() {
-    super(
-      'EMAIL_NOT_CONFIGURED',
-      'Email is not configured on this server (SMTP_URL): copy the link and send it yourself.',
-    );
+    super('EMAIL_NOT_CONFIGURED', text('invitations:errors.emailNotConfigured'));
   }
 }
 
 export class InvitationRevokedError extends ConflictError {
   constructor() {
-    super('INVITATION_REVOKED', 'This invitation was revoked. Invite the person again to send a new link.');
+    super('INVITATION_REVOKED', text('invitations:errors.revoked'));
   }
 }
 
@@ -41,29 +42,40 @@ type InviteePage = 'claimed-elsewhere' | 'expired';
 
 /** The invitee's side: why the personal link does not let this browser in. */
 export class InviteeProblemError extends AppError {
+  /** The page's hint, rendered in the reader's language by the invitee routes (localizeHint). */
+  readonly hint?: LocalizedText;
+
   constructor(
     readonly problem: InviteePage,
     inviterName: string | null = null,
   ) {
-    const who = inviterName ?? 'the person who invited you';
+    const inviter = inviterName ? { inviter: inviterName } : undefined;
     const pages = {
       'claimed-elsewhere': {
         status: 409,
         code: 'INVITATION_IN_USE',
-        title: 'This invitation link is already in use',
-        message: `This invitation link is already in use on another device. Ask ${who} to send you a new invitation.`,
+        title: text('invitee:inUse.title'),
+        message: inviter ? text('invitee:inUse.messageNamed', inviter) : text('invitee:inUse.message'),
+        hint: undefined,
       },
       expired: {
         status: 410,
         code: 'INVITATION_EXPIRED',
-        title: 'This invitation has expired',
-        message: 'The invitation you opened has expired, so it no longer opens the session.',
+        title: text('invitee:expired.title'),
+        message: text('invitee:expired.message'),
+        hint: inviter ? text('invitee:expired.hintNamed', inviter) : text('invitee:expired.hint'),
       },
     } as const;
     const page = pages[problem];
     super(page.status, page.code, page.message, {
       title: page.title,
-      locals: { hint: problem === 'expired' ? `Ask ${who} to send you a new invitation.` : undefined },
+      locals: { hint: page.hint ? inEnglish(page.hint) : undefined },
     });
+    this.hint = page.hint;
+  }
+
+  /** The hint in the reader's words: the message page prints locals.hint as it is. */
+  localizeHint(i18n: Translator): void {
+    if (this.hint && this.locals) this.locals.hint = i18n.render(this.hint);
   }
 }

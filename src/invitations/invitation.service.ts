@@ -7,7 +7,9 @@ import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
 import type { Mailer } from '../mail/mailer';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
-import { INVITE_ROLE_LABELS, type InviteRole } from '../rooms/room-role';
+import { text, type Translator } from '../i18n/translator';
+import { failureInWords, storedFailure } from '../mail/send-failure';
+import type { InviteRole } from '../rooms/room-role';
 import {
   emailKey,
   invitationStatus,
@@ -27,7 +29,7 @@ import {
   InvitationRevokedError,
 } from './invitation-errors';
 import type { InvitationStore, NewInvitation } from './invitation.store';
-import { composeInvitationEmail } from './invitation-email';
+import { composeInvitationEmail, ROLE_NAMES } from './invitation-email';
 import type { SendLimits } from '../mail/send-limits';
 
 /** Messages sent at once for one request: a batch of 100 takes a few rounds, not 100 connections. */
@@ -91,7 +93,8 @@ export class InvitationService {
     GuestAccessService.authorize(access, { moderators: 'invite users', everyone: 'invite users' });
   }
 
-  async list(access: RoomAccess): Promise<InvitationsView> {
+  /** `reader`: the inviter's language, for role names and send failures in the answer. */
+  async list(access: RoomAccess, reader: Translator): Promise<InvitationsView> {
     this.authorize(access);
     const invitations = await this.store.list(access.room.id);
     const now = this.now();
@@ -100,11 +103,16 @@ export class InvitationService {
       inviteesWait: access.room.inviteesWait,
       maxActive: MAX_ACTIVE_INVITATIONS,
       active: invitations.filter((invitation) => isActive(invitation, now)).length,
-      invitations: invitations.map((invitation) => this.view(invitation)),
+      invitations: invitations.map((invitation) => this.view(invitation, reader)),
     };
   }
 
-  async create(access: RoomAccess, input: CreateInvitationsInput): Promise<CreatedInvitations> {
+  /** The emails are written in input.locale, else the inviter's own language (reader's). */
+  async create(
+    access: RoomAccess,
+    input: CreateInvitationsInput,
+    reader: Translator,
+  ): Promise<CreatedInvitations> {
     this.authorize(access);
     const read = readPeople(input.people);
     if (!read.ok) throw new ValidationError(read.message, 'people');
@@ -130,6 +138,7 @@ export class InvitationService {
         tokenHash: token.hash,
         expiresAt: input.expiresAt ?? null,
         startsAt: input.startsAt ?? null,
+        locale: input.locale ?? reader.locale,
       };
     });
     let result;
@@ -147,13 +156,13 @@ export class InvitationService {
         case 'duplicate':
           throw new AlreadyInvitedError(result.emails);
         case 'no-room':
-          throw new NotFoundError('This room no longer exists.');
+          throw new NotFoundError(text('invitations:errors.roomGone'));
       }
     }
     let created = result.invitations;
     if (sending) {
       created = await mapLimited(created, SEND_CONCURRENCY, (invitation) =>
-        this.send(access, invitation, giveBack),
+        this.send(access, invitation, giveBack, input.timeZone),
       );
     } else if (!this.mailer.configured) {
       created = await Promise.all(
@@ -164,13 +173,18 @@ export class InvitationService {
       );
     }
     return {
-      invitations: created.map((invitation) => this.view(invitation)),
+      invitations: created.map((invitation) => this.view(invitation, reader)),
       sent: created.filter((invitation) => invitation.emailStatus === 'sent').length,
       failed: created.filter((invitation) => invitation.emailStatus === 'failed').length,
     };
   }
 
-  async changeRole(access: RoomAccess, invitationId: string, role: InviteRole): Promise<InvitationView> {
+  async changeRole(
+    access: RoomAccess,
+    invitationId: string,
+    role: InviteRole,
+    reader: Translator,
+  ): Promise<InvitationView> {
     this.authorize(access);
     const roomId = access.room.id;
     const result = await this.store.setRole(roomId, invitationId, role, actorOf(access));
@@ -181,38 +195,44 @@ export class InvitationService {
       await this.live.endVisitConnection(roomId, visitId, 'role-changed');
       publishRoomChange(this.events, this.logger, roomId, [visitId]);
     }
-    return this.view(result.invitation);
+    return this.view(result.invitation, reader);
   }
 
-  async resend(access: RoomAccess, invitationId: string): Promise<InvitationView> {
+  /** Sends again in the invitation's own language; times in `timeZone` (the inviter's), else UTC. */
+  async resend(
+    access: RoomAccess,
+    invitationId: string,
+    reader: Translator,
+    timeZone?: string,
+  ): Promise<InvitationView> {
     this.authorize(access);
     if (!this.mailer.configured) throw new EmailNotConfiguredError();
     const roomId = access.room.id;
     const invitation = await this.store.find(roomId, invitationId);
-    if (!invitation) throw new NotFoundError('This invitation does not exist.');
+    if (!invitation) throw new NotFoundError(text('invitations:errors.notFound'));
     if (invitation.revokedAt) throw new InvitationRevokedError();
     const giveBack = await this.reserve(access, 1);
-    return this.view(await this.send(access, invitation, giveBack));
+    return this.view(await this.send(access, invitation, giveBack, timeZone), reader);
   }
 
-  async revoke(access: RoomAccess, invitationId: string): Promise<InvitationView> {
+  async revoke(access: RoomAccess, invitationId: string, reader: Translator): Promise<InvitationView> {
     this.authorize(access);
     const roomId = access.room.id;
     const result = await this.store.revoke(roomId, invitationId, actorOf(access));
-    if (!result) throw new NotFoundError('This invitation does not exist.');
+    if (!result) throw new NotFoundError(text('invitations:errors.notFound'));
     const visitId = result.endedVisitId;
     if (visitId) {
       // Out of the live room at once; a waiting page hears of it through the room event.
       await this.live.endVisitConnection(roomId, visitId, 'revoked');
       publishRoomChange(this.events, this.logger, roomId, [visitId]);
     }
-    return this.view(result.invitation);
+    return this.view(result.invitation, reader);
   }
 
   async setInviteesWait(access: RoomAccess, wait: boolean): Promise<{ inviteesWait: boolean }> {
     this.authorize(access);
     const result = await this.store.setInviteesWait(access.room.id, wait, actorOf(access));
-    if (result === null) throw new NotFoundError('This room no longer exists.');
+    if (result === null) throw new NotFoundError(text('invitations:errors.roomGone'));
     return { inviteesWait: result };
   }
 
@@ -229,8 +249,11 @@ export class InvitationService {
     access: RoomAccess,
     invitation: Invitation,
     giveBack: (unsent: number) => void,
+    timeZone: string | undefined,
   ): Promise<Invitation> {
     const mail = composeInvitationEmail({
+      locale: invitation.locale,
+      timeZone,
       invitee: { name: invitation.name, email: invitation.email },
       role: invitation.role,
       courseTitle: access.room.contextTitle,
@@ -249,7 +272,9 @@ export class InvitationService {
     );
     const recorded = await this.store.recordEmail(
       invitation.id,
-      outcome.ok ? { status: 'sent', at: this.now() } : { status: 'failed', error: outcome.reason },
+      outcome.ok
+        ? { status: 'sent', at: this.now() }
+        : { status: 'failed', error: outcome.text ? storedFailure(outcome.text) : outcome.reason },
     );
     return recorded ?? invitation;
   }
@@ -258,17 +283,17 @@ export class InvitationService {
     const invitation = await this.store.find(roomId, invitationId);
     return invitation?.revokedAt
       ? new InvitationRevokedError()
-      : new NotFoundError('This invitation does not exist.');
+      : new NotFoundError(text('invitations:errors.notFound'));
   }
 
-  private view(invitation: Invitation): InvitationView {
+  private view(invitation: Invitation, reader: Translator): InvitationView {
     const status = invitationStatus(invitation, this.now());
     return {
       id: invitation.id,
       name: invitation.name,
       email: invitation.email,
       role: invitation.role,
-      roleLabel: INVITE_ROLE_LABELS[invitation.role],
+      roleLabel: reader.t(ROLE_NAMES[invitation.role]),
       status,
       url: invitation.revokedAt ? null : this.tokens.urlOf(invitation.tokenSeed),
       createdAt: invitation.createdAt.toISOString(),
@@ -277,7 +302,7 @@ export class InvitationService {
       lastJoinedAt: iso(invitation.lastJoinedAt),
       invitedByName: invitation.createdByName,
       emailStatus: invitation.emailStatus,
-      emailError: invitation.emailError,
+      emailError: failureInWords(invitation.emailError, reader),
       emailSentAt: iso(invitation.emailSentAt),
     };
   }

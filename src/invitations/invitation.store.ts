@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/locales';
 import type { AccessState, GuestVisit } from '../guests/guest';
 import type { Actor, InviteRole } from '../rooms/room-role';
 import type { EmailStatus, Invitation } from './invitation';
@@ -10,6 +11,8 @@ export interface NewInvitation {
   /** emailKey(email): unique among the room's invitations that are not revoked. */
   emailKey: string;
   role: InviteRole;
+  /** The language the email is written in (the inviter's choice); English when not given. */
+  locale?: Locale;
   tokenSeed: string;
   tokenHash: string;
   expiresAt: Date | null;

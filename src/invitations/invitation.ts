@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LOCALES, type Locale } from '../i18n/locales';
+import { text, type LocalizedText, type MessageValues } from '../i18n/translator';
 import { INVITE_ROLES, type InviteRole } from '../rooms/room-role';
 import { hasForbiddenCharacters } from '../text';
 
@@ -32,6 +34,8 @@ export interface Invitation {
   name: string;
   email: string;
   role: InviteRole;
+  /** The language its email is written in; the invitee's pages fall back to it. */
+  locale: Locale;
   /** The random seed the personal link's token is derived from with the app secret. */
   tokenSeed: string;
   expiresAt: Date | null;
@@ -48,7 +52,11 @@ export interface Invitation {
   revokedAt: Date | null;
   revokedByName: string | null;
   emailStatus: EmailStatus;
-  /** Why the last send failed, in words for the window ("The mail server refused …"). */
+  /**
+   * Why the last send failed ("The mail server refused …"): a message of the invitations
+   * catalog as JSON (see send-failure.ts), so the window shows it in each reader's language;
+   * older rows hold English words.
+   */
   emailError: string | null;
   emailSentAt: Date | null;
 }
@@ -77,7 +85,25 @@ export function isActive(invitation: Pick<Invitation, 'revokedAt' | 'expiresAt'>
   return !invitation.revokedAt && !(invitation.expiresAt && invitation.expiresAt.getTime() <= now.getTime());
 }
 
-const lineBreakOrControl = 'Remove line breaks and other control characters.';
+/**
+ * Zod messages here are catalog keys, written whole; their values, where the message has
+ * any, are this module's limits. issueText makes one a LocalizedText.
+ */
+const ISSUE_VALUES: Record<string, MessageValues> = {
+  'invitations:errors.nameTooLong': { max: INVITEE_NAME_MAX },
+  'invitations:errors.emailTooLong': { max: INVITEE_EMAIL_MAX },
+  'invitations:errors.listTooLong': { max: PEOPLE_TEXT_MAX },
+  'invitee:errors.emailTooLong': { max: INVITEE_EMAIL_MAX },
+};
+
+/** A zod issue's message as catalog text; a message zod wrote itself (a wrong type) as "not valid". */
+export function issueText(message: string, values: MessageValues = {}): LocalizedText {
+  if (!/^(invitations|invitee):errors\.[A-Za-z]+$/.test(message))
+    return text('invitations:errors.invalidField');
+  return text(message, { ...ISSUE_VALUES[message], ...values });
+}
+
+const lineBreakOrControl = 'invitations:errors.controlCharacters';
 
 const inviteeName = z
   .string()
@@ -88,20 +114,20 @@ const inviteeName = z
   .pipe(
     z
       .string()
-      .max(INVITEE_NAME_MAX, `Names can have at most ${INVITEE_NAME_MAX} characters.`)
+      .max(INVITEE_NAME_MAX, 'invitations:errors.nameTooLong')
       .refine((value) => !hasForbiddenCharacters(value), lineBreakOrControl),
   );
 
 const inviteeEmail = z
   .string()
-  .refine((value) => !hasForbiddenCharacters(value), 'Email addresses cannot contain line breaks.')
+  .refine((value) => !hasForbiddenCharacters(value), 'invitations:errors.emailLineBreaks')
   .transform((value) => value.trim())
   .pipe(
     z
       .string()
-      .min(1, 'Enter an email address.')
-      .max(INVITEE_EMAIL_MAX, `Email addresses can have at most ${INVITEE_EMAIL_MAX} characters.`)
-      .pipe(z.email({ message: 'Enter email addresses like name@example.com.' })),
+      .min(1, 'invitations:errors.emailMissing')
+      .max(INVITEE_EMAIL_MAX, 'invitations:errors.emailTooLong')
+      .pipe(z.email({ message: 'invitations:errors.emailInvalid' })),
   );
 
 /** A person as the window's rows (or an API client) send them. */
@@ -112,7 +138,7 @@ function nameFromEmail(email: string): string {
   return email.slice(0, email.lastIndexOf('@'));
 }
 
-export type PeopleResult = { ok: true; people: Person[] } | { ok: false; message: string };
+export type PeopleResult = { ok: true; people: Person[] } | { ok: false; message: LocalizedText };
 
 /**
  * One line, in the forms people paste from a mail client or a spreadsheet:
@@ -144,33 +170,36 @@ export function readPeople(input: string | Array<z.infer<typeof personInput>>): 
           email: row.email,
           blank: false,
         }));
-  if (rows.length === 0) return { ok: false, message: 'Enter at least one name and email address.' };
+  if (rows.length === 0) return { ok: false, message: text('invitations:js.enterPeople') };
   if (rows.length > MAX_PEOPLE_PER_REQUEST)
     return {
       ok: false,
-      message: `Invite at most ${MAX_PEOPLE_PER_REQUEST} people at a time (this list has ${rows.length.toLocaleString('en-US')}).`,
+      message: text('invitations:errors.tooManyPeople', { max: MAX_PEOPLE_PER_REQUEST, count: rows.length }),
     };
   const people: Person[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
-    const where = typeof input === 'string' ? `Line ${row.line}` : `Person ${row.line}`;
+    const where = { where: typeof input === 'string' ? 'line' : 'person', number: row.line };
     const email = inviteeEmail.safeParse(row.email);
-    if (!email.success) return { ok: false, message: `${where}: ${email.error.issues[0]!.message}` };
+    if (!email.success) return { ok: false, message: issueText(email.error.issues[0]!.message, where) };
     const name = inviteeName.safeParse(row.name);
-    if (!name.success) return { ok: false, message: `${where}: ${name.error.issues[0]!.message}` };
+    if (!name.success) return { ok: false, message: issueText(name.error.issues[0]!.message, where) };
     const key = emailKey(email.data);
     const earlier = seen.get(key);
     if (earlier !== undefined)
-      return { ok: false, message: `${where}: ${email.data} is already on line ${earlier} of this list.` };
+      return {
+        ok: false,
+        message: text('invitations:errors.emailTwice', { ...where, email: email.data, earlier }),
+      };
     seen.set(key, row.line);
     people.push({ name: name.data || nameFromEmail(email.data), email: email.data });
   }
   return { ok: true, people };
 }
 
-const futureTime = (field: string) =>
+const futureTime = (message: 'invitations:errors.expiresFormat' | 'invitations:errors.startsFormat') =>
   z.iso
-    .datetime({ offset: true, message: `${field} must be a date and time like 2026-12-01T14:00:00Z.` })
+    .datetime({ offset: true, message })
     .transform((value) => new Date(value))
     .nullable()
     .optional();
@@ -179,19 +208,25 @@ const futureTime = (field: string) =>
 export const createInvitationsInput = z
   .object({
     people: z.union([
-      z
-        .string()
-        .max(
-          PEOPLE_TEXT_MAX,
-          `The list can have at most ${PEOPLE_TEXT_MAX.toLocaleString('en-US')} characters.`,
-        ),
+      z.string().max(PEOPLE_TEXT_MAX, 'invitations:errors.listTooLong'),
       z.array(personInput).max(MAX_PEOPLE_PER_REQUEST * 50),
     ]),
-    role: z.enum(INVITE_ROLES, { message: 'Choose a role: viewer, speaker or moderator.' }),
-    expiresAt: futureTime('Expires'),
-    startsAt: futureTime('Starts'),
+    role: z.enum(INVITE_ROLES, { message: 'invitations:errors.roleChoice' }),
+    expiresAt: futureTime('invitations:errors.expiresFormat'),
+    startsAt: futureTime('invitations:errors.startsFormat'),
     /** Send the emails now (when email is configured); false only creates the links. */
-    send: z.boolean().optional(),
+    send: z.boolean({ message: 'invitations:errors.sendFlag' }).optional(),
+    /** The language the emails are written in; the inviter's own when not given. */
+    locale: z.enum(LOCALES, { message: 'invitations:errors.locale' }).optional(),
+    /**
+     * The inviter's time zone (their browser's), for the times in the email. One this runtime
+     * does not know is not refused: the times are then in UTC, and say so.
+     */
+    timeZone: z
+      .string({ message: 'invitations:errors.timeZone' })
+      .max(100, 'invitations:errors.timeZone')
+      .optional()
+      .transform((zone) => (zone && isTimeZone(zone) ? zone : undefined)),
   })
   .strict();
 
@@ -202,28 +237,38 @@ export function timeProblem(
   field: 'expiresAt' | 'startsAt',
   value: Date | null | undefined,
   now: Date,
-): string | null {
+): LocalizedText | null {
   if (!value) return null;
-  const label = field === 'expiresAt' ? 'Expires' : 'Starts';
-  if (field === 'expiresAt' && value.getTime() <= now.getTime()) return `${label} must be in the future.`;
+  if (field === 'expiresAt' && value.getTime() <= now.getTime())
+    return text('invitations:errors.expiresPast');
   if (value.getTime() - now.getTime() > INVITATION_DAYS_MAX * 86_400_000)
-    return `${label} must be within ${INVITATION_DAYS_MAX} days from now.`;
+    return field === 'expiresAt'
+      ? text('invitations:errors.expiresTooFar', { days: INVITATION_DAYS_MAX })
+      : text('invitations:errors.startsTooFar', { days: INVITATION_DAYS_MAX });
   return null;
 }
 
+let timeZones: ReadonlySet<string> | undefined;
+
+/** An IANA time zone this runtime knows (the inviter's browser sends its own), or UTC. */
+export function isTimeZone(value: string): boolean {
+  timeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return value === 'UTC' || value === 'Etc/UTC' || timeZones.has(value);
+}
+
 export const changeRoleInput = z
-  .object({ role: z.enum(INVITE_ROLES, { message: 'Choose a role: viewer, speaker or moderator.' }) })
+  .object({ role: z.enum(INVITE_ROLES, { message: 'invitations:errors.roleChoice' }) })
   .strict();
 
 export const inviteesWaitInput = z
-  .object({ inviteesWait: z.boolean({ message: 'inviteesWait must be true or false.' }) })
+  .object({ inviteesWait: z.boolean({ message: 'invitations:errors.inviteesWait' }) })
   .strict();
 
 /** The invitee's confirmation form on the personal link's page. */
 export const confirmEmailForm = z.object({
   email: z
-    .string({ message: 'Enter the email address your invitation was sent to.' })
+    .string({ message: 'invitee:errors.emailMissing' })
     .trim()
-    .min(1, 'Enter the email address your invitation was sent to.')
-    .max(INVITEE_EMAIL_MAX, `Use at most ${INVITEE_EMAIL_MAX} characters.`),
+    .min(1, 'invitee:errors.emailMissing')
+    .max(INVITEE_EMAIL_MAX, 'invitee:errors.emailTooLong'),
 });

@@ -1,5 +1,11 @@
 import cookieParser from 'cookie-parser';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Config } from '../config';
@@ -8,9 +14,11 @@ import { guestRoomPath, waitingPath } from '../guests/guest.routes';
 import { guestCsrf, guestRateLimits } from '../guests/guest-protection';
 import { GuestSessions } from '../guests/guest-session';
 import type { GuestVisit } from '../guests/guest';
-import { INVITE_ROLE_LABELS } from '../rooms/room-role';
-import { confirmEmailForm, type Invitation } from './invitation';
-import { ROLE_ABILITIES } from './invitation-email';
+import { i18nOf, pickedLocale, speak } from '../http/request-locale';
+import { acceptedLanguages, bestLocale, DEFAULT_LOCALE, type Locale } from '../i18n/locales';
+import { text, type LocalizedText } from '../i18n/translator';
+import { confirmEmailForm, issueText, type Invitation } from './invitation';
+import { ROLE_ABILITIES, ROLE_NAMES } from './invitation-email';
 import { InviteeProblemError } from './invitation-errors';
 import { InviteeService } from './invitee.service';
 import type { InvitationEntry } from './invitation.store';
@@ -26,6 +34,29 @@ const CLAIM_COOKIE_MAX_MS = 30 * 86_400_000;
 const WRONG_EMAILS_PER_HOUR = 10;
 
 export const claimCookieName = (invitationId: string) => `${CLAIM_COOKIE_PREFIX}${invitationId}`;
+
+/** Whether the browser asks for one of our languages at all (English included). */
+function asksForOurs(req: Request): boolean {
+  return acceptedLanguages(req.get('accept-language')).some((tag) => {
+    if (bestLocale([tag]) !== DEFAULT_LOCALE) return true;
+    try {
+      return new Intl.Locale(tag.replace(/_/g, '-')).language === DEFAULT_LOCALE;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The invitee's pages speak the visitor's language (the picker's cookie, else the browser's);
+ * a browser that asks for none of ours reads the language the invitation was written in.
+ */
+export function speakInvitee(req: Request, res: Response, invitationLocale: Locale): void {
+  if (!pickedLocale(req) && !asksForOurs(req)) speak(res, invitationLocale);
+}
+
+/** Marks where a value goes in a sentence that holds an element (the start time). */
+const SLOT = '\u0000';
 
 function nextLocation(visit: GuestVisit): string {
   return visit.status === 'waiting' ? waitingPath(visit.roomId) : guestRoomPath(visit.roomId);
@@ -66,24 +97,42 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
     return typeof value === 'string' && value.length <= 128 ? value : undefined;
   };
 
-  const renderConfirm = (req: Request, res: Response, entry: InvitationEntry, email = '', error = '') => {
+  const renderConfirm = (
+    req: Request,
+    res: Response,
+    entry: InvitationEntry,
+    email = '',
+    error: LocalizedText | null = null,
+  ) => {
     const { invitation } = entry;
+    const i18n = i18nOf(res);
+    // The sentence around the <time> element: the text before and after it.
+    const [startsBefore = '', startsAfter = ''] = i18n
+      .t('invitee:confirm.starts', { time: SLOT })
+      .split(SLOT);
     res.render('invitations/confirm', {
       roomTitle: entry.roomTitle,
       contextTitle: entry.contextTitle,
       inviterName: invitation.createdByName,
-      roleLabel: INVITE_ROLE_LABELS[invitation.role],
-      roleAllows: ROLE_ABILITIES[invitation.role],
+      roleLabel: i18n.t(ROLE_NAMES[invitation.role]),
+      roleAllows: i18n.t(ROLE_ABILITIES[invitation.role]),
       startsAt: invitation.startsAt && {
         iso: invitation.startsAt.toISOString(),
         text: `${invitation.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        before: startsBefore,
+        after: startsAfter,
       },
+      returnPath: `/i/${encodeURIComponent(token(req))}`,
       action: `/i/${encodeURIComponent(token(req))}`,
       csrfToken: csrf.token(req, res),
       email,
-      error,
+      error: error ? i18n.render(error) : '',
     });
   };
+
+  /** The personal link's state, the page speaking the invitation's language where it should. */
+  const entryOf = (req: Request, res: Response) =>
+    invitations.entry(token(req), (locale) => speakInvitee(req, res, locale));
 
   /** In: the claim cookie (this browser keeps the link), the guest pass, then the room or lobby. */
   const admit = (res: Response, invitation: Invitation, visit: GuestVisit, secret?: string) => {
@@ -114,7 +163,7 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
 
   // Opening the link claims nothing: mail scanners open links in email.
   router.get('/i/:token', limits.pagesPerIp, async (req, res) => {
-    const entry = await invitations.entry(token(req));
+    const entry = await entryOf(req, res);
     if (await enterIfClaimed(req, res, entry)) return;
     renderConfirm(req, res, entry);
   });
@@ -126,31 +175,32 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
     csrf.verify,
     belowWrongEmailLimit,
     async (req, res) => {
-      const entry = await invitations.entry(token(req));
+      const entry = await entryOf(req, res);
       // A second submit from the browser that claimed it: in again, nothing new; another: "in use".
       if (await enterIfClaimed(req, res, entry)) return;
       const form = confirmEmailForm.safeParse(req.body ?? {});
       if (!form.success) {
         await countWrongEmail(req);
         res.status(400);
-        return renderConfirm(req, res, entry, '', form.error.issues[0]!.message);
+        return renderConfirm(req, res, entry, '', issueText(form.error.issues[0]!.message));
       }
       const claimed = await invitations.claim(token(req), form.data.email);
       if (!claimed.ok) {
         // Never says whose address it is; the typed one is shown back to correct it.
         await countWrongEmail(req);
         res.status(400);
-        return renderConfirm(
-          req,
-          res,
-          entry,
-          form.data.email,
-          'This is not the email address this invitation was sent to.',
-        );
+        return renderConfirm(req, res, entry, form.data.email, text('invitee:errors.wrongEmail'));
       }
       admit(res, claimed.invitation, claimed.visit, claimed.browserSecret);
     },
   );
+
+  // The refusal pages' hints in the language the page speaks.
+  const localizeHints: ErrorRequestHandler = (error, _req, res, next) => {
+    if (error instanceof InviteeProblemError) error.localizeHint(i18nOf(res));
+    next(error);
+  };
+  router.use('/i', localizeHints);
 
   return router;
 }

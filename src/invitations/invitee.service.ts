@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isWellFormedToken, tokenHash, type GuestLinkTokens } from '../guest-access/guest-link-token';
 import { accessProblem, type GuestVisit } from '../guests/guest';
 import { GuestProblemError } from '../guests/guest-errors';
+import type { Locale } from '../i18n/locales';
 import type { Logger } from '../logger';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { emailKey, invitationStatus, type Invitation } from './invitation';
@@ -42,11 +43,14 @@ export class InviteeService {
   /**
    * The personal link's state, if it may still let someone in: unknown, revoked, expired and
    * the room's own problems (gone, modules off, wrong type) are message pages. Claims nothing.
+   * `found` hears the invitation's language as soon as the link is known.
    */
-  async entry(token: string): Promise<InvitationEntry> {
+  async entry(token: string, found?: (locale: Locale) => void): Promise<InvitationEntry> {
     if (!isWellFormedToken(token)) throw new GuestProblemError('unknown-link');
     const entry = await this.store.findEntry(tokenHash(token));
     if (!entry) throw new GuestProblemError('unknown-link');
+    // Before any refusal: its page may speak the invitation's language.
+    found?.(entry.invitation.locale);
     if (entry.invitation.revokedAt) throw new GuestProblemError('invitation-revoked');
     const now = this.now();
     if (invitationStatus(entry.invitation, now) === 'expired')

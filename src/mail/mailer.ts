@@ -1,3 +1,5 @@
+import type { LocalizedText } from '../i18n/translator';
+
 /**
  * Outgoing email (Invite users). One message per recipient; `send` resolves only once the mail
  * server accepted the message for that recipient, and never throws: a refusal or an unreachable
@@ -10,7 +12,8 @@ export interface OutgoingMail {
   html: string;
 }
 
-export type SendOutcome = { ok: true } | { ok: false; reason: string };
+/** A refusal: `reason` in English for logs, `text` the same as a message for each reader. */
+export type SendOutcome = { ok: true } | { ok: false; reason: string; text?: LocalizedText };
 
 export interface Mailer {
   /** False without SMTP_URL: the Invite users window offers the links to copy instead. */

@@ -2,9 +2,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailConfig, SmtpServerConfig } from '../config/mail-config';
 import { describeSmtpServer } from '../config/mail-config';
 import type { Logger } from '../logger';
+import { inEnglish, text } from '../i18n/translator';
 import type { Mailer, OutgoingMail, SendOutcome } from './mailer';
 import { headerText } from './header-text';
-import { sendFailureReason } from './send-failure';
+import { sendFailureReason, sendFailureText } from './send-failure';
 
 /**
  * The Mailer over SMTP (nodemailer). A small pool of connections is reused across a batch of
@@ -86,13 +87,11 @@ class SmtpMailer implements Mailer {
   }
 
   private failed(error: unknown, kind: 'refused' | 'error'): SendOutcome {
-    const reason = sendFailureReason(error, {
-      server: this.server,
-      messageSeconds: Math.round(this.timeouts.messageMs / 1000),
-    });
+    const context = { server: this.server, messageSeconds: Math.round(this.timeouts.messageMs / 1000) };
+    const reason = sendFailureReason(error, context);
     const code = (error as { code?: unknown }).code;
     this.logger.warn({ smtp: this.server, kind, code, reason }, 'invitation email not sent');
-    return { ok: false, reason };
+    return { ok: false, reason, text: sendFailureText(error, context) };
   }
 
   async close(): Promise<void> {
@@ -104,7 +103,8 @@ class UnconfiguredMailer implements Mailer {
   readonly configured = false;
 
   async send(): Promise<SendOutcome> {
-    return { ok: false, reason: 'Email is not configured on this Guestlink server (SMTP_URL is not set).' };
+    const reason = text('invitations:mail.notConfigured');
+    return { ok: false, reason: inEnglish(reason), text: reason };
   }
 
   async close(): Promise<void> {}

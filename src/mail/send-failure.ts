@@ -1,15 +1,18 @@
+import { inEnglish, isLocalizedText, text, type LocalizedText, type Translator } from '../i18n/translator';
 import { truncateCodePoints } from '../text';
 import { headerText } from './header-text';
 
 /**
  * Why an email was not sent, in words a teacher can act on, from nodemailer's error: the mail
  * server's own answer when it refused ("550 5.1.1 mailbox unavailable"), otherwise what went
- * wrong reaching it. Shown in the Invite users window and kept with the invitation, so short,
- * one line, and never a secret (the SMTP password is not in any of these errors; the texts are
- * built here, not passed through).
+ * wrong reaching it. Shown in the Invite users window (in its reader's language) and kept with
+ * the invitation, so short, one line, and never a secret (the SMTP password is not in any of
+ * these errors; the texts are built here, not passed through).
  */
 
 export const SEND_FAILURE_REASON_MAX = 500;
+/** What the server said, as a value in the message: the whole reason stays within the maximum. */
+const ANSWER_MAX = 300;
 
 interface NodemailerError {
   code?: unknown;
@@ -20,12 +23,12 @@ interface NodemailerError {
 }
 
 const CONNECTION_PROBLEMS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host not found',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
+  ECONNREFUSED: 'invitations:mail.connectionRefused',
+  ENOTFOUND: 'invitations:mail.hostNotFound',
+  EAI_AGAIN: 'invitations:mail.hostNotFound',
+  EHOSTUNREACH: 'invitations:mail.hostUnreachable',
+  ENETUNREACH: 'invitations:mail.networkUnreachable',
+  ECONNRESET: 'invitations:mail.connectionReset',
 };
 
 /** The first errno-like word in a message: "connect ECONNREFUSED 127.0.0.1:2525" → ECONNREFUSED. */
@@ -33,48 +36,70 @@ function errnoIn(message: string): string | null {
   return /\b(E[A-Z_]{3,})\b/.exec(message)?.[1] ?? null;
 }
 
-function short(text: string): string {
-  return truncateCodePoints(headerText(text), SEND_FAILURE_REASON_MAX);
+function short(value: string, max = ANSWER_MAX): string {
+  return truncateCodePoints(headerText(value), max);
 }
 
-export function sendFailureReason(
+/** The reason as a catalog message: each reader sees it in their language. */
+export function sendFailureText(
   error: unknown,
   context: { server: string; messageSeconds: number },
-): string {
+): LocalizedText {
   const failure = (error ?? {}) as NodemailerError;
   const message = typeof failure.message === 'string' ? failure.message : '';
   const response = typeof failure.response === 'string' ? failure.response : '';
   const code = typeof failure.code === 'string' ? failure.code : '';
-  const at = `the mail server at ${context.server}`;
+  const server = short(context.server, 100);
 
   if (failure.name === 'AbortError' || failure.name === 'TimeoutError' || code === 'EABORT') {
-    return short(`${capitalise(at)} did not accept the message within ${context.messageSeconds} seconds.`);
+    return text('invitations:mail.timeout', { server, seconds: context.messageSeconds });
   }
   if (code === 'EAUTH') {
-    return short(
-      `${capitalise(at)} refused Guestlink’s user name or password${response ? ` (${response})` : ''}.`,
-    );
+    return response
+      ? text('invitations:mail.authAnswer', { server, answer: short(response) })
+      : text('invitations:mail.auth', { server });
   }
   if (typeof failure.responseCode === 'number' && failure.responseCode >= 400) {
-    const answer = response || String(failure.responseCode);
-    return short(`The mail server refused the message: ${answer}`);
+    return text('invitations:mail.refused', { answer: short(response || String(failure.responseCode)) });
   }
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) {
-    return short(`${capitalise(at)} did not answer in time.`);
+    return text('invitations:mail.noAnswer', { server });
   }
-  const errno = errnoIn(message) ?? code;
-  if (CONNECTION_PROBLEMS[errno]) {
-    return short(`Could not reach ${at} (${CONNECTION_PROBLEMS[errno]}).`);
-  }
+  const problem = CONNECTION_PROBLEMS[errnoIn(message) ?? code];
+  if (problem) return text(problem, { server });
   if (code === 'ETLS' || /certificate|TLS|SSL/i.test(message)) {
-    return short(`Could not open a secure connection to ${at} (${message || 'TLS failed'}).`);
+    return text('invitations:mail.tls', { server, detail: short(message || 'TLS failed') });
   }
   if (/closed|ended|socket hang up|EPIPE/i.test(message)) {
-    return short(`${capitalise(at)} closed the connection before accepting the message.`);
+    return text('invitations:mail.closed', { server });
   }
-  return short(`Could not send through ${at}: ${message || code || 'unknown error'}`);
+  return text('invitations:mail.other', { server, detail: short(message || code || 'unknown error') });
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** The reason in English, one line, for the log (and the mailer's outcome). */
+export function sendFailureReason(
+  error: unknown,
+  context: { server: string; messageSeconds: number },
+): string {
+  return truncateCodePoints(inEnglish(sendFailureText(error, context)), SEND_FAILURE_REASON_MAX);
+}
+
+/** How a reason is kept with the invitation (emailError): its message as JSON, within the column's limit. */
+export function storedFailure(reason: LocalizedText): string {
+  const json = JSON.stringify({ key: reason.key, values: reason.values ?? {} });
+  return json.length <= SEND_FAILURE_REASON_MAX
+    ? json
+    : truncateCodePoints(inEnglish(reason), SEND_FAILURE_REASON_MAX);
+}
+
+/** A kept reason in the reader's words; a reason kept as words (before issue 15) as it is. */
+export function failureInWords(stored: string | null, i18n: Translator): string | null {
+  if (!stored?.startsWith('{')) return stored;
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    if (isLocalizedText(parsed) && /^invitations:mail\./.test(parsed.key)) return i18n.render(parsed);
+  } catch {
+    // Not ours: shown as it was kept.
+  }
+  return stored;
 }

@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors';
+import { text } from '../i18n/translator';
 
 /**
  * How many invitation emails a room and a user may send per hour (INVITE_EMAILS_PER_ROOM_PER_HOUR,
@@ -39,11 +40,6 @@ function refusedResult(outcome: PromiseSettledResult<RateLimiterRes>): RateLimit
   if (outcome.status === 'fulfilled') return null;
   if (outcome.reason instanceof RateLimiterRes) return outcome.reason;
   throw outcome.reason;
-}
-
-function waitInWords(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60);
-  return minutes <= 1 ? 'a minute' : `${minutes} minutes`;
 }
 
 export class SendLimits {
@@ -94,9 +90,12 @@ export class SendLimits {
         remaining,
         error: new TooManyRequestsError(
           retryAfterSeconds,
-          `${limit === 'room' ? 'This room' : 'You'} can send ${perHour} invitation emails an hour, and ` +
-            `${remaining} ${remaining === 1 ? 'is' : 'are'} left for now: not enough for ${count}. ` +
-            `Nothing was sent. Try again in ${waitInWords(retryAfterSeconds)}, or invite fewer people.`,
+          text(limit === 'room' ? 'invitations:mail.limitRoom' : 'invitations:mail.limitUser', {
+            perHour,
+            remaining,
+            count,
+            minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)),
+          }),
         ),
       };
     }

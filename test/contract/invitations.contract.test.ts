@@ -64,6 +64,7 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       email,
       emailKey: emailKey(email),
       role: 'viewer',
+      locale: 'en',
       tokenSeed: seed,
       tokenHash: sha256(`token-${seed}`),
       expiresAt: null,
@@ -105,6 +106,40 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
   });
 
   describe('create', () => {
+    it("keeps each invitation's language (its email's), by id, in the list and by token", async () => {
+      const roomId = await newRoom();
+      const german = invitation('greta@example.org', { locale: 'de' });
+      const arabic = invitation('amal@example.org', { locale: 'ar' });
+      const created = await storage.invitations.create(
+        roomId,
+        [german, arabic],
+        actor,
+        MAX_ACTIVE_INVITATIONS,
+      );
+      expect(created.ok && created.invitations.map((one) => one.locale)).toEqual(['de', 'ar']);
+      expect((await storage.invitations.find(roomId, german.id))!.locale).toBe('de');
+      expect((await storage.invitations.list(roomId)).map((one) => [one.email, one.locale])).toEqual(
+        expect.arrayContaining([
+          ['greta@example.org', 'de'],
+          ['amal@example.org', 'ar'],
+        ]),
+      );
+      expect((await storage.invitations.findEntry(arabic.tokenHash))!.invitation.locale).toBe('ar');
+      // Sending and revoking leave it as it was.
+      await storage.invitations.recordEmail(german.id, { status: 'sent', at: new Date() });
+      await storage.invitations.revoke(roomId, german.id, actor);
+      expect((await storage.invitations.find(roomId, german.id))!.locale).toBe('de');
+    });
+
+    it('refuses a language Guestlink does not ship: nothing is stored', async () => {
+      const roomId = await newRoom();
+      const unknown = invitation('pierre@example.org', { locale: 'pt' as NewInvitation['locale'] });
+      await expect(
+        storage.invitations.create(roomId, [unknown], actor, MAX_ACTIVE_INVITATIONS),
+      ).rejects.toThrow();
+      expect(await storage.invitations.list(roomId)).toEqual([]);
+    });
+
     it('creates a batch, lists it newest first and finds each by id and by token', async () => {
       const roomId = await newRoom();
       const expiresAt = new Date(Date.now() + 86_400_000);

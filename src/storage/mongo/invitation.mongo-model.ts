@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AccessState } from '../../guests/guest';
 import { EMAIL_STATUSES, type Invitation } from '../../invitations/invitation';
+import { LOCALES } from '../../i18n/locales';
 import { INVITE_ROLES } from '../../rooms/room-role';
 import type { PlatformDoc } from './platform.mongo-store';
 import type { RoomDoc } from './room.mongo-store';
@@ -29,6 +30,8 @@ const invitationSchema = new Schema<InvitationDoc>(
     email: { type: String, required: true, minlength: 3, maxlength: 254 },
     emailKey: { type: String, required: true },
     role: { type: String, required: true, enum: INVITE_ROLES },
+    // Invitations stored before their language was kept were written in English.
+    locale: { type: String, required: true, enum: LOCALES, default: 'en' },
     expiresAt: nullableDate,
     startsAt: nullableDate,
     createdAt: { type: Date, required: true },
@@ -93,6 +96,7 @@ export function toInvitation(doc: InvitationDoc): Invitation {
     name: doc.name,
     email: doc.email,
     role: doc.role,
+    locale: doc.locale ?? 'en',
     tokenSeed: doc.tokenSeed,
     expiresAt: doc.expiresAt ?? null,
     startsAt: doc.startsAt ?? null,

@@ -108,6 +108,7 @@ export class MongoInvitationStore implements InvitationStore {
         email: invitation.email,
         emailKey: invitation.emailKey,
         role: invitation.role,
+        locale: invitation.locale ?? 'en',
         tokenSeed: invitation.tokenSeed,
         tokenHash: invitation.tokenHash,
         expiresAt: invitation.expiresAt,

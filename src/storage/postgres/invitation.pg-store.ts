@@ -10,6 +10,7 @@ import type {
   InvitationStore,
   NewInvitation,
 } from '../../invitations/invitation.store';
+import type { Locale } from '../../i18n/locales';
 import type { Actor, InviteRole } from '../../rooms/room-role';
 import { lockLobby, recordAudit } from './guest-access.pg-store';
 import { toVisit, type VisitRow } from './guest.pg-store';
@@ -22,6 +23,7 @@ interface InvitationRow {
   name: string;
   email: string;
   role: InviteRole;
+  locale: Locale;
   expires_at: Date | null;
   starts_at: Date | null;
   created_at: Date;
@@ -58,6 +60,7 @@ export function toInvitation(row: InvitationRow): Invitation {
     name: row.name,
     email: row.email,
     role: row.role,
+    locale: row.locale,
     tokenSeed: row.token_seed,
     expiresAt: row.expires_at,
     startsAt: row.starts_at,
@@ -168,11 +171,12 @@ export class PgInvitationStore implements InvitationStore {
       invitations.map((invitation) => invitation[key]);
     const rows = await tx.query<InvitationRow>(
       `INSERT INTO invitations (id, room_id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at,
-                                created_by, created_by_name)
-       SELECT n.id, $1, n.name, n.email, n.email_key, n.role, n.token_seed, n.token_hash, n.expires_at, n.starts_at, $11, $12
+                                created_by, created_by_name, locale)
+       SELECT n.id, $1, n.name, n.email, n.email_key, n.role, n.token_seed, n.token_hash, n.expires_at, n.starts_at, $11, $12,
+              n.locale
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::timestamptz[], $10::timestamptz[]) WITH ORDINALITY
-            AS n(id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at, ord)
+                   $9::timestamptz[], $10::timestamptz[], $13::text[]) WITH ORDINALITY
+            AS n(id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at, locale, ord)
        ORDER BY n.ord
        RETURNING *`,
       [
@@ -188,6 +192,7 @@ export class PgInvitationStore implements InvitationStore {
         column('startsAt'),
         actor.userId,
         actor.name,
+        invitations.map((invitation) => invitation.locale ?? 'en'),
       ],
     );
     await tx.query(

@@ -71,6 +71,8 @@ describe('the SMTP mailer against a real SMTP server', () => {
     expect(outcome).toEqual({
       ok: false,
       reason: expect.stringMatching(/^The mail server refused the message: 550/),
+      // The same reason as a message, for the window in each reader's language.
+      text: { key: 'invitations:mail.refused', values: { answer: expect.stringMatching(/^550/) } },
     });
     expect(outcome.ok === false && outcome.reason).toContain('mailbox unavailable');
     expect(smtp.received).toHaveLength(0);
@@ -106,6 +108,7 @@ describe('the SMTP mailer without a server', () => {
     expect(outcome).toEqual({
       ok: false,
       reason: `Could not reach the mail server at ${url.slice('smtp://'.length)} (connection refused).`,
+      text: { key: 'invitations:mail.connectionRefused', values: { server: url.slice('smtp://'.length) } },
     });
   });
 
@@ -144,6 +147,7 @@ describe('the SMTP mailer without a server', () => {
     await expect(mailer.send(mail)).resolves.toEqual({
       ok: false,
       reason: expect.stringContaining('SMTP_URL'),
+      text: { key: 'invitations:mail.notConfigured' },
     });
     await mailer.close();
   });

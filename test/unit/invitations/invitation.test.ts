@@ -2,9 +2,21 @@ import {
   invitationStatus,
   isActive,
   MAX_PEOPLE_PER_REQUEST,
-  readPeople,
-  timeProblem,
+  readPeople as readPeopleText,
+  timeProblem as timeProblemText,
 } from '../../../src/invitations/invitation';
+import { inEnglish } from '../../../src/i18n/translator';
+
+/** The refusals as catalog messages, read here in English (the window's other languages: test/integration/i18n). */
+function readPeople(input: Parameters<typeof readPeopleText>[0]) {
+  const result = readPeopleText(input);
+  return result.ok ? result : { ok: false, message: inEnglish(result.message) };
+}
+
+function timeProblem(...args: Parameters<typeof timeProblemText>): string | null {
+  const problem = timeProblemText(...args);
+  return problem && inEnglish(problem);
+}
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const HOUR = 3_600_000;
