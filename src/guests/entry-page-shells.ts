@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { escapeXML } from 'ejs';
 import type { Response } from 'express';
+import { AppError } from '../errors';
 import { i18nOf } from '../http/request-locale';
+import { text } from '../i18n/translator';
 
 const MAX_SHELLS = 1_000;
 
@@ -48,7 +50,12 @@ export class EntryPageShells {
       res.app.render(view, all, (error, html) => {
         if (error) return reject(error);
         const parts = html.split(this.placeholder);
-        if (parts.length !== 2) return reject(new Error(`${view} must show its CSRF token once`));
+        if (parts.length !== 2)
+          return reject(
+            new AppError(500, 'TEMPLATE_BROKEN', text('errors:internal'), {
+              cause: `${view} must show its CSRF token once`,
+            }),
+          );
         resolve({ beforeToken: parts[0]!, afterToken: parts[1]! });
       });
     });
