@@ -84,11 +84,14 @@ const ROLE_LABELS: Record<InviteRole | 'guest', string> = {
 };
 
 /**
- * The namespaces whose script messages the room page ships: its own, the live stage's and an
- * invited moderator's lobby panel's — those that exist (each area's catalog comes with its scripts).
+ * The namespaces whose script messages the room page ships: its own, the live stage's, an
+ * invited moderator's lobby panel's, and the shared page scripts' (json-api.js, room-api.js:
+ * "media") — those that exist (each area's catalog comes with its scripts).
  */
 const SHIPPED_NAMESPACES = new Set(namespacesIn());
-const ROOM_MESSAGES = ['guest', 'live', 'lobby'].filter((namespace) => SHIPPED_NAMESPACES.has(namespace));
+const ROOM_MESSAGES = ['guest', 'live', 'lobby', 'media'].filter((namespace) =>
+  SHIPPED_NAMESPACES.has(namespace),
+);
 
 function nextLocation(context: Pick<VisitContext, 'visit'>): string {
   return context.visit.status === 'admitted'
