@@ -1,7 +1,9 @@
 // Times the server wrote in UTC (<time datetime data-local-time>), shown in the viewer's own
 // time zone: "until 18:40" must mean the guest's 18:40. The date is added when it is not today.
+// Written in the page's language (<html lang>), as the sentence around it is.
 (function () {
   'use strict';
+  var lang = document.documentElement.lang || undefined;
   document.querySelectorAll('time[data-local-time]').forEach(function (node) {
     var date = new Date(node.getAttribute('datetime'));
     if (isNaN(date.getTime())) return;
@@ -12,6 +14,6 @@
       options.day = 'numeric';
       options.month = 'short';
     }
-    node.textContent = date.toLocaleString(undefined, options);
+    node.textContent = date.toLocaleString(lang, options);
   });
 })();

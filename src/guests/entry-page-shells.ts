@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { escapeXML } from 'ejs';
 import type { Response } from 'express';
 import { AppError } from '../errors';
+import { i18nOf } from '../http/request-locale';
+import { text } from '../i18n/translator';
 
 const MAX_SHELLS = 1_000;
 
@@ -14,7 +16,9 @@ interface Shell {
  * The blank entry page differs between guests only in its CSRF token. When a class
  * opens a link at once, rendering the template for each of them (EJS resolves every
  * include on the file system per render) costs more than everything else the page
- * does, so the page is rendered once per room title and link and the token spliced in.
+ * does, so the page is rendered once per room title, link and locale, and the token spliced
+ * in. At most MAX_SHELLS pages are kept (all forgotten at once when full): six locales of a
+ * busy link are six entries.
  */
 export class EntryPageShells {
   private readonly shells = new Map<string, Shell>();
@@ -22,7 +26,8 @@ export class EntryPageShells {
   private readonly placeholder = `glcsrf${randomBytes(12).toString('hex')}`;
 
   async send(res: Response, view: string, locals: Record<string, unknown>, csrfToken: string) {
-    const key = JSON.stringify([view, locals]);
+    const i18n = i18nOf(res);
+    const key = `${i18n.locale}|${JSON.stringify([view, locals])}`;
     let shell = this.shells.get(key);
     if (!shell) {
       shell = await this.render(res, view, locals);
@@ -36,11 +41,21 @@ export class EntryPageShells {
 
   private render(res: Response, view: string, locals: Record<string, unknown>): Promise<Shell> {
     return new Promise((resolve, reject) => {
-      res.app.render(view, { ...locals, csrfToken: this.placeholder }, (error, html) => {
+      // app.render sees no res.locals: the page's language goes in with its locals.
+      const language = ['t', 'tHtml', 'lang', 'dir', 'clientMessages'].map((name) => [
+        name,
+        res.locals[name],
+      ]);
+      const all = { ...Object.fromEntries(language), ...locals, csrfToken: this.placeholder };
+      res.app.render(view, all, (error, html) => {
         if (error) return reject(error);
         const parts = html.split(this.placeholder);
         if (parts.length !== 2)
-          return reject(new AppError(500, 'TEMPLATE_BROKEN', `${view} must show its CSRF token once`));
+          return reject(
+            new AppError(500, 'TEMPLATE_BROKEN', text('errors:internal'), {
+              cause: `${view} must show its CSRF token once`,
+            }),
+          );
         resolve({ beforeToken: parts[0]!, afterToken: parts[1]! });
       });
     });

@@ -1,96 +1,101 @@
 import { AppError } from '../errors';
+import { text, type LocalizedText } from '../i18n/translator';
 import type { GuestProblem } from './guest';
 
 interface ProblemPage {
   status: number;
   code: string;
-  title: string;
-  message: string;
-  hint?: string;
+  title: LocalizedText;
+  message: LocalizedText;
+  hint?: LocalizedText;
   headers?: Record<string, string>;
 }
+
+/** The guests' own message page: the generic one's text, a hint, and the language picker. */
+export const GUEST_MESSAGE_VIEW = 'guests/message';
 
 /** docs/product.md §9: one friendly page, with its HTTP status, for each reason a guest cannot get in. */
 const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
   'unknown-link': {
     status: 404,
     code: 'LINK_NOT_VALID',
-    title: 'This link is no longer valid',
-    message: 'The guest link you opened does not work. It may have been mistyped, deleted, or replaced.',
-    hint: 'Ask the person who shared it with you for a new link.',
+    title: text('guest:problem.linkNotValid.title'),
+    message: text('guest:problem.unknownLink.message'),
+    hint: text('guest:problem.askForNewLink.hint'),
   },
   'link-invalid': {
     status: 410,
     code: 'LINK_NOT_VALID',
-    title: 'This link is no longer valid',
-    message: 'The guest link has expired, reached its limit of uses, or was deleted by the session’s owner.',
-    hint: 'Ask the person who shared it with you for a new link.',
+    title: text('guest:problem.linkNotValid.title'),
+    message: text('guest:problem.linkInvalid.message'),
+    hint: text('guest:problem.askForNewLink.hint'),
   },
   'guest-access-off': {
     status: 403,
     code: 'GUEST_ACCESS_OFF',
-    title: 'Guest access is turned off',
-    message: 'The owner of this session turned off guest access, so guests cannot join right now.',
-    hint: 'If you expected to join, ask the person who invited you to turn guest access back on.',
+    title: text('guest:problem.guestAccessOff.title'),
+    message: text('guest:problem.guestAccessOff.message'),
+    hint: text('guest:problem.guestAccessOff.hint'),
   },
   'room-unavailable': {
     status: 410,
     code: 'ROOM_UNAVAILABLE',
-    title: 'This session is no longer available',
-    message: 'The session this link belongs to has been removed or is no longer offered.',
+    title: text('guest:problem.roomUnavailable.title'),
+    message: text('guest:problem.roomUnavailable.message'),
   },
   declined: {
     status: 403,
     code: 'REQUEST_DECLINED',
-    title: 'Your request to join was declined',
-    message: 'A moderator of this session declined your request to join.',
-    hint: 'If you think this was a mistake, contact the person who invited you.',
+    title: text('guest:problem.declined.title'),
+    message: text('guest:problem.declined.message'),
+    hint: text('guest:problem.mistake.hint'),
   },
   removed: {
     status: 403,
     code: 'REMOVED',
-    title: 'You were removed from this session',
-    message: 'A moderator removed you from this session.',
-    hint: 'To ask to join again, open the guest link you were given: a moderator will have to let you in.',
+    title: text('guest:problem.removed.title'),
+    message: text('guest:problem.removed.message'),
+    hint: text('guest:problem.removed.hint'),
   },
   'invitee-removed': {
     status: 403,
     code: 'REMOVED',
-    title: 'You were removed from this session',
-    message: 'A moderator removed you from this session.',
-    hint: 'To ask to join again, open your invitation link: a moderator will have to let you in.',
+    title: text('guest:problem.removed.title'),
+    message: text('guest:problem.removed.message'),
+    hint: text('guest:problem.inviteeRemoved.hint'),
   },
   'invitation-revoked': {
     status: 403,
     code: 'INVITATION_REVOKED',
-    title: 'Your invitation was withdrawn',
-    message: 'The person who invited you withdrew this invitation, so it no longer opens the session.',
-    hint: 'If you think this was a mistake, contact the person who invited you.',
+    title: text('guest:problem.invitationRevoked.title'),
+    message: text('guest:problem.invitationRevoked.message'),
+    hint: text('guest:problem.mistake.hint'),
   },
   'lobby-full': {
     status: 503,
     code: 'LOBBY_FULL',
-    title: 'The lobby is full',
-    message: 'Too many guests are waiting to join this session right now.',
-    hint: 'Please try again in a few minutes.',
+    title: text('guest:problem.lobbyFull.title'),
+    message: text('guest:problem.lobbyFull.message'),
+    hint: text('guest:problem.lobbyFull.hint'),
     headers: { 'Retry-After': '60' },
   },
   'not-in-session': {
     status: 403,
     code: 'NOT_IN_SESSION',
-    title: 'You are not in this session',
-    message: 'Your browser holds no guest pass for this session, or it has expired.',
-    hint: 'Open the guest link you were given to join.',
+    title: text('guest:problem.notInSession.title'),
+    message: text('guest:problem.notInSession.message'),
+    hint: text('guest:problem.notInSession.hint'),
   },
 };
 
-/** A guest who cannot get in; rendered as the matching message page. */
+/** A guest who cannot get in; rendered as the matching message page, in the guest's language. */
 export class GuestProblemError extends AppError {
   constructor(readonly problem: GuestProblem | 'not-in-session') {
     const page = PAGES[problem];
     super(page.status, page.code, page.message, {
       title: page.title,
       headers: page.headers,
+      view: GUEST_MESSAGE_VIEW,
       locals: { hint: page.hint },
     });
   }
@@ -99,9 +104,10 @@ export class GuestProblemError extends AppError {
 /** A guest form that did not come from our own page (CSRF double-submit check failed). */
 export class CsrfError extends AppError {
   constructor() {
-    super(403, 'CSRF_FAILED', 'This form has expired or was not sent from Guestlink’s own page.', {
-      title: 'Please try again',
-      locals: { hint: 'Go back, reload the page and send the form again.' },
+    super(403, 'CSRF_FAILED', text('guest:csrf.message'), {
+      title: text('guest:csrf.title'),
+      view: GUEST_MESSAGE_VIEW,
+      locals: { hint: text('guest:csrf.hint') },
     });
   }
 }

@@ -2,7 +2,14 @@ import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../config';
 import type { StreamLimits } from '../http/stream-limits';
-import { canComeBack, freeComebackUntil, joinForm, leaveNeedsConfirm, type GuestVisit } from './guest';
+import {
+  canComeBack,
+  freeComebackUntil,
+  JOIN_FIELD_MAX,
+  joinForm,
+  leaveNeedsConfirm,
+  type GuestVisit,
+} from './guest';
 import { EntryPageShells } from './entry-page-shells';
 import { GuestProblemError } from './guest-errors';
 import { guestCsrf, guestRateLimits } from './guest-protection';
@@ -15,7 +22,11 @@ import type { LiveService } from '../live/live.service';
 import { LIVE_SCRIPTS, type StageLocals } from '../live/live-stage';
 import { hasLiveSession } from '../rooms/room';
 import { guestIdentity, identityOfVisitor } from './guest-live-identity';
-import { INVITE_ROLE_LABELS } from '../rooms/room-role';
+import type { InviteRole } from '../rooms/room-role';
+import { i18nOf } from '../http/request-locale';
+import { namespacesIn } from '../i18n/catalogs';
+import type { MessageValues } from '../i18n/translator';
+import { pageTime, pickerReturnPath, timeSentence, type PageTime } from './guest-page-text';
 import {
   applyWaitingUpdate,
   presenceText,
@@ -64,10 +75,23 @@ const INVITED_MODERATOR_SCRIPTS = [
   '/static/js/lobby.js',
 ];
 
-/** The server's fallback for a time the page shows in the viewer's own zone (public/js/local-time.js). */
-function utcTime(date: Date): string {
-  return `${date.toISOString().slice(11, 16)} UTC`;
-}
+/** The badge beside a guest's name on the room page: an invited person's role, else "Guest". */
+const ROLE_LABELS: Record<InviteRole | 'guest', string> = {
+  guest: 'guest:room.role.guest',
+  viewer: 'guest:room.role.viewer',
+  speaker: 'guest:room.role.speaker',
+  moderator: 'guest:room.role.moderator',
+};
+
+/**
+ * The namespaces whose script messages the room page ships: its own, the live stage's, an
+ * invited moderator's lobby panel's, and the shared page scripts' (json-api.js, room-api.js:
+ * "media") — those that exist (each area's catalog comes with its scripts).
+ */
+const SHIPPED_NAMESPACES = new Set(namespacesIn());
+const ROOM_MESSAGES = ['guest', 'live', 'lobby', 'media'].filter((namespace) =>
+  SHIPPED_NAMESPACES.has(namespace),
+);
 
 function nextLocation(context: Pick<VisitContext, 'visit'>): string {
   return context.visit.status === 'admitted'
@@ -95,16 +119,21 @@ export function guestRouter(
   // This router runs before the app's body parsers; its forms are small.
   const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   // Scoped to the guest paths; the secret is ltijs's too, so its signed cookies still parse.
-  router.use(['/g', '/guest'], cookieParser(config.appSecret), (_req, res, next) => {
+  // Every guest page, message pages included, has the language picker (back to this page)
+  // and writes times inside sentences with tTime (guest-page-text.ts).
+  router.use(['/g', '/guest'], cookieParser(config.appSecret), (req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    res.locals.returnPath = pickerReturnPath(req);
+    res.locals.tTime = (key: string, time: PageTime, values?: MessageValues) =>
+      timeSentence(i18nOf(res), key, time, values);
     next();
   });
 
   const entryPages = new EntryPageShells();
-  const entryLocals = (req: Request, roomTitle: string) => ({
-    roomTitle,
-    action: `/g/${encodeURIComponent(String(req.params.token))}`,
-  });
+  const entryLocals = (req: Request, roomTitle: string) => {
+    const action = `/g/${encodeURIComponent(String(req.params.token))}`;
+    return { roomTitle, action, returnPath: action };
+  };
   const renderEntry = (req: Request, res: Response, roomTitle: string, values = {}, errors = {}) => {
     res.render('guests/entry', {
       ...entryLocals(req, roomTitle),
@@ -149,8 +178,13 @@ export function guestRouter(
       const parsed = joinForm.safeParse(req.body ?? {});
       if (!parsed.success) {
         const entry = await guests.entry(token);
+        // The schema's messages are catalog keys (guest.ts); the page shows them in the guest's words.
+        const i18n = i18nOf(res);
         const errors = Object.fromEntries(
-          parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]),
+          parsed.error.issues.map((issue) => {
+            const field = String(issue.path[0]);
+            return [field, i18n.t(issue.message, { max: JOIN_FIELD_MAX[field] ?? 0 })];
+          }),
         );
         res.status(400);
         return renderEntry(req, res, entry.roomTitle, req.body ?? {}, errors);
@@ -182,7 +216,7 @@ export function guestRouter(
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
       personalLink,
-      until: until && { iso: until.toISOString(), text: utcTime(until) },
+      until: until && pageTime(i18nOf(res), until),
       csrfToken: csrf.token(req, res),
     });
   };
@@ -211,7 +245,7 @@ export function guestRouter(
       guestName: context.visit.name,
       lobbyMessage: state.lobbyMessage,
       privateMessage: state.privateMessage,
-      presence: presenceText(state.moderatorPresent),
+      presence: presenceText(i18nOf(res), state.moderatorPresent),
       csrfToken: csrf.token(req, res),
       refreshSeconds: 5,
     });
@@ -235,7 +269,8 @@ export function guestRouter(
       if (!initial) return report(context.visit.status);
       let state = initial;
       // Carries status "waiting" too, so that listeners looking only at statuses pass over it.
-      const sendState = () => stream.send('waiting', { status: 'waiting', ...waitingPageView(state) });
+      const sendState = () =>
+        stream.send('waiting', { status: 'waiting', ...waitingPageView(state, i18nOf(res)) });
       const stop = hub.watchVisit(roomId, context.visit.id, (status, update) => {
         if (status !== 'waiting') return report(status);
         // A room without a stage has nobody to be "in" it: presence stays unsaid there.
@@ -256,7 +291,9 @@ export function guestRouter(
       const context = await visitFor(req);
       // The polling fallback gets the waiting page's messages too: nothing is only live.
       const waiting =
-        context.visit.status === 'waiting' ? waitingPageView(await waitingState(context)) : undefined;
+        context.visit.status === 'waiting'
+          ? waitingPageView(await waitingState(context), i18nOf(res))
+          : undefined;
       res.json({ status: context.visit.status, location: nextLocation(context), waiting });
     } catch (error) {
       if (!(error instanceof GuestProblemError)) throw error;
@@ -288,37 +325,34 @@ export function guestRouter(
       pass && leaveNeedsConfirm(context.linkClickLimit, pass.expiresAt, context.linkExpiresAt, new Date())
         ? pass.expiresAt
         : null;
+    const i18n = i18nOf(res);
+    const lobbyPanel = invitee?.role === 'moderator';
     res.render('guests/room', {
-      leaveConfirm: confirmUntil && { iso: confirmUntil.toISOString(), text: utcTime(confirmUntil) },
+      leaveConfirm: confirmUntil && pageTime(i18n, confirmUntil),
       roomId: context.visit.roomId,
       roomTitle: context.roomTitle,
       contextTitle: context.contextTitle,
       guestName: context.visit.name,
       // An invited person is shown with their role; until a host or moderator is on the stage,
       // a viewer or speaker is told when the session starts (public/js/session-start.js).
-      roleLabel: invitee ? INVITE_ROLE_LABELS[invitee.role] : 'Guest',
+      roleLabel: i18n.t(ROLE_LABELS[invitee ? invitee.role : 'guest']),
       sessionStart:
         invitee && onStage && invitee.role !== 'moderator'
-          ? {
-              iso: invitee.startsAt?.toISOString() ?? null,
-              text: invitee.startsAt && utcTime(invitee.startsAt),
-            }
+          ? { at: invitee.startsAt && pageTime(i18n, invitee.startsAt) }
           : null,
       screen: context.mediaUrl
         ? { kind: 'video', mediaUrl: context.mediaUrl }
         : { kind: 'live', mediaUrl: null },
       live: onStage ? guestStage(context.visit.roomId, csrfToken) : null,
       // An invited moderator runs the lobby from here (lobby/invitee-lobby.routes.ts checks each request).
-      lobbyPanel:
-        invitee?.role === 'moderator'
-          ? {
-              // The panel's first update (at once, on its stream) sets the switch.
-              lobbyEnabled: false,
-              scripts: INVITED_MODERATOR_SCRIPTS.filter(
-                (script) => !onStage || !LIVE_SCRIPTS.includes(script),
-              ),
-            }
-          : null,
+      messages: ROOM_MESSAGES,
+      lobbyPanel: lobbyPanel
+        ? {
+            // The panel's first update (at once, on its stream) sets the switch.
+            lobbyEnabled: false,
+            scripts: INVITED_MODERATOR_SCRIPTS.filter((script) => !onStage || !LIVE_SCRIPTS.includes(script)),
+          }
+        : null,
       csrfToken,
     });
   });

@@ -89,28 +89,32 @@ export function leaveNeedsConfirm(
 export const GUEST_NAME_MAX = 80;
 export const EMAIL_MAX = 254;
 
-/** The entry page's form. Email syntax follows the WHATWG input type=email rule. */
+/**
+ * The entry page's form. Email syntax follows the WHATWG input type=email rule. Its messages
+ * are catalog keys: the entry page shows them in the guest's language (guest.routes.ts),
+ * "errors.tooLong" with the field's maximum as {max}.
+ */
 export const joinForm = z.object({
   name: z
-    .string({ message: 'Enter your name.' })
+    .string({ message: 'guest:errors.nameRequired' })
     .transform((value) => value.normalize('NFC').trim())
     .pipe(
       z
         .string()
-        .min(1, 'Enter your name.')
-        .max(GUEST_NAME_MAX, `Use at most ${GUEST_NAME_MAX} characters.`)
-        .refine(
-          (value) => !hasForbiddenCharacters(value),
-          'Remove line breaks and other control characters.',
-        ),
+        .min(1, 'guest:errors.nameRequired')
+        .max(GUEST_NAME_MAX, 'guest:errors.tooLong')
+        .refine((value) => !hasForbiddenCharacters(value), 'guest:errors.controlCharacters'),
     ),
   email: z
-    .string({ message: 'Enter your email address.' })
+    .string({ message: 'guest:errors.emailRequired' })
     .trim()
-    .min(1, 'Enter your email address.')
-    .max(EMAIL_MAX, `Use at most ${EMAIL_MAX} characters.`)
-    .pipe(z.email({ message: 'Enter an email address like name@example.com.' })),
+    .min(1, 'guest:errors.emailRequired')
+    .max(EMAIL_MAX, 'guest:errors.tooLong')
+    .pipe(z.email({ message: 'guest:errors.emailInvalid' })),
 });
+
+/** The most characters each entry field takes ({max} of "errors.tooLong"). */
+export const JOIN_FIELD_MAX: Record<string, number> = { name: GUEST_NAME_MAX, email: EMAIL_MAX };
 
 export type JoinForm = z.infer<typeof joinForm>;
 

@@ -1,4 +1,5 @@
 import type { LobbyNote } from '../rooms/room';
+import type { Translator } from '../i18n/translator';
 
 /**
  * What a waiting guest's page shows besides their own status: the moderators' message to
@@ -15,24 +16,20 @@ export interface WaitingPageState {
 /** What changed for one waiting page: only the fields named are new. */
 export type WaitingPageUpdate = Partial<WaitingPageState>;
 
-export const NOT_STARTED = "The session hasn't started yet. You'll be let in when a moderator arrives.";
-export const MODERATOR_HERE = 'A moderator is here and will let you in shortly.';
-export const WAITING_GENERIC = 'A moderator will let you in shortly.';
-
 /** The sentence under the waiting page's heading: whether anyone can admit the guest yet. */
-export function presenceText(moderatorPresent: boolean | null): string {
-  if (moderatorPresent === null) return WAITING_GENERIC;
-  return moderatorPresent ? MODERATOR_HERE : NOT_STARTED;
+export function presenceText(i18n: Translator, moderatorPresent: boolean | null): string {
+  if (moderatorPresent === null) return i18n.t('guest:waiting.generic');
+  return moderatorPresent ? i18n.t('guest:waiting.moderatorHere') : i18n.t('guest:waiting.notStarted');
 }
 
-/** The page's state as its script receives it (dates as ISO strings, the sentence worded). */
-export function waitingPageView(state: WaitingPageState) {
+/** The page's state as its script receives it (dates as ISO strings, the sentence worded in the guest's language). */
+export function waitingPageView(state: WaitingPageState, i18n: Translator) {
   const note = (value: LobbyNote | null) => value && { text: value.text, at: value.at.toISOString() };
   return {
     lobbyMessage: note(state.lobbyMessage),
     privateMessage: note(state.privateMessage),
     moderatorPresent: state.moderatorPresent,
-    presence: presenceText(state.moderatorPresent),
+    presence: presenceText(i18n, state.moderatorPresent),
   };
 }
 
