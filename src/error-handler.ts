@@ -7,8 +7,7 @@ import {
   ValidationError,
 } from './errors';
 import type { Logger } from './logger';
-import type { ErrorText } from './errors';
-import { text, type LocalizedText, type Translator } from './i18n/translator';
+import { text, type LocalizedText } from './i18n/translator';
 import { i18nOf } from './http/request-locale';
 import { SOCKET_ERROR_CODES, UNREACHABLE_MESSAGE } from './faults/database-errors';
 import { storageFault, type RecentStorageFaults } from './faults/storage-faults';
@@ -129,10 +128,6 @@ export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json';
 }
 
-function inReadersWords(i18n: Translator, words: ErrorText): string {
-  return typeof words === 'string' ? words : i18n.render(words);
-}
-
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFoundError(text('errors:pageNotFound')));
 };
@@ -156,7 +151,7 @@ export function errorHandler(logger: Logger, storageFaults?: RecentStorageFaults
     for (const [name, value] of Object.entries(appError.headers ?? {})) res.set(name, value);
     res.set('Cache-Control', 'no-store');
     const i18n = i18nOf(res);
-    const message = appError.text ? i18n.render(appError.text) : appError.message;
+    const message = i18n.render(appError.text);
     if (wantsJson(req)) {
       res.json({
         error: {
@@ -169,7 +164,7 @@ export function errorHandler(logger: Logger, storageFaults?: RecentStorageFaults
     }
     res.render(appError.view ?? 'message', {
       status: appError.status,
-      title: inReadersWords(i18n, appError.title ?? STATUS_TITLES[appError.status] ?? STATUS_TITLES[500]!),
+      title: i18n.render(appError.title ?? STATUS_TITLES[appError.status] ?? STATUS_TITLES[500]!),
       message,
       reference: appError.status >= 500 ? reference : undefined,
       ...appError.locals,

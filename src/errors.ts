@@ -1,7 +1,4 @@
-import { inEnglish, isLocalizedText, text, type LocalizedText } from './i18n/translator';
-
-/** What an error says: a catalog message, rendered in each reader's locale by the error handler. */
-export type ErrorText = string | LocalizedText;
+import { inEnglish, text, type LocalizedText } from './i18n/translator';
 
 /**
  * Expected failures. Each carries the HTTP status and a stable code; the central
@@ -11,7 +8,7 @@ export interface AppErrorOptions {
   /** The request field the error is about, for validation errors. */
   field?: string;
   /** A page title for HTML renderings; defaults from the status. */
-  title?: ErrorText;
+  title?: LocalizedText;
   /** Extra headers for the response, e.g. Retry-After. */
   headers?: Record<string, string>;
   /** A view under views/ to render instead of the generic message page. */
@@ -25,19 +22,16 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field?: string;
-  readonly title?: ErrorText;
+  readonly title?: LocalizedText;
   /** The message as a catalog key and values; Error.message keeps it in English for logs. */
-  readonly text?: LocalizedText;
+  readonly text: LocalizedText;
   readonly headers?: Record<string, string>;
   readonly view?: string;
   readonly locals?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: ErrorText, options: AppErrorOptions = {}) {
-    super(
-      isLocalizedText(message) ? inEnglish(message) : message,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    if (isLocalizedText(message)) this.text = message;
+  constructor(status: number, code: string, message: LocalizedText, options: AppErrorOptions = {}) {
+    super(inEnglish(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.text = message;
     this.name = new.target.name;
     this.status = status;
     this.code = code;
@@ -50,37 +44,37 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: ErrorText, field?: string, options: AppErrorOptions = {}) {
+  constructor(message: LocalizedText, field?: string, options: AppErrorOptions = {}) {
     super(400, 'VALIDATION_FAILED', message, { ...options, field });
   }
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message: ErrorText = text('errors:unauthenticated'), options: AppErrorOptions = {}) {
+  constructor(message: LocalizedText = text('errors:unauthenticated'), options: AppErrorOptions = {}) {
     super(401, 'UNAUTHENTICATED', message, options);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: ErrorText = text('errors:forbidden'), options: AppErrorOptions = {}) {
+  constructor(message: LocalizedText = text('errors:forbidden'), options: AppErrorOptions = {}) {
     super(403, 'FORBIDDEN', message, options);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(message: ErrorText = text('errors:notFound'), options: AppErrorOptions = {}) {
+  constructor(message: LocalizedText = text('errors:notFound'), options: AppErrorOptions = {}) {
     super(404, 'NOT_FOUND', message, options);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, message: ErrorText, options: AppErrorOptions = {}) {
+  constructor(code: string, message: LocalizedText, options: AppErrorOptions = {}) {
     super(409, code, message, options);
   }
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message: ErrorText = text('errors:serviceUnavailable')) {
+  constructor(message: LocalizedText = text('errors:serviceUnavailable')) {
     super(503, 'SERVICE_UNAVAILABLE', message, {
       title: text('errors:status.503'),
       headers: { 'Retry-After': '5' },
@@ -107,7 +101,7 @@ export class StorageFaultError extends AppError {
 /** A startup failure: bad configuration, unreachable database. The process prints it and exits. */
 /** Refused by a rate limit; says when to try again. */
 export class TooManyRequestsError extends AppError {
-  constructor(retryAfterSeconds: number, message: ErrorText = text('errors:tooManyRequests')) {
+  constructor(retryAfterSeconds: number, message: LocalizedText = text('errors:tooManyRequests')) {
     super(429, 'TOO_MANY_REQUESTS', message, {
       title: text('errors:status.429'),
       headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },

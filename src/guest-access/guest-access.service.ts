@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenError, NotFoundError, type ErrorText } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
 import { text, translator, type LocalizedText, type Translator } from '../i18n/translator';
 import { guestAccessModulesEnabled } from '../platforms/platform';
 import { guestAccessSupported } from '../rooms/room';
@@ -100,21 +100,13 @@ export class GuestAccessService {
    */
   static authorize(
     access: RoomAccess,
-    what: { moderators: ErrorText; everyone: ErrorText } = {
+    what: { moderators: LocalizedText; everyone: LocalizedText } = {
       moderators: text('guestAccess:errors.onlyHostManages'),
       everyone: text('guestAccess:errors.onlyModeratorsManage'),
     },
   ): void {
     if (!GuestAccessService.mayManage(access)) {
-      const refusal = access.role === 'moderator' ? what.moderators : what.everyone;
-      // Transition: a window that still names its task ("invite users") gets the old English sentence.
-      throw new ForbiddenError(
-        typeof refusal !== 'string'
-          ? refusal
-          : access.role === 'moderator'
-            ? `Only the room’s host can ${refusal} on this platform.`
-            : `Only hosts and moderators can ${refusal}.`,
-      );
+      throw new ForbiddenError(access.role === 'moderator' ? what.moderators : what.everyone);
     }
     assertGuestFeatureAvailable(access);
   }

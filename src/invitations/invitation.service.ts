@@ -90,7 +90,10 @@ export class InvitationService {
   }
 
   private authorize(access: RoomAccess): void {
-    GuestAccessService.authorize(access, { moderators: 'invite users', everyone: 'invite users' });
+    GuestAccessService.authorize(access, {
+      moderators: text('invitations:errors.onlyHostInvites'),
+      everyone: text('invitations:errors.onlyModeratorsInvite'),
+    });
   }
 
   /** `reader`: the inviter's language, for role names and send failures in the answer. */

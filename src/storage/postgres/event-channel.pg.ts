@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AppError } from '../../errors';
+import { text } from '../../i18n/translator';
 import type { EventChannel, EventGuard } from '../../events/event-channel';
 import type { SqlClient } from './sql-client';
 
@@ -11,7 +12,7 @@ const DEFLATED = 'z:';
 /** A message no instance could be told of: browsers' SDP deflates far below the limit. */
 export class EventTooLargeError extends AppError {
   constructor() {
-    super(413, 'TOO_LARGE', 'This message is too large to relay. Reload the page and try again.');
+    super(413, 'TOO_LARGE', text('errors:tooLargeToRelay'));
   }
 }
 
