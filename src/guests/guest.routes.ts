@@ -24,7 +24,6 @@ import { hasLiveSession } from '../rooms/room';
 import { guestIdentity, identityOfVisitor } from './guest-live-identity';
 import type { InviteRole } from '../rooms/room-role';
 import { i18nOf } from '../http/request-locale';
-import { namespacesIn } from '../i18n/catalogs';
 import type { MessageValues } from '../i18n/translator';
 import { pageTime, pickerReturnPath, timeSentence, type PageTime } from './guest-page-text';
 import {
@@ -85,13 +84,9 @@ const ROLE_LABELS: Record<InviteRole | 'guest', string> = {
 
 /**
  * The namespaces whose script messages the room page ships: its own, the live stage's, an
- * invited moderator's lobby panel's, and the shared page scripts' (json-api.js, room-api.js:
- * "media") — those that exist (each area's catalog comes with its scripts).
+ * invited moderator's lobby panel's, and the shared page scripts' (json-api.js, room-api.js: "media").
  */
-const SHIPPED_NAMESPACES = new Set(namespacesIn());
-const ROOM_MESSAGES = ['guest', 'live', 'lobby', 'media'].filter((namespace) =>
-  SHIPPED_NAMESPACES.has(namespace),
-);
+const ROOM_MESSAGES = ['guest', 'live', 'lobby', 'media'];
 
 function nextLocation(context: Pick<VisitContext, 'visit'>): string {
   return context.visit.status === 'admitted'

@@ -1,5 +1,6 @@
 import { launchFrom } from '../lti/claims';
 import { launchDisplayName } from '../lti/display-name';
+import { launchLanguage } from '../lti/launch-locale';
 import { hasLiveSession } from '../rooms/room';
 import { actorOf, type RoomAccess, type RoomAccessService } from '../lti/room-access.service';
 import type { LiveIdentity } from './live.service';
@@ -15,7 +16,8 @@ export function identityFromAccess(access: RoomAccess): LiveIdentity {
     identity: identityOfUser(userId),
     visitId: null,
     userId,
-    name: launchDisplayName(access.launch),
+    // Seen by everyone in the room: the words of the launcher's own language.
+    name: launchDisplayName(access.launch, launchLanguage(access.launch)),
     baseRole: access.role,
     actor: actorOf(access),
   };

@@ -4,7 +4,8 @@ import type { StreamLimits } from '../http/stream-limits';
 import { launchFrom } from '../lti/claims';
 import type { Logger } from '../logger';
 import type { RoomAccessService } from '../lti/room-access.service';
-import { guestLogWire } from './guest-log';
+import { guestLogWireFor } from './guest-log';
+import { i18nOf } from '../http/request-locale';
 import { guestLogCsv } from './guest-log-csv';
 import type { LobbyHub } from './lobby-hub';
 import { lobbyMessageInput, privateMessageInput } from './lobby-message';
@@ -102,10 +103,10 @@ export function lobbyRouter(
       res
         .type('text/csv; charset=utf-8')
         .attachment(`guest-log-${req.params.roomId}.csv`)
-        .send(guestLogCsv(entries));
+        .send(guestLogCsv(entries, i18nOf(res)));
       return;
     }
-    res.json({ entries: entries.map(guestLogWire) });
+    res.json({ entries: entries.map(guestLogWireFor(i18nOf(res))) });
   });
 
   return router;

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { bestLocale, type Locale } from '../i18n';
+import { bestLocale, translator, type Locale, type Translator } from '../i18n';
 import { speak, visitorLocale } from '../http/request-locale';
 import { launchFrom, type LaunchContext } from './claims';
 
@@ -18,3 +18,11 @@ export const launchLocale: RequestHandler = (req, res, next) => {
   speakLaunchLocale(req, res);
   next();
 };
+
+/**
+ * The launch's own language where no request is at hand: words stored or shown to others for
+ * this user (a default room title, an unnamed user's "Estudiante 5442"). English without a locale.
+ */
+export function launchLanguage(launch: Pick<LaunchContext, 'locale'>): Translator {
+  return translator(bestLocale(launch.locale ? [launch.locale] : []));
+}

@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError } from '../errors';
 import { text } from '../i18n/translator';
 import type { LaunchContext } from './claims';
+import { launchLanguage } from './launch-locale';
 import { DeploymentNotRegisteredError, LaunchRefusedError } from './lti-errors';
 import type { PlacedByStamp, PlacementScope } from './placed-by';
 import { buildRoleMap, roleFromLaunch } from './roles';
@@ -87,7 +88,7 @@ export class RoomAccessService {
       deploymentId: launch.deploymentId,
       contextId: launch.contextId,
       resourceLinkId: launch.resourceLinkId,
-      title: roomTitleFrom(launch.resourceLinkTitle, launch.contextTitle),
+      title: roomTitleFrom(launch.resourceLinkTitle, launch.contextTitle, launchLanguage(launch)),
       contextTitle: launch.contextTitle,
       roomType: roomTypeFromCustom(launch.custom.room_type),
       mediaUrl: mediaUrlFromCustom(launch.custom.media_url),

@@ -70,7 +70,7 @@ export function roomPages(
           room.roomType === 'media-gallery'
             ? i18n.t('media:settings.typeGallery')
             : i18n.t('media:settings.typeRoom'),
-        hostName: hostDisplayName(access),
+        hostName: hostDisplayName(access, i18nOf(res)),
         createdAtIso: room.createdAt.toISOString(),
         createdAtText: i18n.formatDate(room.createdAt, { dateStyle: 'long' }),
         roomId: room.id,

@@ -4,7 +4,6 @@ import { launchDisplayName, unnamedModeratorLabel } from '../lti/display-name';
 import type { RoomAccess } from '../lti/room-access.service';
 import type { RoomRole } from '../rooms/room-role';
 import { atLeast, ROOM_ROLE_LABEL_KEYS } from '../rooms/room-role';
-import { namespacesIn } from '../i18n/catalogs';
 import { text, translator, type Translator } from '../i18n/translator';
 import { hasLiveSession } from '../rooms/room';
 
@@ -147,7 +146,7 @@ export function mediaPageFor(
     contextTitle: room.contextTitle,
     role,
     roleLabel: i18n.t(ROOM_ROLE_LABEL_KEYS[role]),
-    userName: launchDisplayName(access.launch),
+    userName: launchDisplayName(access.launch, i18n),
     screen: room.mediaUrl
       ? { kind: 'video', mediaUrl: room.mediaUrl }
       : { kind: room.roomType === 'media-gallery' ? 'gallery' : 'live', mediaUrl: null },
@@ -173,25 +172,15 @@ export function mediaPageFor(
       ...(inviteUsersWindow ? ['invitations'] : []),
       ...(liveStage ? ['live'] : []),
       ...(features.lobby ? ['lobby'] : []),
-    ].filter(hasNamespace),
+    ],
     removedFromStage: Boolean(features.removedFromStage),
   };
 }
 
-/**
- * Until every feature's catalog exists (each is added with its feature's translation), a page
- * ships only the namespaces there are; clientMessages refuses an unknown one.
- */
-let shippedNamespaces: ReadonlySet<string> | undefined;
-function hasNamespace(namespace: string): boolean {
-  shippedNamespaces ??= new Set(namespacesIn());
-  return shippedNamespaces.has(namespace);
-}
-
 /** The room's host as the settings show it; the viewer sees their own label if they are the host. */
-export function hostDisplayName(access: RoomAccess): string | null {
+export function hostDisplayName(access: RoomAccess, i18n: Translator): string | null {
   const { room, launch } = access;
   if (!room.hostUserId) return null;
-  if (room.hostUserId === launch.userId) return launchDisplayName(launch);
-  return room.hostName ?? unnamedModeratorLabel(room.platformId, room.hostUserId);
+  if (room.hostUserId === launch.userId) return launchDisplayName(launch, i18n);
+  return room.hostName ?? unnamedModeratorLabel(room.platformId, room.hostUserId, i18n);
 }
