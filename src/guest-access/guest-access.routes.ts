@@ -1,8 +1,8 @@
+import { parseJsonBody } from '../http/json-body';
 import express, { type RequestHandler, type Router } from 'express';
 import { UnauthenticatedError } from '../errors';
 import { onOffInput } from '../http/json-body';
 import { text } from '../i18n/translator';
-import { parseLocalizedBody } from './localized-body';
 import { launchFrom } from '../lti/claims';
 import type { RoomAccessService } from '../lti/room-access.service';
 import { createLinkInput, editLinkInput } from './guest-link';
@@ -35,13 +35,13 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
 
   router.put('/api/rooms/:roomId/guest-access', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const { enabled } = parseLocalizedBody(onOffInput, req);
+    const { enabled } = parseJsonBody(onOffInput, req);
     res.json(await guestAccess.setEnabled(access, enabled));
   });
 
   router.post('/api/rooms/:roomId/guest-links', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    const link = await guestAccess.createLink(access, parseLocalizedBody(createLinkInput, req));
+    const link = await guestAccess.createLink(access, parseJsonBody(createLinkInput, req));
     res
       .status(201)
       .location(`/api/rooms/${encodeURIComponent(access.room.id)}/guest-links/${link.id}`)
@@ -50,7 +50,7 @@ export function guestAccessRouter(rooms: RoomAccessService, guestAccess: GuestAc
 
   router.patch('/api/rooms/:roomId/guest-links/:linkId', async (req, res) => {
     const access = await roomAccess(req.params.roomId, res);
-    res.json(await guestAccess.editLink(access, req.params.linkId, parseLocalizedBody(editLinkInput, req)));
+    res.json(await guestAccess.editLink(access, req.params.linkId, parseJsonBody(editLinkInput, req)));
   });
 
   // An image the manage window fetches with the ltik in its header and shows as a blob URL.

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { text } from '../i18n/translator';
-import { formatIssuePath } from '../validation';
+import { formatIssuePath, localizedIssue } from '../validation';
 
 /** A schema's own message when it is a catalog key ("guest:errors.nameRequired"). */
 const CATALOG_KEY = /^[a-z][a-zA-Z]*:[A-Za-z0-9_.-]+$/;
@@ -26,12 +26,13 @@ export function parseJsonBody<Schema extends z.ZodType>(schema: Schema, req: Req
     throw new ValidationError(text('errors:body.unknownField', { field: String(key) }), String(key));
   }
   const field = formatIssuePath(issue.path) || 'body';
-  // Schemas word their messages as catalog keys ('guest:errors.nameRequired'). A schema still
-  // writing English (or zod's own words) is passed on as written, untranslated.
+  // Schemas word their messages as catalog keys ('guest:errors.nameRequired'), or with
+  // zodMessage when the message has values. Zod's own words are passed on as written.
   throw new ValidationError(
-    CATALOG_KEY.test(issue.message)
-      ? text(issue.message)
-      : text('errors:body.schemaWords', { message: issue.message }),
+    localizedIssue(issue.message) ??
+      (CATALOG_KEY.test(issue.message)
+        ? text(issue.message)
+        : text('errors:body.schemaWords', { message: issue.message })),
     field,
   );
 }
