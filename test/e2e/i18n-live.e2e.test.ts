@@ -80,7 +80,7 @@ describe('the live stage in each viewer’s language', () => {
     await page.goto(linkUrl);
     await page.locator('#guest-name').fill(name);
     await page.locator('#guest-email').fill(`${name.split(' ')[0]!.toLowerCase()}@example.org`);
-    await page.locator('form button[type="submit"]').click();
+    await page.locator('form:not(.language-picker) button[type="submit"]').click();
     await page.waitForURL(/\/waiting$|\/guest\/rooms\/[^/]+$/);
     if (page.url().endsWith('/waiting')) {
       const lobby = await hostApi('GET', '/lobby');
