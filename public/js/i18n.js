@@ -1,5 +1,6 @@
 // The page's words for its scripts: the server embeds them (#gl-messages) in the page's
 // language, as ICU messages, and this formats them with intl-messageformat for <html lang>.
+/* global IntlMessageFormat -- intl-messageformat's browser build, loaded before this script */
 (function () {
   'use strict';
   window.Guestlink = window.Guestlink || {};
