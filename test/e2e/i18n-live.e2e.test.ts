@@ -4,6 +4,7 @@ import {
   captureScreen,
   DESKTOP,
   expectAccessible,
+  fetchJsonFrom,
   launchBrowser,
   newContext,
   startE2eServer,
@@ -11,27 +12,6 @@ import {
 import { DEAFENABLE_EVENT_SOURCE, mediaFlowing, participantId, waitForMedia } from './helpers/live';
 
 /** A JSON request from inside a page, with that page's own credentials. */
-function fetchFrom(
-  page: Page,
-  path: string,
-  init: { method: string; headers?: Record<string, string>; body?: unknown },
-) {
-  return page.evaluate(
-    async ([url, options]) => {
-      const response = await fetch(url, {
-        method: options.method,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...options.headers },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-      return {
-        status: response.status,
-        body: (await response.json().catch(() => null)) as Record<string, unknown>,
-      };
-    },
-    [path, init] as const,
-  );
-}
-
 /** The row of the participant list naming this person, as the page shows it. */
 async function participantRow(page: Page, name: string) {
   if ((await page.locator('#toggle-participants').getAttribute('aria-expanded')) !== 'true')
@@ -60,7 +40,7 @@ describe('the live stage in each viewer’s language', () => {
   const contexts: BrowserContext[] = [];
 
   const hostApi = (method: string, path: string, body?: unknown) =>
-    fetchFrom(host, `/api/rooms/${roomId}${path}`, {
+    fetchJsonFrom(host, `/api/rooms/${roomId}${path}`, {
       method,
       headers: { Authorization: `Bearer ${ltik}` },
       body,

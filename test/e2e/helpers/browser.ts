@@ -173,3 +173,25 @@ export function callApi(
     [method, path, body] as const,
   );
 }
+
+/** A JSON request from inside a page, with that page's own credentials. */
+export function fetchJsonFrom(
+  page: Page,
+  path: string,
+  init: { method: string; headers?: Record<string, string>; body?: unknown },
+) {
+  return page.evaluate(
+    async ([url, options]) => {
+      const response = await fetch(url, {
+        method: options.method,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...options.headers },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+      return {
+        status: response.status,
+        body: (await response.json().catch(() => null)) as Record<string, unknown>,
+      };
+    },
+    [path, init] as const,
+  );
+}

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../../helpers/test-server';
-import { checkScreen, launchBrowser, launchFromSandbox, newContext, PHONE } from './browser';
+import { checkScreen, fetchJsonFrom, launchBrowser, launchFromSandbox, newContext, PHONE } from './browser';
 import { joinAsGuest } from './guestlink';
 import {
   DEAFENABLE_EVENT_SOURCE,
@@ -19,28 +19,6 @@ export interface LiveJourneyOptions {
   startServer(): Promise<TestServer>;
   /** Screenshot names get this suffix (the builtin run keeps the plain names). */
   screenSuffix?: string;
-}
-
-/** A JSON request from inside a page, with that page's own credentials. */
-function fetchFrom(
-  page: Page,
-  path: string,
-  init: { method: string; headers?: Record<string, string>; body?: unknown },
-) {
-  return page.evaluate(
-    async ([url, options]) => {
-      const response = await fetch(url, {
-        method: options.method,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...options.headers },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-      return {
-        status: response.status,
-        body: (await response.json().catch(() => null)) as Record<string, unknown>,
-      };
-    },
-    [path, init] as const,
-  );
 }
 
 /**
@@ -64,7 +42,7 @@ export function describeLiveJourney({ engine, startServer, screenSuffix = '' }: 
     const shot = (page: Page, name: string) => checkScreen(page, `${name}${screenSuffix}`);
 
     const hostApi = (method: string, path: string, body?: unknown) =>
-      fetchFrom(host, `/api/rooms/${roomId}${path}`, {
+      fetchJsonFrom(host, `/api/rooms/${roomId}${path}`, {
         method,
         headers: { Authorization: `Bearer ${ltik}` },
         body,
@@ -158,7 +136,7 @@ export function describeLiveJourney({ engine, startServer, screenSuffix = '' }: 
         pc.close();
         return offer.sdp!;
       });
-      const forged = await fetchFrom(guest, `/guest/rooms/${roomId}/live/signal`, {
+      const forged = await fetchJsonFrom(guest, `/guest/rooms/${roomId}/live/signal`, {
         method: 'POST',
         headers: { 'X-CSRF-Token': csrf },
         body: { participant: guestId, signal: { type: 'offer', link, sdp, tracks: { '0': 'audio' } } },

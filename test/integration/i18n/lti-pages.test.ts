@@ -8,6 +8,7 @@ import {
   sandboxLaunch,
   tamperedIdToken,
 } from '../../helpers/lti-launch';
+import { MOODLE } from '../../helpers/lms-registrations';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
@@ -16,17 +17,6 @@ import { startTestServer, type TestServer } from '../../helpers/test-server';
  * visitor's; the http layer's JSON errors speak the reader's.
  */
 let server: TestServer;
-
-const MOODLE = {
-  name: 'Moodle',
-  preset: 'moodle',
-  issuer: 'https://moodle.example.edu',
-  clientId: 'moodle-client-7',
-  authEndpoint: 'https://moodle.example.edu/mod/lti/auth.php',
-  tokenEndpoint: 'https://moodle.example.edu/mod/lti/token.php',
-  jwksUrl: 'https://moodle.example.edu/mod/lti/certs.php',
-  deploymentIds: ['1'],
-};
 
 beforeAll(async () => {
   server = await startTestServer({ platforms: [MOODLE] });

@@ -1,43 +1,13 @@
 import request from 'supertest';
 import { SANDBOX_PLATFORM } from '../../../src/sandbox/sample-data';
 import { beginLogin, postIdToken, tamperedIdToken } from '../../helpers/lti-launch';
+import { CANVAS, MOODLE, NO_PRESET } from '../../helpers/lms-registrations';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 /**
  * Refusal pages name the platform the launch came from, in that LMS's words, and show the
  * administrator the issuer, client id and deployment id as received, as text.
  */
-
-const MOODLE = {
-  name: 'Moodle',
-  preset: 'moodle',
-  issuer: 'https://moodle.example.edu',
-  clientId: 'moodle-client-7',
-  authEndpoint: 'https://moodle.example.edu/mod/lti/auth.php',
-  tokenEndpoint: 'https://moodle.example.edu/mod/lti/token.php',
-  jwksUrl: 'https://moodle.example.edu/mod/lti/certs.php',
-  deploymentIds: ['1'],
-};
-const CANVAS = {
-  name: 'Canvas',
-  preset: 'canvas',
-  issuer: 'https://canvas.instructure.com',
-  clientId: '10000000000042',
-  authEndpoint: 'https://sso.canvaslms.com/api/lti/authorize_redirect',
-  tokenEndpoint: 'https://sso.canvaslms.com/login/oauth2/token',
-  jwksUrl: 'https://sso.canvaslms.com/api/lti/security/jwks',
-  deploymentIds: ['12:abc'],
-};
-// Written before presets were kept.
-const NO_PRESET = {
-  name: 'Example LMS',
-  issuer: 'https://lms.example.edu',
-  clientId: 'example-client',
-  authEndpoint: 'https://lms.example.edu/auth',
-  tokenEndpoint: 'https://lms.example.edu/token',
-  jwksUrl: 'https://lms.example.edu/jwks',
-  deploymentIds: ['x1'],
-};
 
 let server: TestServer;
 

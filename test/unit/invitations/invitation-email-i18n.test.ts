@@ -1,21 +1,9 @@
 import { translator } from '../../../src/i18n';
-import {
-  composeInvitationEmail,
-  emailTime,
-  type InvitationEmailInput,
-} from '../../../src/invitations/invitation-email';
+import { composeInvitationEmail, emailTime } from '../../../src/invitations/invitation-email';
 import { failureInWords, sendFailureText, storedFailure } from '../../../src/mail/send-failure';
+import { invitationEmailInput } from '../../helpers/invitation-email-input';
 
-const input: InvitationEmailInput = {
-  invitee: { name: 'Ada Lovelace', email: 'ada@example.com' },
-  role: 'speaker',
-  courseTitle: 'Biology 101',
-  sessionTitle: 'Week 3 live session',
-  inviterName: 'Grace Hopper',
-  url: 'https://guestlink.example.edu/i/abcdefghijklmnopqrstuvwx',
-  expiresAt: new Date('2026-12-07T17:00:00Z'),
-  startsAt: null,
-};
+const input = invitationEmailInput({ startsAt: null });
 
 describe('the invitation email in the invitation’s language', () => {
   it('writes German: subject, greeting, role, the date in the inviter’s zone with the zone named', () => {

@@ -1,19 +1,7 @@
-import {
-  composeInvitationEmail,
-  utcTime,
-  type InvitationEmailInput,
-} from '../../../src/invitations/invitation-email';
+import { composeInvitationEmail, utcTime } from '../../../src/invitations/invitation-email';
+import { invitationEmailInput } from '../../helpers/invitation-email-input';
 
-const input: InvitationEmailInput = {
-  invitee: { name: 'Ada Lovelace', email: 'ada@example.com' },
-  role: 'speaker',
-  courseTitle: 'Biology 101',
-  sessionTitle: 'Week 3 live session',
-  inviterName: 'Grace Hopper',
-  url: 'https://guestlink.example.edu/i/abcdefghijklmnopqrstuvwx',
-  expiresAt: new Date('2026-12-07T17:00:00Z'),
-  startsAt: new Date('2026-12-07T15:30:00Z'),
-};
+const input = invitationEmailInput();
 
 describe('the invitation email', () => {
   it('names who invited them, the session and the course in the subject', () => {

@@ -1,30 +1,11 @@
 import type { GuestLogEntry } from '../../../src/guests/guest.store';
+import { at, guestLogVisit } from '../../helpers/guest-log-entries';
 import { translator } from '../../../src/i18n/translator';
 import { guestLogCsv, guestLogCsvHeader } from '../../../src/lobby/guest-log-csv';
 import { durationText, guestLogWireFor, outcomeText, story } from '../../../src/lobby/guest-log';
 
-const at = (time: string) => new Date(`2026-05-01T${time}Z`);
-const base: GuestLogEntry = {
-  visitId: 'v',
-  name: 'Grace',
-  email: 'grace@example.org',
-  linkName: 'Invitados',
-  role: null,
-  joinedAt: at('14:00:00'),
-  status: 'waiting',
-  outcomeReason: null,
-  decidedAt: null,
-  decidedByName: null,
-  leftAt: null,
-  removedAt: null,
-  removedByName: null,
-  sentToLobbyAt: null,
-  sentToLobbyByName: null,
-  decidedBy: null,
-  removedBy: null,
-  sentToLobbyBy: null,
-};
-const visit = (change: Partial<GuestLogEntry>): GuestLogEntry => ({ ...base, ...change });
+const visit = (change: Partial<GuestLogEntry>): GuestLogEntry =>
+  guestLogVisit({ linkName: 'Invitados', ...change });
 const byAda = { outcomeReason: 'moderator', decidedAt: at('14:02:00'), decidedByName: 'Ada' } as const;
 
 const es = translator('es');

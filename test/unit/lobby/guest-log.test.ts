@@ -1,4 +1,5 @@
 import type { GuestLogEntry } from '../../../src/guests/guest.store';
+import { at, guestLogVisit } from '../../helpers/guest-log-entries';
 import {
   admittedAt,
   admittedBy,
@@ -12,28 +13,7 @@ import {
 } from '../../../src/lobby/guest-log';
 import { GUEST_LOG_CSV_HEADER, guestLogCsv } from '../../../src/lobby/guest-log-csv';
 
-const at = (time: string) => new Date(`2026-05-01T${time}Z`);
-const base: GuestLogEntry = {
-  visitId: 'v',
-  name: 'Grace',
-  email: 'grace@example.org',
-  linkName: 'Guests',
-  role: null,
-  joinedAt: at('14:00:00'),
-  status: 'waiting',
-  outcomeReason: null,
-  decidedAt: null,
-  decidedByName: null,
-  leftAt: null,
-  removedAt: null,
-  removedByName: null,
-  sentToLobbyAt: null,
-  sentToLobbyByName: null,
-  decidedBy: null,
-  removedBy: null,
-  sentToLobbyBy: null,
-};
-const visit = (change: Partial<GuestLogEntry>): GuestLogEntry => ({ ...base, ...change });
+const visit = guestLogVisit;
 const byAda = {
   outcomeReason: 'moderator',
   decidedAt: at('14:02:00'),
