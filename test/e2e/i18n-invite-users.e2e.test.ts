@@ -8,25 +8,12 @@ import {
   launchBrowser,
   newContext,
   startE2eServer,
+  launchFromSandbox,
 } from './helpers/browser';
 import { invitationRow, linkInEmail } from './helpers/invitations';
 
-/**
- * The sandbox launches with a language of the launch (launch_presentation.locale) and opens
- * the popup on the media page. The button is found by its value: its words are the sandbox's.
- */
-async function launchIn(page: Page, server: TestServer, locale: string): Promise<Page> {
-  await page.goto(`${server.url}/sandbox`);
-  await page.selectOption('#sb-user', 'instructor');
-  await page.selectOption('#sb-placement', 'bio-101/live-session');
-  await page.selectOption('#sb-locale', locale);
-  const [popup] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.locator('button[name="target"][value="window"]').click(),
-  ]);
-  await popup.locator('main.room[data-room-id]').waitFor();
-  await popup.setViewportSize(DESKTOP);
-  return popup;
+function launchIn(page: Page, server: TestServer, locale: string): Promise<Page> {
+  return launchFromSandbox(page, server, { locale });
 }
 
 /** The three-dots menu's Invite users item, by its action (its words are the media page's). */

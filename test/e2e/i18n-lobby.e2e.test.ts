@@ -13,27 +13,13 @@ import {
   PHONE,
   SCREENSHOTS_DIR,
   startE2eServer,
+  launchFromSandbox,
 } from './helpers/browser';
 
 const PLACEMENT = 'bio-101/live-session';
 
-/**
- * Opens the LMS sandbox, chooses the launch's language (launch_presentation.locale) and
- * launches in a new window, as an LMS whose user reads that language would.
- */
-async function launchIn(page: Page, server: TestServer, locale: string): Promise<Page> {
-  await page.goto(`${server.url}/sandbox`);
-  await page.selectOption('#sb-user', 'instructor');
-  await page.selectOption('#sb-placement', PLACEMENT);
-  await page.selectOption('#sb-locale', locale);
-  const [popup] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Launch in a new window' }).click(),
-  ]);
-  await popup.waitForURL(/\/lti\/launch|\/rooms\//);
-  await popup.locator('main.room[data-room-id]').waitFor();
-  await popup.setViewportSize(DESKTOP);
-  return popup;
+function launchIn(page: Page, server: TestServer, locale: string): Promise<Page> {
+  return launchFromSandbox(page, server, { locale, placement: PLACEMENT });
 }
 
 /** Photographs the Lobby panel itself (below the stage) at desktop and phone width. */

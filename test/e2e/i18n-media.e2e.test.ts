@@ -8,23 +8,12 @@ import {
   newContext,
   PHONE,
   startE2eServer,
+  launchFromSandbox,
 } from './helpers/browser';
 import { joinAsGuest } from './helpers/guestlink';
 
-/** launchFromSandbox with the sandbox's "Language of the launch" (launch_presentation.locale). */
-async function launchIn(page: Page, server: TestServer, locale: string, placement: string): Promise<Page> {
-  await page.goto(`${server.url}/sandbox`);
-  await page.selectOption('#sb-user', 'instructor');
-  await page.selectOption('#sb-placement', placement);
-  await page.selectOption('#sb-locale', locale);
-  const [popup] = await Promise.all([
-    page.context().waitForEvent('page'),
-    page.locator('button[name="target"][value="window"]').click(),
-  ]);
-  await popup.waitForURL(/\/lti\/launch|\/rooms\//);
-  await popup.locator('main.room[data-room-id]').waitFor();
-  await popup.setViewportSize(DESKTOP);
-  return popup;
+function launchIn(page: Page, server: TestServer, locale: string, placement: string): Promise<Page> {
+  return launchFromSandbox(page, server, { locale, placement });
 }
 
 /**

@@ -66,6 +66,8 @@ export interface SandboxChoice {
   user?: 'instructor' | 'co-instructor' | 'teaching-assistant' | 'student';
   /** course/link, e.g. "bio-101/live-session". */
   placement?: string;
+  /** The launch's language (launch_presentation.locale), e.g. "es-ES"; the sandbox's en-US otherwise. */
+  locale?: string;
 }
 
 /**
@@ -80,9 +82,11 @@ export async function launchFromSandbox(
   await page.goto(`${server.url}/sandbox`);
   await page.selectOption('#sb-user', choice.user ?? 'instructor');
   await page.selectOption('#sb-placement', choice.placement ?? 'bio-101/live-session');
+  if (choice.locale) await page.selectOption('#sb-locale', choice.locale);
+  // Found by its value: the sandbox's words follow the browser's language.
   const [popup] = await Promise.all([
     page.context().waitForEvent('page'),
-    page.getByRole('button', { name: 'Launch in a new window' }).click(),
+    page.locator('button[name="target"][value="window"]').click(),
   ]);
   await popup.waitForURL(/\/lti\/launch|\/rooms\//);
   await popup.locator('main.room[data-room-id]').waitFor();
