@@ -53,8 +53,12 @@ describe('an invited person’s room page', () => {
     await host.locator('#leave-live').click();
     await notice.waitFor({ state: 'visible' });
     expect(await notice.textContent()).toContain('It starts when a moderator arrives.');
+    // The host who left reads that they left, not that the session hasn't started.
+    expect(await host.locator('#stage-status-text').textContent()).toBe('You left the live session.');
+    expect(await host.locator('#stage-empty-text').isHidden()).toBe(true);
     await host.locator('#stage-rejoin').click();
     await notice.waitFor({ state: 'hidden' });
+    await host.locator('#stage-empty-text').waitFor({ state: 'visible' });
   });
 
   it('reloads with the new role’s rights on a role change, and says the invitation was withdrawn on revoke', async () => {

@@ -193,6 +193,7 @@
     return {
       connected: function () {
         connected = true;
+        emptyText.hidden = false;
         render();
       },
       /** A participant as the room describes them (name, media flags). */
@@ -252,11 +253,12 @@
         people = {};
         render();
       },
+      /** Off the stage (left, removed, reconnecting): the sentence alone, not "hasn't started yet". */
       message: function (text) {
         connected = false;
         statusText.textContent = text;
+        emptyText.hidden = true;
       },
-      emptyText: emptyText,
     };
   };
 })();
