@@ -515,6 +515,8 @@
       timeZone: timeZone(),
       send: Boolean(state && state.emailConfigured),
     };
+    // Read-only while sending: the list is cleared once it is sent, so nothing typed meanwhile is lost.
+    peopleInput.readOnly = true;
     submit.disabled = true;
     submit.textContent =
       state && state.emailConfigured
@@ -534,6 +536,7 @@
         },
       )
       .then(function () {
+        peopleInput.readOnly = false;
         submit.disabled = false;
       });
   }

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Route } from 'playwright-core';
 import { openGuestAccess } from './helpers/guestlink';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 import type { TestServer } from '../helpers/test-server';
@@ -442,6 +442,27 @@ describe('Invite users without email, in a real browser', () => {
     await invite(dialog, ['Ada L. <ADA@example.com>'], 'Viewer');
     await dialog.locator('#invite-people-error', { hasText: 'already has an invitation' }).waitFor();
     expect(await dialog.locator('#invite-body tr').count()).toBe(1);
+  });
+
+  it('keeps the pasted list read-only while it is sent: it is cleared afterwards', async () => {
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: Route): Promise<void> => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    };
+    await host.route('**/api/rooms/*/invitations', hold);
+    const people = dialog.getByLabel('Names and email addresses');
+    await invite(dialog, ['Katherine Johnson <katherine@example.com>'], 'Viewer');
+    await dialog.locator('#invite-submit[disabled]').waitFor();
+    await people.focus();
+    await host.keyboard.type('Next <next@example.com>');
+    expect(await people.inputValue()).toBe('Katherine Johnson <katherine@example.com>');
+    release();
+    await dialog.locator('#invite-results-list li', { hasText: 'Katherine Johnson' }).waitFor();
+    await host.unroute('**/api/rooms/*/invitations', hold);
+    expect(await people.inputValue()).toBe('');
+    expect(await people.isEditable()).toBe(true);
   });
 
   it('selects the link and says how to copy it when the clipboard is blocked', async () => {
