@@ -71,6 +71,13 @@ const PAGES: Record<GuestProblem | 'not-in-session', ProblemPage> = {
     message: text('guest:problem.invitationRevoked.message'),
     hint: text('guest:problem.mistake.hint'),
   },
+  'invitation-expired': {
+    status: 410,
+    code: 'INVITATION_EXPIRED',
+    title: text('invitee:expired.title'),
+    message: text('invitee:expired.message'),
+    hint: text('invitee:expired.hint'),
+  },
   'lobby-full': {
     status: 503,
     code: 'LOBBY_FULL',

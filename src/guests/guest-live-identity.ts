@@ -52,11 +52,13 @@ export function admittedToStage(context: VisitContext): void {
 
 /**
  * A guest or invited person, by the pass their browser holds for this room. Connecting also
- * requires the visit to be admitted now; whether the link or guest access still is does not
- * matter once inside (docs/product.md §5: guests already in the room stay until they refresh or
- * leave). A page's own posts (signals, media, hand) only need who it is: the service checks
- * them against the connection's row, which a revoke or role change ends. Moderator actions read
- * the visit on every request, so an invitation revoked or demoted a moment ago acts no more.
+ * requires the visit to be admitted now; whether a guest's link or guest access still is does
+ * not matter once inside (docs/product.md §5: guests already in the room stay until they refresh
+ * or leave). An invitation carries rights, so connecting and moderating re-check it: revoked or
+ * expired, no moderator action and no (re)connection (GuestService.stageVisit). A page's own
+ * posts (signals, media, hand) only need who it is: the service checks them against the
+ * connection's row, which a revoke or role change ends. Moderator actions read the visit on every
+ * request, so an invitation revoked, demoted or expired a moment ago acts no more.
  */
 export function guestIdentity(sessions: GuestSessions, guests: GuestService): IdentityResolver {
   return async (req: Request, _res, purpose) => {
@@ -64,7 +66,7 @@ export function guestIdentity(sessions: GuestSessions, guests: GuestService): Id
     const visitId = sessions.visitId(req, roomId);
     if (!visitId) throw new GuestProblemError('not-in-session');
     if (purpose === 'post') return identityOfGuest(roomId, visitId);
-    const context = await guests.ownVisit(roomId, visitId);
+    const context = await guests.stageVisit(roomId, visitId);
     admittedToStage(context);
     return identityOfVisitor(context);
   };

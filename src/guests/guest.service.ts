@@ -8,6 +8,7 @@ import {
   canComeBack,
   COMEBACK_WINDOW_MS,
   endedVisitProblem,
+  visitAccessProblem,
   type GuestVisit,
   type JoinForm,
 } from './guest';
@@ -137,9 +138,22 @@ export class GuestService {
   async visit(roomId: string, visitId: string | null): Promise<VisitContext> {
     const context = await this.ownVisit(roomId, visitId);
     if (context.visit.status !== 'left') {
-      const problem = accessProblem(context, this.now());
+      const problem = visitAccessProblem(context, this.now());
       if (problem) throw new GuestProblemError(problem);
     }
+    return context;
+  }
+
+  /**
+   * The visit behind a pass when its page connects to the live stage or a moderator acts there.
+   * A guest's link and access are not re-checked: guests already inside stay until they refresh
+   * or leave. An invited person's invitation is, as on every page load: one revoked or expired
+   * gives no moderator power and no new connection (an open one lasts until it ends).
+   */
+  async stageVisit(roomId: string, visitId: string | null): Promise<VisitContext> {
+    const context = await this.ownVisit(roomId, visitId);
+    const problem = context.invitee ? visitAccessProblem(context, this.now()) : null;
+    if (problem) throw new GuestProblemError(problem);
     return context;
   }
 

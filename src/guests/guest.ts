@@ -131,7 +131,8 @@ export type GuestProblem =
   | 'lobby-full'
   | 'removed'
   | 'invitee-removed'
-  | 'invitation-revoked';
+  | 'invitation-revoked'
+  | 'invitation-expired';
 
 /** The link, room and platform state that decides whether a guest may enter. */
 export interface AccessState {
@@ -154,6 +155,19 @@ export function accessProblem(state: AccessState, now: Date): AccessProblem | nu
   if (state.linkDeleted) return 'link-invalid';
   if (state.linkExpiresAt && state.linkExpiresAt.getTime() <= now.getTime()) return 'link-invalid';
   return null;
+}
+
+/**
+ * accessProblem for a visit. An invited person's "link" is their invitation (the same columns):
+ * its end is told as the invitation's, revoked or expired, never as a guest link's.
+ */
+export function visitAccessProblem(
+  state: AccessState & { invitee: object | null },
+  now: Date,
+): GuestProblem | null {
+  const problem = accessProblem(state, now);
+  if (problem !== 'link-invalid' || !state.invitee) return problem;
+  return state.linkDeleted ? 'invitation-revoked' : 'invitation-expired';
 }
 
 /** The problem a visit that was ended without the guest leaving stands for. */

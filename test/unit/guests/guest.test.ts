@@ -2,6 +2,7 @@ import {
   accessProblem,
   endedVisitProblem,
   joinForm,
+  visitAccessProblem,
   waitingTime,
   type AccessState,
 } from '../../../src/guests/guest';
@@ -48,6 +49,16 @@ describe('guest rules', () => {
     // Their page says to open their invitation link (which puts them in the lobby), not a guest link.
     expect(endedVisitProblem({ ...invited, outcomeReason: null })).toBe('invitee-removed');
     expect(endedVisitProblem({ ...invited, outcomeReason: 'invitation-revoked' })).toBe('invitation-revoked');
+  });
+
+  it('tells an invitee their invitation ended, not a guest link', () => {
+    const past = new Date('2026-05-01T09:59:59Z');
+    const invitee = { invitee: { invitationId: 'invitation-1' } };
+    expect(visitAccessProblem({ ...open, ...invitee, linkExpiresAt: past }, now)).toBe('invitation-expired');
+    expect(visitAccessProblem({ ...open, ...invitee, linkDeleted: true }, now)).toBe('invitation-revoked');
+    expect(visitAccessProblem({ ...open, ...invitee, modulesEnabled: false }, now)).toBe('guest-access-off');
+    expect(visitAccessProblem({ ...open, ...invitee }, now)).toBeNull();
+    expect(visitAccessProblem({ ...open, invitee: null, linkExpiresAt: past }, now)).toBe('link-invalid');
   });
 
   it('formats waiting times', () => {
