@@ -8,6 +8,7 @@ export interface LiveJoinRequest {
   visitId: string | null;
   userId: string | null;
   name: string;
+  /** An invited person's is their invitation's role as the join reads it, whatever this says. */
   baseRole: BaseRole;
   instanceId: string;
   /** Most participants the room may hold; hosts and moderators are never refused. Null: no cap. */
@@ -51,10 +52,12 @@ export interface RemovedUser {
 
 export interface LiveStore {
   /**
-   * In one atomic step: refuses a guest whose visit is not admitted and a user a moderator
-   * removed, replaces the identity's earlier connection, applies the cap (counting only
-   * participants seen recently) and records the participant. A refused join ends nothing:
-   * the earlier connection stays.
+   * In one atomic step: refuses a guest whose visit is not admitted (nor an invited person's
+   * whose invitation was revoked or has expired) and a user a moderator removed, replaces the
+   * identity's earlier connection, applies the cap (counting only participants seen recently)
+   * and records the participant. An invited person is recorded with their invitation's role as
+   * it is then, not the request's (read earlier): a role change either comes first, or finds the
+   * connection to end. A refused join ends nothing: the earlier connection stays.
    */
   join(request: LiveJoinRequest): Promise<LiveJoinResult>;
   /** The participant, if connected and seen recently. */

@@ -10,7 +10,8 @@ import { BASE_ROLES, countsTowardCap, NO_MEDIA, type LiveParticipant } from '../
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
 import type { VisitDoc } from './guest-visits.mongo-model';
-import type { Actor } from '../../rooms/room-role';
+import type { InvitationDoc } from './invitation.mongo-model';
+import type { Actor, InviteRole } from '../../rooms/room-role';
 
 /**
  * A connected page. `pid` is the participant's id; the document itself stays when the
@@ -93,6 +94,7 @@ export interface LiveModels {
   participants: Model<ParticipantDoc>;
   removals: Model<RemovalDoc>;
   visits: Model<VisitDoc>;
+  invitations: Model<InvitationDoc>;
   audit: Model<AuditDoc>;
 }
 
@@ -121,40 +123,63 @@ export class MongoLiveStore implements LiveStore {
   constructor(private readonly models: LiveModels) {}
 
   async join(request: LiveJoinRequest): Promise<LiveJoinResult> {
-    if (!(await this.mayEnter(request))) return this.refusalFor(request);
-    const now = new Date();
-    const connection = {
-      pid: request.id,
-      name: request.name,
-      baseRole: request.baseRole,
-      speaking: false,
-      handRaisedAt: null,
-      media: { audio: false, video: false, screen: false },
-      instanceId: request.instanceId,
-      joinedAt: now,
-      seenAt: now,
-      version: 1,
-    };
-    const placed = await this.place(request, connection);
-    if (!placed) return { ok: false, reason: 'full' };
-    const { doc, previous } = placed;
-    // Without a transaction: a removal that ran between the check above and this write
-    // found nothing to end; look again now that the connection is visible to it.
-    if (!(await this.mayEnter(request))) {
+    let replaced: ParticipantDoc | null = null;
+    for (let attempt = 1; ; attempt++) {
+      const standing = await this.standing(request);
+      if (!standing) return this.refusalFor(request);
+      // An invited person connects with their invitation's role now, whatever was read before.
+      const baseRole = standing.inviteRole ?? request.baseRole;
+      const now = new Date();
+      const connection = {
+        pid: request.id,
+        name: request.name,
+        baseRole,
+        speaking: false,
+        handRaisedAt: null,
+        media: { audio: false, video: false, screen: false },
+        instanceId: request.instanceId,
+        joinedAt: now,
+        seenAt: now,
+        version: 1,
+      };
+      const placed = await this.place({ ...request, baseRole }, connection);
+      if (!placed) return { ok: false, reason: 'full' };
+      const { doc, previous } = placed;
+      replaced ??= previous;
+      // Without a transaction: a removal, revoke or role change that ran between the read above
+      // and this write found nothing to end; read again now that the connection is visible to it.
+      const after = await this.standing(request);
+      if (after && after.inviteRole === standing.inviteRole)
+        return {
+          ok: true,
+          participant: toParticipant(doc),
+          replaced: replaced ? toParticipant(replaced) : null,
+        };
       await this.models.participants.deleteOne({ pid: request.id });
-      return this.refusalFor(request);
+      // The role moved on meanwhile: connect again, with the new one.
+      if (!after || attempt >= 3) return this.refusalFor(request);
     }
-    return { ok: true, participant: toParticipant(doc), replaced: previous ? toParticipant(previous) : null };
   }
 
-  private async mayEnter(request: LiveJoinRequest): Promise<boolean> {
-    if (request.visitId) {
-      const visit = await this.models.visits
-        .findOne({ _id: request.visitId, roomId: request.roomId }, { status: 1 })
-        .lean<Pick<VisitDoc, 'status'>>();
-      return visit?.status === 'admitted';
-    }
-    return !(await this.isRemoved(request.roomId, request.identity));
+  /**
+   * Whether this request may connect now, and the role an invitation gives it now (null for
+   * a guest link's visit or a launched user). Null: a visit not admitted or whose invitation was
+   * revoked or has expired, or a user a moderator removed.
+   */
+  private async standing(request: LiveJoinRequest): Promise<{ inviteRole: InviteRole | null } | null> {
+    if (!request.visitId)
+      return (await this.isRemoved(request.roomId, request.identity)) ? null : { inviteRole: null };
+    const visit = await this.models.visits
+      .findOne({ _id: request.visitId, roomId: request.roomId }, { status: 1, invitationId: 1 })
+      .lean<Pick<VisitDoc, 'status' | 'invitationId'>>();
+    if (visit?.status !== 'admitted') return null;
+    if (!visit.invitationId) return { inviteRole: null };
+    const invitation = await this.models.invitations
+      .findOne({ _id: visit.invitationId }, { role: 1, revokedAt: 1, expiresAt: 1 })
+      .lean<Pick<InvitationDoc, 'role' | 'revokedAt' | 'expiresAt'>>();
+    if (!invitation || invitation.revokedAt) return null;
+    if (invitation.expiresAt && invitation.expiresAt.getTime() <= Date.now()) return null;
+    return { inviteRole: invitation.role };
   }
 
   private refusalFor(request: LiveJoinRequest): LiveJoinResult {

@@ -67,6 +67,7 @@ export async function mongoStorageOn(
       participants: models.liveParticipants,
       removals: models.liveRemovals,
       visits: models.visits,
+      invitations: models.invitations,
       audit: models.audit,
     }),
     liveEvents,

@@ -5,7 +5,8 @@ import {
   type LiveStore,
   type ParticipantChange,
 } from '../../live/live.store';
-import type { LiveParticipant } from '../../live/participant';
+import { countsTowardCap, type LiveParticipant } from '../../live/participant';
+import type { InviteRole } from '../../rooms/room-role';
 import { recordAudit } from './guest-access.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import type { Actor } from '../../rooms/room-role';
@@ -66,6 +67,33 @@ async function lockRoomSession(db: SqlExecutor, roomId: string): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('live:' || $1))`, [roomId]);
 }
 
+/**
+ * Whether a visit may connect now, read under locks, with the role an invitation gives it now
+ * (null for a guest link's visit). The invitation first, as revoke and setRole lock it before the
+ * visit, FOR SHARE: a role change or revoke either commits before this read (and the join records
+ * what it left), or waits until the connection is recorded and then finds and ends it. The visit
+ * FOR SHARE likewise for a removal or a return to the lobby. Null: not admitted, or its invitation
+ * was revoked or has expired.
+ */
+async function visitStanding(
+  tx: SqlExecutor,
+  visitId: string,
+  roomId: string,
+): Promise<{ inviteRole: InviteRole | null } | null> {
+  const [invitation] = await tx.query<{ role: InviteRole; valid: boolean }>(
+    `SELECT role, (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS valid
+     FROM invitations WHERE id = (SELECT invitation_id FROM guest_visits WHERE id = $1) FOR SHARE`,
+    [visitId],
+  );
+  if (invitation && !invitation.valid) return null;
+  const [visit] = await tx.query<{ status: string }>(
+    'SELECT status FROM guest_visits WHERE id = $1 AND room_id = $2 FOR SHARE',
+    [visitId, roomId],
+  );
+  if (visit?.status !== 'admitted') return null;
+  return { inviteRole: invitation?.role ?? null };
+}
+
 export class PgLiveStore implements LiveStore {
   constructor(private readonly sql: SqlClient) {}
 
@@ -73,14 +101,11 @@ export class PgLiveStore implements LiveStore {
     return this.sql
       .transaction(async (tx): Promise<LiveJoinResult> => {
         await lockRoomSession(tx, request.roomId);
+        let baseRole = request.baseRole;
         if (request.visitId) {
-          // FOR SHARE: a removal or a return to the lobby waits for this join to commit,
-          // then finds (and ends) the connection it made.
-          const [visit] = await tx.query<{ status: string }>(
-            'SELECT status FROM guest_visits WHERE id = $1 AND room_id = $2 FOR SHARE',
-            [request.visitId, request.roomId],
-          );
-          if (visit?.status !== 'admitted') return { ok: false, reason: 'not-admitted' };
+          const standing = await visitStanding(tx, request.visitId, request.roomId);
+          if (!standing) return { ok: false, reason: 'not-admitted' };
+          baseRole = standing.inviteRole ?? baseRole;
         } else if (await this.isRemoved(request.roomId, request.identity, tx)) {
           return { ok: false, reason: 'removed' };
         }
@@ -88,7 +113,7 @@ export class PgLiveStore implements LiveStore {
           'DELETE FROM live_participants WHERE room_id = $1 AND identity = $2 RETURNING *',
           [request.roomId, request.identity],
         );
-        if (request.cap !== null && request.baseRole !== 'host' && request.baseRole !== 'moderator') {
+        if (request.cap !== null && countsTowardCap(baseRole)) {
           const [count] = await tx.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM live_participants WHERE room_id = $1 AND ${COUNTS_TOWARD_CAP} AND ${FRESH}`,
             [request.roomId],
@@ -108,7 +133,7 @@ export class PgLiveStore implements LiveStore {
             request.visitId,
             request.userId,
             request.name,
-            request.baseRole,
+            baseRole,
             request.instanceId,
           ],
         );
