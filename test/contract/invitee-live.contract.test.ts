@@ -170,6 +170,33 @@ describe.each(STORAGE_BACKENDS)('an invitee joining the live stage, on %s', (bac
     );
   });
 
+  // PGlite runs one statement at a time: only PostgreSQL can hold a change open during a join.
+  (backend === 'postgres' ? it : it.skip)(
+    'makes a join wait for a role change being written, then records the new role',
+    async () => {
+      const roomId = await newRoom();
+      const { invitationId, visitId } = await invitee(roomId, 'speaker');
+      let commit!: () => void;
+      let written!: () => void;
+      const changeWritten = new Promise<void>((resolve) => (written = resolve));
+      const changing = handle.sql!.transaction(async (tx) => {
+        await tx.query("UPDATE invitations SET role = 'viewer' WHERE id = $1", [invitationId]);
+        written();
+        await new Promise<void>((resolve) => (commit = resolve));
+      });
+      await changeWritten;
+      const joining = storage.live.join(joinAs(roomId, visitId, 'speaker'));
+      const early = await Promise.race([
+        joining.then(() => 'joined'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+      ]);
+      commit();
+      await changing;
+      expect(early).toBe('waiting');
+      expect(await joining).toMatchObject({ ok: true, participant: { baseRole: 'viewer' } });
+    },
+  );
+
   it('connects nobody whose invitation has expired or was revoked', async () => {
     const roomId = await newRoom();
     const expiring = await invitee(roomId, 'moderator', new Date(Date.now() + 60_000));

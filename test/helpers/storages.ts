@@ -4,6 +4,7 @@ import type { Storage } from '../../src/storage';
 import { openMongoConnection } from '../../src/storage/mongo/connection';
 import { mongoStorageOn } from '../../src/storage/mongo/mongo-storage';
 import { postgresStorageOn } from '../../src/storage/postgres/postgres-storage';
+import type { SqlClient } from '../../src/storage/postgres/sql-client';
 import { openTestDatabase, SQL_BACKENDS, type SqlBackend } from './databases';
 
 export type StorageBackend = SqlBackend | 'mongodb';
@@ -29,6 +30,8 @@ export interface TestStorage {
    * its creation and its visit's `days` into the past, as if that had happened long ago.
    */
   backdateInvitation(invitationId: string, days: number): Promise<void>;
+  /** Test-only: the raw database of a SQL backend, to hold a lock while a store works. */
+  sql?: SqlClient;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
   const database = await openTestDatabase(backend);
   return {
     storage: postgresStorageOn(database.sql),
+    sql: database.sql,
     async backdateLiveParticipants(participantIds, seconds) {
       await database.sql.query(
         'UPDATE live_participants SET seen_at = now() - make_interval(secs => $2) WHERE id = ANY($1::text[])',
