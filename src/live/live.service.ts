@@ -85,7 +85,9 @@ export class LiveService {
 
   /**
    * Connects a page: records the participant (refusing a full room, a guest no longer
-   * admitted, a removed user), opens its event stream and sends it the room as it is.
+   * admitted, a removed user), opens its event stream and sends it the room as it is. An
+   * invited person's role is the one the store recorded (their invitation's as it joined), which
+   * may be newer than `who`'s: everything below reads the participant.
    */
   async connect(who: LiveIdentity, open: () => EventStream, i18n: Translator): Promise<void> {
     await this.engine.ensureSession(who.roomId);
