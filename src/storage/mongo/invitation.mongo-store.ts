@@ -137,11 +137,16 @@ export class MongoInvitationStore implements InvitationStore {
       } catch (error) {
         // All or nothing: what this batch inserted before the refusal goes again.
         await this.models.invitations.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } });
-        // ... and the expired ones it replaced hold their addresses again.
-        await this.models.invitations.updateMany(
-          { _id: { $in: replaced.map((doc) => doc._id) } },
-          { $set: { live: true, replacedAt: null, replacedBy: null } },
-        );
+        // ... and the expired ones it replaced hold their addresses again (should another
+        // request have taken an address meanwhile, that one stays replaced: it is expired anyway).
+        await this.models.invitations
+          .updateMany(
+            { _id: { $in: replaced.map((doc) => doc._id) }, replacedBy: { $in: docs.map((doc) => doc._id) } },
+            { $set: { live: true, replacedAt: null, replacedBy: null } },
+          )
+          .catch((undo: unknown) => {
+            if (!isDuplicateKey(undo)) throw undo;
+          });
         if (!isDuplicateKey(error, 'emailKey', 'live_email')) throw error;
         const emails = await this.duplicates(roomId, invitations, new Date());
         return { ok: false, reason: 'duplicate', emails };
@@ -203,12 +208,16 @@ export class MongoInvitationStore implements InvitationStore {
       .find(filter, { _id: 1, email: 1, emailKey: 1 })
       .lean<Pick<InvitationDoc, '_id' | 'email' | 'emailKey'>[]>();
     const byKey = new Map(invitations.map((invitation) => [invitation.emailKey, invitation.id]));
-    for (const doc of expired)
-      await this.models.invitations.updateOne(
+    const replaced: Pick<InvitationDoc, '_id' | 'email' | 'emailKey'>[] = [];
+    for (const doc of expired) {
+      // Only what this request changed counts as its own (to audit, or to give back).
+      const changed = await this.models.invitations.updateOne(
         { ...filter, _id: doc._id },
         { $set: { live: false, replacedAt: now, replacedBy: byKey.get(doc.emailKey) ?? null } },
       );
-    return expired;
+      if (changed.modifiedCount === 1) replaced.push(doc);
+    }
+    return replaced;
   }
 
   async list(roomId: string): Promise<Invitation[]> {
