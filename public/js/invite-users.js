@@ -26,6 +26,7 @@
   var resultsList = document.getElementById('invite-results-list');
   var emailNotice = document.getElementById('invite-email-notice');
   var countText = document.getElementById('invite-count');
+  var olderText = document.getElementById('invite-older');
   var tableWrap = document.getElementById('invite-table-wrap');
   var tableBody = document.getElementById('invite-body');
   var waitToggle = document.getElementById('invitees-wait-toggle');
@@ -235,6 +236,12 @@
       state.invitations.length === 0
         ? t('invitations:js.count.none', { max: state.maxActive })
         : t('invitations:js.count.some', { active: state.active, max: state.maxActive });
+    // The list is bounded: say so when the room has more than it holds.
+    var hidden = state.total > state.invitations.length;
+    olderText.hidden = !hidden;
+    olderText.textContent = hidden
+      ? t('invitations:js.count.older', { shown: state.invitations.length, total: state.total })
+      : '';
     tableWrap.hidden = state.invitations.length === 0;
     tableBody.textContent = '';
     state.invitations.forEach(function (invitation) {
@@ -323,7 +330,12 @@
     request('PATCH', '/invitations/' + encodeURIComponent(invitation.id), { role: role })
       .then(
         function (updated) {
-          announce(t('invitations:js.roleChanged', { name: updated.name, role: updated.role }));
+          announce(
+            t('invitations:js.roleChanged', {
+              name: updated.name,
+              role: updated.roleLabel || roleLabel(updated.role),
+            }),
+          );
         },
         function (failure) {
           select.value = invitation.role;

@@ -13,14 +13,19 @@ export class InvitationLimitError extends ConflictError {
 /** Addresses named in the message, at most; the rest are counted. */
 const NAMED_MAX = 5;
 
-/** Addresses that already have an invitation (not revoked) in the room. */
+/**
+ * Addresses that already have an invitation that still works (neither revoked nor expired: an
+ * expired one is replaced). The message offers what the window shows on that row: Resend only
+ * when email is configured, Copy link otherwise, and Revoke.
+ */
 export class AlreadyInvitedError extends ValidationError {
-  constructor(emails: string[]) {
+  constructor(emails: string[], emailConfigured: boolean) {
     const names = emails.slice(0, NAMED_MAX).join(', ');
+    const email = emailConfigured ? 'on' : 'off';
     super(
       emails.length > NAMED_MAX
-        ? text('invitations:errors.alreadyInvitedMore', { names, more: emails.length - NAMED_MAX })
-        : text('invitations:errors.alreadyInvited', { names, count: emails.length }),
+        ? text('invitations:errors.alreadyInvitedMore', { names, more: emails.length - NAMED_MAX, email })
+        : text('invitations:errors.alreadyInvited', { names, count: emails.length, email }),
       'people',
     );
   }
@@ -35,6 +40,13 @@ export class EmailNotConfiguredError extends ConflictError {
 export class InvitationRevokedError extends ConflictError {
   constructor() {
     super('INVITATION_REVOKED', text('invitations:errors.revoked'));
+  }
+}
+
+/** Resend and Change role: an expired link is dead, a new invitation is the way on. */
+export class InvitationExpiredError extends ConflictError {
+  constructor() {
+    super('INVITATION_EXPIRED', text('invitations:errors.expired'));
   }
 }
 

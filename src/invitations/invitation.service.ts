@@ -13,10 +13,9 @@ import type { InviteRole } from '../rooms/room-role';
 import {
   emailKey,
   invitationStatus,
-  isActive,
   MAX_ACTIVE_INVITATIONS,
   readPeople,
-  timeProblem,
+  timesProblem,
   type CreateInvitationsInput,
   type EmailStatus,
   type Invitation,
@@ -25,6 +24,7 @@ import {
 import {
   AlreadyInvitedError,
   EmailNotConfiguredError,
+  InvitationExpiredError,
   InvitationLimitError,
   InvitationRevokedError,
 } from './invitation-errors';
@@ -58,7 +58,10 @@ export interface InvitationsView {
   emailConfigured: boolean;
   inviteesWait: boolean;
   maxActive: typeof MAX_ACTIVE_INVITATIONS;
+  /** Active in the room (counted by the store, whatever the list holds). */
   active: number;
+  /** All the room's invitations; more than `invitations` holds when older ones are left out. */
+  total: number;
   invitations: InvitationView[];
 }
 
@@ -99,13 +102,17 @@ export class InvitationService {
   /** `reader`: the inviter's language, for role names and send failures in the answer. */
   async list(access: RoomAccess, reader: Translator): Promise<InvitationsView> {
     this.authorize(access);
-    const invitations = await this.store.list(access.room.id);
-    const now = this.now();
+    const [invitations, counts] = await Promise.all([
+      this.store.list(access.room.id),
+      this.store.counts(access.room.id),
+    ]);
     return {
       emailConfigured: this.mailer.configured,
       inviteesWait: access.room.inviteesWait,
       maxActive: MAX_ACTIVE_INVITATIONS,
-      active: invitations.filter((invitation) => isActive(invitation, now)).length,
+      active: counts.active,
+      // Read apart from the list: a row made in between still counts as shown.
+      total: Math.max(counts.total, invitations.length),
       invitations: invitations.map((invitation) => this.view(invitation, reader)),
     };
   }
@@ -119,11 +126,8 @@ export class InvitationService {
     this.authorize(access);
     const read = readPeople(input.people);
     if (!read.ok) throw new ValidationError(read.message, 'people');
-    const now = this.now();
-    for (const field of ['expiresAt', 'startsAt'] as const) {
-      const problem = timeProblem(field, input[field], now);
-      if (problem) throw new ValidationError(problem, field);
-    }
+    const times = timesProblem(input, this.now());
+    if (times) throw new ValidationError(times.message, times.field);
     const sending = input.send !== false && this.mailer.configured;
     const roomId = access.room.id;
     const actor = actorOf(access);
@@ -142,6 +146,8 @@ export class InvitationService {
         expiresAt: input.expiresAt ?? null,
         startsAt: input.startsAt ?? null,
         locale: input.locale ?? reader.locale,
+        // Stored as it ends: with no mail server there is nothing to record afterwards.
+        emailStatus: this.mailer.configured ? 'not-sent' : 'not-configured',
       };
     });
     let result;
@@ -157,7 +163,7 @@ export class InvitationService {
         case 'limit':
           throw new InvitationLimitError(result.active);
         case 'duplicate':
-          throw new AlreadyInvitedError(result.emails);
+          throw new AlreadyInvitedError(result.emails, this.mailer.configured);
         case 'no-room':
           throw new NotFoundError(text('invitations:errors.roomGone'));
       }
@@ -166,13 +172,6 @@ export class InvitationService {
     if (sending) {
       created = await mapLimited(created, SEND_CONCURRENCY, (invitation) =>
         this.send(access, invitation, giveBack, input.timeZone),
-      );
-    } else if (!this.mailer.configured) {
-      created = await Promise.all(
-        created.map(
-          async (invitation) =>
-            (await this.store.recordEmail(invitation.id, { status: 'not-configured' })) ?? invitation,
-        ),
       );
     }
     return {
@@ -191,7 +190,7 @@ export class InvitationService {
     this.authorize(access);
     const roomId = access.room.id;
     const result = await this.store.setRole(roomId, invitationId, role, actorOf(access));
-    if (!result) throw await this.missingOrRevoked(roomId, invitationId);
+    if (!result) throw await this.whyNotChanged(roomId, invitationId);
     const visitId = result.invitation.visitId;
     if (result.changed && visitId) {
       // The invitee's page reloads itself and reconnects with the new role's rights.
@@ -214,6 +213,8 @@ export class InvitationService {
     const invitation = await this.store.find(roomId, invitationId);
     if (!invitation) throw new NotFoundError(text('invitations:errors.notFound'));
     if (invitation.revokedAt) throw new InvitationRevokedError();
+    // Before the budget is touched: an expired link would be emailed dead.
+    if (invitationStatus(invitation, this.now()) === 'expired') throw new InvitationExpiredError();
     const giveBack = await this.reserve(access, 1);
     return this.view(await this.send(access, invitation, giveBack, timeZone), reader);
   }
@@ -282,11 +283,11 @@ export class InvitationService {
     return recorded ?? invitation;
   }
 
-  private async missingOrRevoked(roomId: string, invitationId: string): Promise<Error> {
+  /** The store changes only an invitation that still works: which of the other cases it was. */
+  private async whyNotChanged(roomId: string, invitationId: string): Promise<Error> {
     const invitation = await this.store.find(roomId, invitationId);
-    return invitation?.revokedAt
-      ? new InvitationRevokedError()
-      : new NotFoundError(text('invitations:errors.notFound'));
+    if (!invitation) return new NotFoundError(text('invitations:errors.notFound'));
+    return invitation.revokedAt ? new InvitationRevokedError() : new InvitationExpiredError();
   }
 
   private view(invitation: Invitation, reader: Translator): InvitationView {

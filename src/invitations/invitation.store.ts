@@ -8,7 +8,7 @@ export interface NewInvitation {
   id: string;
   name: string;
   email: string;
-  /** emailKey(email): unique among the room's invitations that are not revoked. */
+  /** emailKey(email): unique among the room's invitations that still work (see create). */
   emailKey: string;
   role: InviteRole;
   /** The language the email is written in (the inviter's choice); English when not given. */
@@ -17,13 +17,15 @@ export interface NewInvitation {
   tokenHash: string;
   expiresAt: Date | null;
   startsAt: Date | null;
+  /** Stored with it: not-configured when no email can be sent (nothing to record afterwards). */
+  emailStatus?: Extract<EmailStatus, 'not-sent' | 'not-configured'>;
 }
 
 export type CreateInvitationsResult =
   | { ok: true; invitations: Invitation[] }
   /** The room would hold more than `limit` active invitations; `active` is how many it has. */
   | { ok: false; reason: 'limit'; active: number }
-  /** These addresses already have an invitation in the room that is not revoked. */
+  /** These addresses already have an invitation in the room that still works. */
   | { ok: false; reason: 'duplicate'; emails: string[] }
   | { ok: false; reason: 'no-room' };
 
@@ -74,7 +76,9 @@ export interface InvitationStore {
   /**
    * All or nothing, under the room's lock: refuses a batch that would take the room beyond
    * `limit` active invitations or repeats an address that already has an invitation there
-   * (not revoked); records each in the audit log (`invitation.created`).
+   * that still works; records each in the audit log (`invitation.created`). An address's
+   * expired invitation is replaced in the same step: it stays, expired, but no longer holds the
+   * address (`invitation.replaced`, with the new invitation's id); its visit is left as it is.
    */
   create(
     roomId: string,
@@ -82,14 +86,20 @@ export interface InvitationStore {
     actor: Actor,
     limit: number,
   ): Promise<CreateInvitationsResult>;
-  /** The room's invitations, newest first, revoked and expired ones included. */
+  /**
+   * The room's invitations, newest first: every active one, then revoked and expired ones up to
+   * INVITATIONS_LISTED_MAX in all, so whatever still works can always be managed.
+   */
   list(roomId: string): Promise<Invitation[]>;
+  /** How many invitations the room has: active (neither revoked nor expired) and in all. */
+  counts(roomId: string): Promise<{ active: number; total: number }>;
   find(roomId: string, invitationId: string): Promise<Invitation | null>;
   /** By the personal link's token hash, with the room's state. */
   findEntry(tokenHash: string): Promise<InvitationEntry | null>;
   /**
    * Changes the role (audited `invitation.role-changed` with from and to); unchanged roles
-   * change and record nothing. Null: no such invitation in the room, or revoked.
+   * change and record nothing. Null: no such invitation in the room, revoked or expired
+   * (checked in the same atomic step as the change).
    */
   setRole(
     roomId: string,

@@ -15,6 +15,11 @@ export const MAX_ACTIVE_INVITATIONS = 500;
 /** People in one Invite request (one paste), at most: one window's worth, one mail batch. */
 export const MAX_PEOPLE_PER_REQUEST = 100;
 export const INVITEE_NAME_MAX = 80;
+/**
+ * Invitations the window lists, at most: every active one (at most MAX_ACTIVE_INVITATIONS),
+ * then the newest revoked and expired ones up to this many in all.
+ */
+export const INVITATIONS_LISTED_MAX = 1000;
 export const INVITEE_EMAIL_MAX = 254;
 /** How far ahead an expiry or a start time may be set. */
 export const INVITATION_DAYS_MAX = 365;
@@ -133,9 +138,18 @@ const inviteeEmail = z
 /** A person as the window's rows (or an API client) send them. */
 export const personInput = z.object({ name: z.string().optional(), email: z.string() }).strict();
 
-/** The part of an address before the @, as a stand-in name: "ada.lovelace". */
-function nameFromEmail(email: string): string {
-  return email.slice(0, email.lastIndexOf('@'));
+/**
+ * The part of an address before the @, as a stand-in name: "ada.lovelace". A local part may be
+ * 64 characters and more (whatever the mail server accepts), a name INVITEE_NAME_MAX: it is cut
+ * there, never inside a character (UTF-16 length, as the name schema and MongoDB count it).
+ */
+export function nameFromEmail(email: string): string {
+  let name = '';
+  for (const character of email.slice(0, email.lastIndexOf('@'))) {
+    if (name.length + character.length > INVITEE_NAME_MAX) break;
+    name += character;
+  }
+  return name;
 }
 
 export type PeopleResult = { ok: true; people: Person[] } | { ok: false; message: LocalizedText };
@@ -245,6 +259,24 @@ export function timeProblem(
     return field === 'expiresAt'
       ? text('invitations:errors.expiresTooFar', { days: INVITATION_DAYS_MAX })
       : text('invitations:errors.startsTooFar', { days: INVITATION_DAYS_MAX });
+  return null;
+}
+
+/**
+ * Both times together: each as timeProblem says, and the session must start before the
+ * invitation expires (links that stop working before it starts help nobody). A start time in
+ * the past is accepted: people are invited to sessions already under way, with their real start.
+ */
+export function timesProblem(
+  times: { expiresAt?: Date | null; startsAt?: Date | null },
+  now: Date,
+): { field: 'expiresAt' | 'startsAt'; message: LocalizedText } | null {
+  for (const field of ['expiresAt', 'startsAt'] as const) {
+    const message = timeProblem(field, times[field], now);
+    if (message) return { field, message };
+  }
+  if (times.startsAt && times.expiresAt && times.startsAt.getTime() >= times.expiresAt.getTime())
+    return { field: 'startsAt', message: text('invitations:errors.startsAfterExpiry') };
   return null;
 }
 

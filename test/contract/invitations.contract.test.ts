@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { accessProblem, endedVisitProblem } from '../../src/guests/guest';
-import { emailKey, MAX_ACTIVE_INVITATIONS } from '../../src/invitations/invitation';
+import {
+  emailKey,
+  INVITATIONS_LISTED_MAX,
+  INVITEE_NAME_MAX,
+  MAX_ACTIVE_INVITATIONS,
+  nameFromEmail,
+} from '../../src/invitations/invitation';
 import type { NewInvitation } from '../../src/invitations/invitation.store';
 import type { Platform } from '../../src/platforms/platform';
 import type { RoomLaunch } from '../../src/rooms/room.store';
@@ -669,6 +675,141 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       expect(await storage.invitations.setInviteesWait(roomId, true, actor)).toBe(true);
       expect(await storage.invitations.setInviteesWait(roomId, false, actor)).toBe(false);
       expect(await storage.invitations.setInviteesWait('missing-room', true, actor)).toBeNull();
+    });
+  });
+
+  describe('an expired invitation', () => {
+    const past = () => new Date(Date.now() - 60_000);
+
+    it('refuses a role change, in the same step as the change', async () => {
+      const roomId = await newRoom();
+      const one = await invite(roomId, invitation('grace@example.org', { expiresAt: past() }));
+      expect(await storage.invitations.setRole(roomId, one.id, 'moderator', actor)).toBeNull();
+      expect(await storage.invitations.setRole(roomId, one.id, 'viewer', actor)).toBeNull();
+      expect((await storage.invitations.find(roomId, one.id))!.role).toBe('viewer');
+    });
+
+    it('is replaced when its address is invited again: it stays, expired, with its visit', async () => {
+      const roomId = await newRoom();
+      const old = invitation('grace@example.org', { expiresAt: new Date(Date.now() + 300) });
+      await invite(roomId, old);
+      const claimed = await storage.invitations.claim(claimFor(old));
+      if (!claimed.ok) throw new TypeError(claimed.reason);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      const again = await invite(roomId, invitation('Grace@Example.org'));
+      const listed = await storage.invitations.list(roomId);
+      expect(listed.map((one) => one.id)).toEqual([again.id, old.id]);
+      expect(listed[1]).toMatchObject({ revokedAt: null, visitId: claimed.visit.id });
+      expect(await storage.guests.visitStatuses([claimed.visit.id])).toEqual(
+        new Map([[claimed.visit.id, 'admitted']]),
+      );
+      expect(await storage.invitations.counts(roomId)).toEqual({ active: 1, total: 2 });
+      // The new one holds the address now, and the old one's link stays dead.
+      expect(await storage.invitations.create(roomId, [invitation('grace@example.org')], actor, 500)).toEqual(
+        {
+          ok: false,
+          reason: 'duplicate',
+          emails: ['grace@example.org'],
+        },
+      );
+      expect(await storage.invitations.claim(claimFor(old))).toEqual({ ok: false, reason: 'expired' });
+    });
+
+    it('is replaced by exactly one of several parallel requests for its address', async () => {
+      const roomId = await newRoom();
+      const old = await invite(roomId, invitation('same@example.org', { expiresAt: past() }));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          storage.invitations.create(
+            roomId,
+            [...people(40, `again${index}-`), invitation('same@example.org')],
+            actor,
+            500,
+          ),
+        ),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+      for (const refused of results.filter((result) => !result.ok))
+        expect(refused).toEqual({ ok: false, reason: 'duplicate', emails: ['same@example.org'] });
+      const same = (await storage.invitations.list(roomId)).filter((one) => one.email === 'same@example.org');
+      expect(same.map((one) => one.id)).toEqual([expect.not.stringMatching(old.id), old.id]);
+      expect(await storage.invitations.counts(roomId)).toEqual({ active: 41, total: 42 });
+    });
+
+    it('is not replaced by a batch that is refused', async () => {
+      const roomId = await newRoom();
+      await invite(roomId, invitation('taken@example.org'));
+      const old = await invite(roomId, invitation('grace@example.org', { expiresAt: past() }));
+      expect(
+        await storage.invitations.create(
+          roomId,
+          [invitation('grace@example.org'), invitation('taken@example.org')],
+          actor,
+          500,
+        ),
+      ).toMatchObject({ ok: false, reason: 'duplicate' });
+      expect(await storage.invitations.list(roomId)).toHaveLength(2);
+      expect(
+        (await storage.invitations.create(roomId, [invitation('grace@example.org')], actor, 500)).ok,
+      ).toBe(true);
+      expect((await storage.invitations.find(roomId, old.id))!.revokedAt).toBeNull();
+    });
+  });
+
+  describe('the list and its counts', () => {
+    it('holds every active invitation and the newest others, and counts them all', async () => {
+      const roomId = await newRoom();
+      const oldest = await invite(roomId, invitation('oldest@example.org'));
+      const expiredAt = new Date(Date.now() - 60_000);
+      for (let batch = 0; batch < 2; batch++) {
+        const expired = people(INVITATIONS_LISTED_MAX / 2, `gone${batch}-`).map((one) => ({
+          ...one,
+          expiresAt: expiredAt,
+        }));
+        expect((await storage.invitations.create(roomId, expired, actor, 5000)).ok).toBe(true);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const newest = await invite(roomId, invitation('newest@example.org'));
+
+      const listed = await storage.invitations.list(roomId);
+      expect(listed).toHaveLength(INVITATIONS_LISTED_MAX);
+      expect(listed[0]!.id).toBe(newest.id);
+      // Older than a thousand others, but it still works: it is listed, so it can be revoked.
+      expect(listed[listed.length - 1]!.id).toBe(oldest.id);
+      expect(await storage.invitations.counts(roomId)).toEqual({
+        active: 2,
+        total: INVITATIONS_LISTED_MAX + 2,
+      });
+      expect(await storage.invitations.counts(await newRoom())).toEqual({ active: 0, total: 0 });
+    }, 60_000);
+  });
+
+  describe('what create stores', () => {
+    it('takes a stand-in name cut from a long address', async () => {
+      const roomId = await newRoom();
+      const email = `${'a'.repeat(100)}@example.org`;
+      const one = await invite(roomId, invitation(email, { name: nameFromEmail(email) }));
+      expect(one.name).toBe('a'.repeat(INVITEE_NAME_MAX));
+      expect((await storage.invitations.find(roomId, one.id))!.name).toBe('a'.repeat(INVITEE_NAME_MAX));
+    });
+
+    it('stores the email status it is given, with the invitation', async () => {
+      const roomId = await newRoom();
+      const created = await storage.invitations.create(
+        roomId,
+        [invitation('copy@example.org', { emailStatus: 'not-configured' }), invitation('send@example.org')],
+        actor,
+        500,
+      );
+      expect(created.ok && created.invitations.map((one) => one.emailStatus)).toEqual([
+        'not-configured',
+        'not-sent',
+      ]);
+      expect((await storage.invitations.list(roomId)).map((one) => one.emailStatus).sort()).toEqual([
+        'not-configured',
+        'not-sent',
+      ]);
     });
   });
 

@@ -532,4 +532,32 @@ describe('Invite users without email, in a real browser', () => {
     }
     await host.setViewportSize(DESKTOP);
   });
+
+  it('says when older invitations are not listed, and still lists the ones that work', async () => {
+    await dialog.locator('[data-close]').first().click();
+    const roomId = await host.locator('main[data-room-id]').getAttribute('data-room-id');
+    // A thousand revoked invitations, newer than Ada's, which still works.
+    await server.sql.query(
+      `INSERT INTO invitations (id, room_id, token_seed, token_hash, name, email, email_key, role, created_by,
+                                created_at, revoked_at)
+       SELECT 'old-' || n, $1, 'seed', 'hash-' || n, 'Old', 'old' || n || '@example.org', 'old' || n || '@example.org',
+              'viewer', 'teacher', now() + interval '1 second', now()
+       FROM generate_series(1, 1000) AS n`,
+      [roomId],
+    );
+    const [{ total }] = (await server.sql.query<{ total: number }>(
+      'SELECT count(*)::int AS total FROM invitations WHERE room_id = $1',
+      [roomId],
+    )) as [{ total: number }];
+    dialog = await openInviteUsers(host);
+    await dialog
+      .locator('#invite-older', {
+        hasText: `Showing the newest 1,000 of ${total.toLocaleString('en-US')} invitations, with every active one.`,
+      })
+      .waitFor();
+    // Ada and Katherine, both older than the thousand.
+    expect(await dialog.locator('#invite-count').textContent()).toBe('2 active · at most 500');
+    expect(await invitationRow(dialog, 'Ada Lovelace').count()).toBe(1);
+    expect(await invitationRow(dialog, 'Katherine Johnson').count()).toBe(1);
+  }, 60_000);
 });

@@ -13,8 +13,14 @@ export interface InvitationDoc extends Omit<Invitation, 'id'> {
   tokenHash: string;
   claimHash: string | null;
   revokedBy: string | null;
-  /** True until revoked: the partial unique index on (roomId, emailKey) covers these only. */
+  /**
+   * True until revoked or replaced (an expired invitation whose address was invited again):
+   * the partial unique index on (roomId, emailKey) covers these only.
+   */
   live: boolean;
+  replacedAt?: Date | null;
+  /** The invitation that replaced it. */
+  replacedBy?: string | null;
 }
 
 const nullableString = { type: String, default: null };
@@ -45,13 +51,15 @@ const invitationSchema = new Schema<InvitationDoc>(
     revokedBy: nullableString,
     revokedByName: nullableString,
     live: { type: Boolean, required: true },
+    replacedAt: nullableDate,
+    replacedBy: nullableString,
     emailStatus: { type: String, required: true, enum: EMAIL_STATUSES, default: 'not-sent' },
     emailError: { type: String, default: null, maxlength: 500 },
     emailSentAt: nullableDate,
   },
   { versionKey: false },
 );
-// One invitation per address and room until it is revoked (as links' live_name: a boolean
+// One invitation per address and room until it is revoked or replaced (as links' live_name: a boolean
 // filter, which every server accepts in a partial index).
 invitationSchema.index(
   { roomId: 1, emailKey: 1 },

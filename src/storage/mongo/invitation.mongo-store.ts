@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { ServiceUnavailableError } from '../../errors';
-import type { Invitation } from '../../invitations/invitation';
+import { INVITATIONS_LISTED_MAX, type Invitation } from '../../invitations/invitation';
 import type {
   ClaimRequest,
   ClaimResult,
@@ -34,7 +34,6 @@ export interface InvitationModels {
   audit: Model<AuditDoc>;
 }
 
-const LIST_LIMIT = 1000;
 /** Longer than any create takes; a holder that died frees the room after it. */
 const LOCK_LEASE_MS = 10_000;
 /** How long a create waits for its turn before giving up with 503. */
@@ -44,6 +43,10 @@ const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const live = (now: Date) => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+/** Revoked or expired: what the window lists after the active ones. */
+const past = (now: Date) => ({
+  $or: [{ revokedAt: { $ne: null } }, { expiresAt: { $ne: null, $lte: now } }],
+});
 
 function expired(doc: Pick<InvitationDoc, 'expiresAt'>, now: Date): boolean {
   return doc.expiresAt != null && doc.expiresAt.getTime() <= now.getTime();
@@ -99,8 +102,9 @@ export class MongoInvitationStore implements InvitationStore {
       const now = new Date();
       const active = await this.models.invitations.countDocuments({ roomId, ...live(now) });
       if (active + invitations.length > limit) return { ok: false, reason: 'limit', active };
-      const duplicates = await this.duplicates(roomId, invitations);
+      const duplicates = await this.duplicates(roomId, invitations, now);
       if (duplicates.length > 0) return { ok: false, reason: 'duplicate', emails: duplicates };
+      const replaced = await this.replaceExpired(roomId, invitations, now);
       const docs: InvitationDoc[] = invitations.map((invitation) => ({
         _id: invitation.id,
         roomId,
@@ -124,7 +128,7 @@ export class MongoInvitationStore implements InvitationStore {
         revokedBy: null,
         revokedByName: null,
         live: true,
-        emailStatus: 'not-sent',
+        emailStatus: invitation.emailStatus ?? 'not-sent',
         emailError: null,
         emailSentAt: null,
       }));
@@ -133,12 +137,31 @@ export class MongoInvitationStore implements InvitationStore {
       } catch (error) {
         // All or nothing: what this batch inserted before the refusal goes again.
         await this.models.invitations.deleteMany({ _id: { $in: docs.map((doc) => doc._id) } });
+        // ... and the expired ones it replaced hold their addresses again (should another
+        // request have taken an address meanwhile, that one stays replaced: it is expired anyway).
+        await this.models.invitations
+          .updateMany(
+            { _id: { $in: replaced.map((doc) => doc._id) }, replacedBy: { $in: docs.map((doc) => doc._id) } },
+            { $set: { live: true, replacedAt: null, replacedBy: null } },
+          )
+          .catch((undo: unknown) => {
+            if (!isDuplicateKey(undo)) throw undo;
+          });
         if (!isDuplicateKey(error, 'emailKey', 'live_email')) throw error;
-        const emails = await this.duplicates(roomId, invitations);
+        const emails = await this.duplicates(roomId, invitations, new Date());
         return { ok: false, reason: 'duplicate', emails };
       }
-      await this.models.audit.insertMany(
-        docs.map((doc) => ({
+      const byKey = new Map(invitations.map((invitation) => [invitation.emailKey, invitation.id]));
+      await this.models.audit.insertMany([
+        ...replaced.map((doc) => ({
+          roomId,
+          actorUserId: actor.userId,
+          actorName: actor.name,
+          action: 'invitation.replaced',
+          details: { invitationId: doc._id, email: doc.email, replacedBy: byKey.get(doc.emailKey) },
+          createdAt: now,
+        })),
+        ...docs.map((doc) => ({
           roomId,
           actorUserId: actor.userId,
           actorName: actor.name,
@@ -146,14 +169,18 @@ export class MongoInvitationStore implements InvitationStore {
           details: { invitationId: doc._id, email: doc.email, role: doc.role },
           createdAt: now,
         })),
-      );
+      ]);
       return { ok: true, invitations: docs.map(toInvitation) };
     });
   }
 
-  private async duplicates(roomId: string, invitations: NewInvitation[]): Promise<string[]> {
+  /** Addresses held by an invitation that still works (an expired one is replaced instead). */
+  private async duplicates(roomId: string, invitations: NewInvitation[], now: Date): Promise<string[]> {
     const taken = await this.models.invitations
-      .find({ roomId, live: true, emailKey: { $in: invitations.map((i) => i.emailKey) } }, { emailKey: 1 })
+      .find(
+        { roomId, live: true, ...live(now), emailKey: { $in: invitations.map((i) => i.emailKey) } },
+        { emailKey: 1 },
+      )
       .lean<Pick<InvitationDoc, 'emailKey'>[]>();
     const keys = new Set(taken.map((doc) => doc.emailKey));
     return invitations
@@ -161,13 +188,61 @@ export class MongoInvitationStore implements InvitationStore {
       .map((invitation) => invitation.email);
   }
 
+  /**
+   * Under the room's lease: the expired invitations that still hold these addresses stop
+   * holding them (live false, as a revocation does), each by the new invitation for its address.
+   */
+  private async replaceExpired(
+    roomId: string,
+    invitations: NewInvitation[],
+    now: Date,
+  ): Promise<Pick<InvitationDoc, '_id' | 'email' | 'emailKey'>[]> {
+    const filter = {
+      roomId,
+      live: true,
+      revokedAt: null,
+      expiresAt: { $ne: null, $lte: now },
+      emailKey: { $in: invitations.map((invitation) => invitation.emailKey) },
+    };
+    const expired = await this.models.invitations
+      .find(filter, { _id: 1, email: 1, emailKey: 1 })
+      .lean<Pick<InvitationDoc, '_id' | 'email' | 'emailKey'>[]>();
+    const byKey = new Map(invitations.map((invitation) => [invitation.emailKey, invitation.id]));
+    const replaced: Pick<InvitationDoc, '_id' | 'email' | 'emailKey'>[] = [];
+    for (const doc of expired) {
+      // Only what this request changed counts as its own (to audit, or to give back).
+      const changed = await this.models.invitations.updateOne(
+        { ...filter, _id: doc._id },
+        { $set: { live: false, replacedAt: now, replacedBy: byKey.get(doc.emailKey) ?? null } },
+      );
+      if (changed.modifiedCount === 1) replaced.push(doc);
+    }
+    return replaced;
+  }
+
   async list(roomId: string): Promise<Invitation[]> {
-    const docs = await this.models.invitations
-      .find({ roomId })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(LIST_LIMIT)
-      .lean<InvitationDoc[]>();
-    return docs.map(toInvitation);
+    const now = new Date();
+    // All active ones (at most the room's limit), then the newest others to fill the window.
+    const active = await this.models.invitations.find({ roomId, ...live(now) }).lean<InvitationDoc[]>();
+    const others =
+      active.length >= INVITATIONS_LISTED_MAX
+        ? []
+        : await this.models.invitations
+            .find({ roomId, ...past(now) })
+            .sort({ createdAt: -1, _id: -1 })
+            .limit(INVITATIONS_LISTED_MAX - active.length)
+            .lean<InvitationDoc[]>();
+    return [...active, ...others]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : -1))
+      .map(toInvitation);
+  }
+
+  async counts(roomId: string): Promise<{ active: number; total: number }> {
+    const [active, total] = await Promise.all([
+      this.models.invitations.countDocuments({ roomId, ...live(new Date()) }),
+      this.models.invitations.countDocuments({ roomId }),
+    ]);
+    return { active, total };
   }
 
   async find(roomId: string, invitationId: string): Promise<Invitation | null> {
@@ -199,7 +274,8 @@ export class MongoInvitationStore implements InvitationStore {
   ): Promise<{ invitation: Invitation; changed: boolean } | null> {
     const before = await this.models.invitations
       .findOneAndUpdate(
-        { _id: invitationId, roomId, revokedAt: null },
+        // Only one that still works: an expired link's role means nothing any more.
+        { _id: invitationId, roomId, ...live(new Date()) },
         { $set: { role } },
         { returnDocument: 'before' },
       )

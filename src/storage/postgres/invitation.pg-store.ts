@@ -1,5 +1,5 @@
 import type { GuestVisit } from '../../guests/guest';
-import type { EmailStatus, Invitation } from '../../invitations/invitation';
+import { INVITATIONS_LISTED_MAX, type EmailStatus, type Invitation } from '../../invitations/invitation';
 import type {
   ClaimRequest,
   ClaimResult,
@@ -78,9 +78,6 @@ export function toInvitation(row: InvitationRow): Invitation {
   };
 }
 
-/** The list is for one window: a room holds at most 500 active ones, this leaves room for history. */
-const LIST_LIMIT = 1000;
-
 /** Who the audit names for a send: the mailer, not a person (Resend is audited by the service's caller). */
 const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 
@@ -90,6 +87,9 @@ function isDuplicateEmail(error: unknown): boolean {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
   return code === UNIQUE_VIOLATION && (constraint === undefined || constraint === 'invitations_room_email');
 }
+
+/** Neither revoked nor expired, in SQL (`now()`: the transaction's time). */
+const ACTIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
 
 function expired(row: Pick<InvitationRow, 'expires_at'>, now: Date): boolean {
   return row.expires_at !== null && row.expires_at.getTime() <= now.getTime();
@@ -135,7 +135,7 @@ export class PgInvitationStore implements InvitationStore {
     const keys = new Set(
       (
         await db.query<{ email_key: string }>(
-          'SELECT email_key FROM invitations WHERE room_id = $1 AND revoked_at IS NULL AND email_key = ANY($2::text[])',
+          `SELECT email_key FROM invitations WHERE room_id = $1 AND ${ACTIVE} AND email_key = ANY($2::text[])`,
           [roomId, invitations.map((invitation) => invitation.emailKey)],
         )
       ).map((row) => row.email_key),
@@ -160,23 +160,23 @@ export class PgInvitationStore implements InvitationStore {
     );
     if (!room) return { ok: false, reason: 'no-room' };
     const [{ active }] = (await tx.query<{ active: number }>(
-      `SELECT count(*)::int AS active FROM invitations
-       WHERE room_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      `SELECT count(*)::int AS active FROM invitations WHERE room_id = $1 AND ${ACTIVE}`,
       [roomId],
     )) as [{ active: number }];
     if (active + invitations.length > limit) return { ok: false, reason: 'limit', active };
     const duplicates = await this.duplicates(tx, roomId, invitations);
     if (duplicates.length > 0) return { ok: false, reason: 'duplicate', emails: duplicates };
+    await this.replaceExpired(tx, roomId, invitations, actor);
     const column = <K extends keyof NewInvitation>(key: K) =>
       invitations.map((invitation) => invitation[key]);
     const rows = await tx.query<InvitationRow>(
       `INSERT INTO invitations (id, room_id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at,
-                                created_by, created_by_name, locale)
+                                created_by, created_by_name, locale, email_status)
        SELECT n.id, $1, n.name, n.email, n.email_key, n.role, n.token_seed, n.token_hash, n.expires_at, n.starts_at, $11, $12,
-              n.locale
+              n.locale, n.email_status
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::timestamptz[], $10::timestamptz[], $13::text[]) WITH ORDINALITY
-            AS n(id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at, locale, ord)
+                   $9::timestamptz[], $10::timestamptz[], $13::text[], $14::text[]) WITH ORDINALITY
+            AS n(id, name, email, email_key, role, token_seed, token_hash, expires_at, starts_at, locale, email_status, ord)
        ORDER BY n.ord
        RETURNING *`,
       [
@@ -193,6 +193,7 @@ export class PgInvitationStore implements InvitationStore {
         actor.userId,
         actor.name,
         invitations.map((invitation) => invitation.locale ?? 'en'),
+        invitations.map((invitation) => invitation.emailStatus ?? 'not-sent'),
       ],
     );
     await tx.query(
@@ -205,12 +206,59 @@ export class PgInvitationStore implements InvitationStore {
     return { ok: true, invitations: invitations.map((invitation) => byId.get(invitation.id)!) };
   }
 
+  /**
+   * The expired invitations that still hold these addresses (the duplicate check above found
+   * none that works) stop holding them, under the same room lock as the insert that follows,
+   * so a parallel request for the same address meets the new invitation, not the old one.
+   */
+  private async replaceExpired(
+    tx: SqlExecutor,
+    roomId: string,
+    invitations: NewInvitation[],
+    actor: Actor,
+  ): Promise<void> {
+    await tx.query(
+      `WITH replaced AS (
+         UPDATE invitations i SET replaced_at = now(), replaced_by = n.id
+         FROM unnest($2::text[], $3::text[]) AS n(email_key, id)
+         WHERE i.room_id = $1 AND i.email_key = n.email_key AND i.revoked_at IS NULL AND i.replaced_at IS NULL
+           AND i.expires_at <= now()
+         RETURNING i.id, i.email, n.id AS by
+       )
+       INSERT INTO audit_events (room_id, actor_user_id, actor_name, action, details)
+       SELECT $1, $4, $5, 'invitation.replaced', jsonb_build_object('invitationId', id, 'email', email, 'replacedBy', by)
+       FROM replaced`,
+      [
+        roomId,
+        invitations.map((invitation) => invitation.emailKey),
+        invitations.map((invitation) => invitation.id),
+        actor.userId,
+        actor.name,
+      ],
+    );
+  }
+
   async list(roomId: string): Promise<Invitation[]> {
+    // All active ones (at most the room's limit), then the newest others to fill the window.
     const rows = await this.sql.query<InvitationRow>(
-      'SELECT * FROM invitations WHERE room_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
-      [roomId, LIST_LIMIT],
+      `WITH active AS (SELECT * FROM invitations WHERE room_id = $1 AND ${ACTIVE}),
+            past AS (SELECT * FROM invitations WHERE room_id = $1 AND NOT (${ACTIVE})
+                     ORDER BY created_at DESC, id DESC
+                     LIMIT GREATEST($2 - (SELECT count(*) FROM active), 0))
+       SELECT * FROM active UNION ALL SELECT * FROM past
+       ORDER BY created_at DESC, id DESC`,
+      [roomId, INVITATIONS_LISTED_MAX],
     );
     return rows.map(toInvitation);
+  }
+
+  async counts(roomId: string): Promise<{ active: number; total: number }> {
+    const [row] = await this.sql.query<{ active: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE ${ACTIVE})::int AS active, count(*)::int AS total
+       FROM invitations WHERE room_id = $1`,
+      [roomId],
+    );
+    return row ?? { active: 0, total: 0 };
   }
 
   async find(roomId: string, invitationId: string): Promise<Invitation | null> {
@@ -253,7 +301,8 @@ export class PgInvitationStore implements InvitationStore {
   ): Promise<{ invitation: Invitation; changed: boolean } | null> {
     return this.sql.transaction(async (tx) => {
       const [current] = await tx.query<InvitationRow>(
-        'SELECT * FROM invitations WHERE id = $1 AND room_id = $2 AND revoked_at IS NULL FOR UPDATE',
+        // Only one that still works: an expired link's role means nothing any more.
+        `SELECT * FROM invitations WHERE id = $1 AND room_id = $2 AND ${ACTIVE} FOR UPDATE`,
         [invitationId, roomId],
       );
       if (!current) return null;

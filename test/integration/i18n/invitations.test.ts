@@ -129,7 +129,7 @@ describe('invitations in other languages', () => {
         .invitations[0] as View;
       const again = await es.post('/invitations', { people: email, role: 'viewer' }).expect(400);
       expect(again.body.error.message).toBe(
-        `${email} ya tiene una invitación en esta sesión: use Reenviar o revóquela primero.`,
+        `${email} ya tiene una invitación en esta sesión: use Reenviar o Copiar enlace en la lista de abajo, o revóquela primero.`,
       );
       await es.delete(`/invitations/${first.id}`).expect(200);
       const resend = await es.post(`/invitations/${first.id}/send`).expect(409);

@@ -2,8 +2,16 @@ import request from 'supertest';
 import { apiFor } from '../../helpers/api';
 import { SQL_BACKENDS } from '../../helpers/databases';
 import { sandboxLaunch, type Launch } from '../../helpers/lti-launch';
+import { startSmtpServer } from '../../helpers/smtp-server';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 import { claimAs, invitationCount, revokeAllInvitations, unique } from '../../helpers/invitations';
+
+/** Makes an invitation expired a minute ago, as time would. */
+async function expire(server: TestServer, invitationId: string): Promise<void> {
+  await server.sql.query("UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1", [
+    invitationId,
+  ]);
+}
 
 /** The Invite users JSON API without email configured (email: invitation-email.test.ts). */
 describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
@@ -116,6 +124,74 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
     expect(list.active).toBe(0);
   });
 
+  it('refuses to change an expired invitation’s role with 409, changing nothing', async () => {
+    const created = (await api.post('/invitations', { people: unique('late'), role: 'viewer' }).expect(201))
+      .body.invitations[0];
+    await expire(server, created.id);
+    const refused = await api.patch(`/invitations/${created.id}`, { role: 'moderator' }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'INVITATION_EXPIRED',
+      message: 'This invitation has expired. Invite the person again to send a new link.',
+    });
+    const [row] = await server.sql.query<{ role: string }>('SELECT role FROM invitations WHERE id = $1', [
+      created.id,
+    ]);
+    expect(row!.role).toBe('viewer');
+  });
+
+  it('invites an address again once its invitation expired, and audits the replacement', async () => {
+    const email = unique('again');
+    const old = (await api.post('/invitations', { people: email, role: 'viewer' }).expect(201)).body
+      .invitations[0];
+    // Still working: the message says what the window offers without email (no Resend).
+    const refused = await api.post('/invitations', { people: email, role: 'viewer' }).expect(400);
+    expect(refused.body.error.message).toBe(
+      `${email} already has an invitation in this session: use Copy link in the list below, or Revoke it first.`,
+    );
+    await expire(server, old.id);
+    const again = (await api.post('/invitations', { people: email, role: 'speaker' }).expect(201)).body
+      .invitations[0];
+    const listed = (await api.get('/invitations').expect(200)).body;
+    const mine = listed.invitations.filter((row: { email: string }) => row.email === email);
+    expect(mine).toMatchObject([
+      { id: again.id, status: 'not-opened', role: 'speaker' },
+      { id: old.id, status: 'expired', role: 'viewer' },
+    ]);
+    const events = await server.sql.query<{ action: string; details: Record<string, string> }>(
+      "SELECT action, details FROM audit_events WHERE room_id = $1 AND details->>'invitationId' = $2 ORDER BY id",
+      [host.roomId, old.id],
+    );
+    expect(events).toMatchObject([
+      { action: 'invitation.created' },
+      { action: 'invitation.replaced', details: { email, replacedBy: again.id } },
+    ]);
+  });
+
+  it('takes the start of a long address as the name, cut to 80 characters', async () => {
+    const email = `${'a'.repeat(100)}-${Date.now()}@example.org`;
+    const created = await api.post('/invitations', { people: email, role: 'viewer' }).expect(201);
+    expect(created.body.invitations[0]).toMatchObject({ name: 'a'.repeat(80), email });
+  });
+
+  it('counts the active invitations in the store, and says when older ones are not listed', async () => {
+    const kept = (await api.post('/invitations', { people: unique('kept'), role: 'viewer' }).expect(201)).body
+      .invitations[0];
+    // A thousand revoked ones, newer than the one that still works.
+    await server.sql.query(
+      `INSERT INTO invitations (id, room_id, token_seed, token_hash, name, email, email_key, role, created_by,
+                                created_at, revoked_at)
+       SELECT 'old-' || n || '-' || $2, $1, 'seed', 'hash-' || n || '-' || $2, 'Old', 'old' || n || '-' || $2 || '@example.org',
+              'old' || n || '-' || $2 || '@example.org', 'viewer', 'teacher', now() + interval '1 second', now()
+       FROM generate_series(1, 1000) AS n`,
+      [host.roomId, Date.now()],
+    );
+    const total = await invitationCount(server, host.roomId);
+    const listed = (await api.get('/invitations').expect(200)).body;
+    expect(listed).toMatchObject({ active: 1, total });
+    expect(listed.invitations).toHaveLength(1000);
+    expect(listed.invitations.some((row: { id: string }) => row.id === kept.id)).toBe(true);
+  }, 30_000);
+
   it('answers 409 EMAIL_NOT_CONFIGURED for Resend without SMTP_URL', async () => {
     const created = (await api.post('/invitations', { people: unique('r'), role: 'viewer' }).expect(201)).body
       .invitations[0];
@@ -193,6 +269,17 @@ describe.each(SQL_BACKENDS)('Invite users API on %s', (backend) => {
         () => ({ people: unique('past'), role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' }),
         'expiresAt',
         /future/,
+      ],
+      [
+        'a start at or after the expiry',
+        () => ({
+          people: unique('order'),
+          role: 'viewer',
+          startsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        }),
+        'startsAt',
+        /start before the invitation expires/,
       ],
       [
         'a start beyond a year',
@@ -328,5 +415,40 @@ describe('a platform where only hosts manage guest access', () => {
     const refused = await moderator.post('/invitations', { people: unique('m'), role: 'viewer' }).expect(403);
     expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('host') });
     expect(await invitationCount(server, host.roomId)).toBe(0);
+  });
+});
+
+describe('Resend of an expired invitation', () => {
+  it('is refused with 409 before anything is sent or any of the budget is used', async () => {
+    const smtp = await startSmtpServer();
+    const server = await startTestServer({
+      env: { SMTP_URL: smtp.url, INVITE_EMAILS_PER_ROOM_PER_HOUR: '2' },
+    });
+    try {
+      const host = await sandboxLaunch(server);
+      const api = apiFor(host);
+      const created = (
+        await api.post('/invitations', { people: unique('gone'), role: 'viewer', send: false }).expect(201)
+      ).body.invitations[0];
+      await expire(server, created.id);
+      const refused = await api.post(`/invitations/${created.id}/send`).expect(409);
+      expect(refused.body.error.code).toBe('INVITATION_EXPIRED');
+      expect(smtp.received).toHaveLength(0);
+      // The whole budget is left: two messages fit, a third does not.
+      await api
+        .post('/invitations', { people: `${unique('a')}\n${unique('b')}`, role: 'viewer' })
+        .expect(201);
+      await api.post('/invitations', { people: unique('c'), role: 'viewer' }).expect(429);
+      // With email configured, the duplicate message offers Resend.
+      const email = unique('twice');
+      await api.post('/invitations', { people: email, role: 'viewer', send: false }).expect(201);
+      const duplicate = await api
+        .post('/invitations', { people: email, role: 'viewer', send: false })
+        .expect(400);
+      expect(duplicate.body.error.message).toContain('use Resend or Copy link');
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
   });
 });

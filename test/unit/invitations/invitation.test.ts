@@ -1,9 +1,12 @@
 import {
+  INVITEE_NAME_MAX,
   invitationStatus,
   isActive,
   MAX_PEOPLE_PER_REQUEST,
+  nameFromEmail,
   readPeople as readPeopleText,
   timeProblem as timeProblemText,
+  timesProblem as timesProblemText,
 } from '../../../src/invitations/invitation';
 import { inEnglish } from '../../../src/i18n/translator';
 
@@ -16,6 +19,11 @@ function readPeople(input: Parameters<typeof readPeopleText>[0]) {
 function timeProblem(...args: Parameters<typeof timeProblemText>): string | null {
   const problem = timeProblemText(...args);
   return problem && inEnglish(problem);
+}
+
+function timesProblem(...args: Parameters<typeof timesProblemText>) {
+  const problem = timesProblemText(...args);
+  return problem && { field: problem.field, message: inEnglish(problem.message) };
 }
 
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -45,6 +53,21 @@ describe('readPeople: the pasted list of the Invite users window', () => {
         { name: 'edsger.dijkstra', email: 'edsger.dijkstra@example.org' },
       ],
     });
+  });
+
+  it('cuts a stand-in name from a long address to the longest name allowed', () => {
+    const local = 'a'.repeat(100);
+    expect(readPeople(`${local}@example.org`)).toEqual({
+      ok: true,
+      people: [{ name: 'a'.repeat(INVITEE_NAME_MAX), email: `${local}@example.org` }],
+    });
+    // Never inside a character: an emoji (two UTF-16 units) that would end past the limit is left out.
+    expect(nameFromEmail(`${'b'.repeat(INVITEE_NAME_MAX - 1)}😀c@example.org`)).toBe(
+      'b'.repeat(INVITEE_NAME_MAX - 1),
+    );
+    expect(nameFromEmail(`${'b'.repeat(INVITEE_NAME_MAX - 2)}😀c@example.org`)).toBe(
+      `${'b'.repeat(INVITEE_NAME_MAX - 2)}😀`,
+    );
   });
 
   it('refuses an empty list', () => {
@@ -114,5 +137,29 @@ describe('invitation status and limits', () => {
       'Starts must be within 365 days from now.',
     );
     expect(timeProblem('expiresAt', null, NOW)).toBeNull();
+  });
+});
+
+describe('start and expiry together', () => {
+  const at = (hours: number) => new Date(NOW.getTime() + hours * HOUR);
+
+  it('wants the session to start before the invitation expires, naming startsAt', () => {
+    const refusal = {
+      field: 'startsAt',
+      message: 'The session must start before the invitation expires.',
+    };
+    expect(timesProblem({ startsAt: at(3), expiresAt: at(2) }, NOW)).toEqual(refusal);
+    expect(timesProblem({ startsAt: at(2), expiresAt: at(2) }, NOW)).toEqual(refusal);
+    expect(timesProblem({ startsAt: at(1), expiresAt: at(2) }, NOW)).toBeNull();
+    expect(timesProblem({ startsAt: at(1), expiresAt: null }, NOW)).toBeNull();
+    expect(timesProblem({ startsAt: null, expiresAt: at(2) }, NOW)).toBeNull();
+  });
+
+  it('accepts a start in the past (a session already under way), and reports each time first', () => {
+    expect(timesProblem({ startsAt: at(-1), expiresAt: at(2) }, NOW)).toBeNull();
+    expect(timesProblem({ startsAt: at(3), expiresAt: at(-1) }, NOW)).toEqual({
+      field: 'expiresAt',
+      message: 'Expires must be in the future.',
+    });
   });
 });
