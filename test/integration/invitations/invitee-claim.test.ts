@@ -127,6 +127,36 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     expect(posted.text).toContain('already in use on another device');
   });
 
+  /** The claim cookie an answer sets, and its lifetime in seconds. */
+  function claimCookieOf(response: request.Response, invitationId: string) {
+    const cookies = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+    const cookie = cookies.find((one) => one.startsWith(`gl_invite_${invitationId}=`));
+    return cookie && { cookie, maxAge: Number(/Max-Age=(\d+)/.exec(cookie)?.[1]) };
+  }
+
+  it('renews the claim cookie on every return, until the invitation expires or for 400 days without expiry', async () => {
+    const DAY = 86_400;
+    const lasting = await invite('viewer');
+    const claimed = await claimAs(server, lasting.invitation.url, lasting.email);
+    expect(claimCookieOf(claimed.response, lasting.invitation.id)!.maxAge).toBeGreaterThan(399 * DAY);
+    const back = await claimed.agent.get(pathOf(lasting.invitation.url)).expect(303);
+    const renewed = claimCookieOf(back, lasting.invitation.id);
+    expect(renewed!.maxAge).toBeGreaterThan(399 * DAY);
+    expect(renewed!.maxAge).toBeLessThanOrEqual(400 * DAY);
+    expect(renewed!.cookie).toMatch(/Path=\/i\//);
+    expect(renewed!.cookie).toMatch(/HttpOnly/);
+    expect(renewed!.cookie).toMatch(/SameSite=Lax/);
+
+    // An invitation of a year: the cookie lasts until it expires, on each return.
+    const expiresAt = new Date(Date.now() + 365 * DAY * 1000);
+    const yearLong = await invite('viewer', { expiresAt: expiresAt.toISOString() });
+    const second = await claimAs(server, yearLong.invitation.url, yearLong.email);
+    const again = await second.agent.get(pathOf(yearLong.invitation.url)).expect(303);
+    const untilExpiry = (expiresAt.getTime() - Date.now()) / 1000;
+    expect(claimCookieOf(again, yearLong.invitation.id)!.maxAge).toBeGreaterThan(untilExpiry - 60);
+    expect(claimCookieOf(again, yearLong.invitation.id)!.maxAge).toBeLessThanOrEqual(untilExpiry + 1);
+  });
+
   it('offers Join again through the personal link after leaving', async () => {
     const { email, invitation } = await invite('viewer');
     const { agent } = await claimAs(server, invitation.url, email);
