@@ -126,7 +126,7 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       );
       expect((await storage.invitations.findEntry(arabic.tokenHash))!.invitation.locale).toBe('ar');
       // Sending and revoking leave it as it was.
-      await storage.invitations.recordEmail(german.id, { status: 'sent', at: new Date() });
+      await storage.invitations.recordEmail(german.id, { status: 'sent', at: new Date() }, actor);
       await storage.invitations.revoke(roomId, german.id, actor);
       expect((await storage.invitations.find(roomId, german.id))!.locale).toBe('de');
     });
@@ -634,31 +634,65 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
     });
   });
 
+  describe('the audit of sends', () => {
+    it('audits each send and each failure as who sent it, with the reason; nothing when nothing was tried', async () => {
+      const roomId = await newRoom();
+      const one = await invite(roomId, invitation('grace@example.org'));
+      const resender = { userId: 'co-teacher', name: null };
+      await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }, actor);
+      await storage.invitations.recordEmail(one.id, { status: 'sent', at: new Date() }, resender);
+      await storage.invitations.recordEmail(one.id, { status: 'not-configured' }, actor);
+      const sends = (await handle.auditEvents(roomId)).filter(
+        (event) => event.action !== 'invitation.created',
+      );
+      expect(sends).toEqual([
+        {
+          action: 'invitation.send-failed',
+          actorUserId: 'teacher',
+          actorName: 'Ada',
+          details: { invitationId: one.id, email: 'grace@example.org', reason: 'Refused' },
+        },
+        {
+          action: 'invitation.sent',
+          actorUserId: 'co-teacher',
+          actorName: null,
+          details: { invitationId: one.id, email: 'grace@example.org' },
+        },
+      ]);
+    });
+  });
+
   describe('email and settings', () => {
     it('records each send’s outcome', async () => {
       const roomId = await newRoom();
       const one = await invite(roomId, invitation('grace@example.org'));
       const sentAt = new Date(Date.now() - 1000);
       expect(
-        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }),
+        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }, actor),
       ).toMatchObject({
         emailStatus: 'failed',
         emailError: 'Refused',
         emailSentAt: null,
       });
-      expect(await storage.invitations.recordEmail(one.id, { status: 'sent', at: sentAt })).toMatchObject({
+      expect(
+        await storage.invitations.recordEmail(one.id, { status: 'sent', at: sentAt }, actor),
+      ).toMatchObject({
         emailStatus: 'sent',
         emailError: null,
         emailSentAt: sentAt,
       });
-      expect(await storage.invitations.recordEmail(one.id, { status: 'not-configured' })).toMatchObject({
+      expect(
+        await storage.invitations.recordEmail(one.id, { status: 'not-configured' }, actor),
+      ).toMatchObject({
         emailStatus: 'not-configured',
         emailError: null,
       });
       expect(
-        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'x'.repeat(2000) }),
+        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'x'.repeat(2000) }, actor),
       ).toMatchObject({ emailError: 'x'.repeat(500) });
-      expect(await storage.invitations.recordEmail('missing', { status: 'not-configured' })).toBeNull();
+      expect(
+        await storage.invitations.recordEmail('missing', { status: 'not-configured' }, actor),
+      ).toBeNull();
     });
 
     it("keeps the room's invitees-wait setting", async () => {

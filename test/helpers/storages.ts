@@ -17,6 +17,13 @@ export const STORAGE_BACKENDS: StorageBackend[] = [
   ...(TEST_MONGODB_URI ? (['mongodb'] as const) : []),
 ];
 
+export interface AuditEntry {
+  action: string;
+  actorUserId: string;
+  actorName: string | null;
+  details: Record<string, unknown>;
+}
+
 export interface TestStorage {
   storage: Storage;
   /**
@@ -29,6 +36,8 @@ export interface TestStorage {
    * its creation and its visit's `days` into the past, as if that had happened long ago.
    */
   backdateInvitation(invitationId: string, days: number): Promise<void>;
+  /** Test-only, on the raw database: a room's audit events, oldest first. */
+  auditEvents(roomId: string): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
 
@@ -83,6 +92,19 @@ async function openTestMongo(): Promise<TestStorage> {
         .collection('guest_visits')
         .updateMany({ invitationId }, [{ $set: { createdAt: shift('createdAt') } }]);
     },
+    async auditEvents(roomId) {
+      const docs = await connection
+        .collection('audit_events')
+        .find({ roomId })
+        .sort({ createdAt: 1, _id: 1 })
+        .toArray();
+      return docs.map((doc) => ({
+        action: doc.action as string,
+        actorUserId: doc.actorUserId as string,
+        actorName: (doc.actorName as string | null) ?? null,
+        details: (doc.details as Record<string, unknown>) ?? {},
+      }));
+    },
     async close() {
       // Each test file works in its own database and leaves nothing behind.
       await connection.dropDatabase().catch(() => undefined);
@@ -113,6 +135,23 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
         `UPDATE guest_visits SET created_at = created_at - ${ago} WHERE invitation_id = $1`,
         [invitationId, days],
       );
+    },
+    async auditEvents(roomId) {
+      const rows = await database.sql.query<{
+        action: string;
+        actor_user_id: string;
+        actor_name: string | null;
+        details: Record<string, unknown>;
+      }>(
+        'SELECT action, actor_user_id, actor_name, details FROM audit_events WHERE room_id = $1 ORDER BY id',
+        [roomId],
+      );
+      return rows.map((row) => ({
+        action: row.action,
+        actorUserId: row.actor_user_id,
+        actorName: row.actor_name,
+        details: row.details,
+      }));
     },
     close: () => database.close(),
   };

@@ -12,6 +12,7 @@ import type {
   InvitationStore,
   NewInvitation,
 } from '../../invitations/invitation.store';
+import { sendAudit } from '../../invitations/invitation.store';
 import type { Actor, InviteRole } from '../../rooms/room-role';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
@@ -39,7 +40,6 @@ const LIST_LIMIT = 1000;
 const LOCK_LEASE_MS = 10_000;
 /** How long a create waits for its turn before giving up with 503. */
 const LOCK_WAIT_MS = 8_000;
-const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -413,7 +413,7 @@ export class MongoInvitationStore implements InvitationStore {
     return { ok: true, invitation: toInvitation(invitation ?? doc), visit: toVisit(current ?? visit) };
   }
 
-  async recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null> {
+  async recordEmail(invitationId: string, outcome: EmailOutcome, actor: Actor): Promise<Invitation | null> {
     const doc = await this.models.invitations
       .findOneAndUpdate(
         { _id: invitationId },
@@ -428,11 +428,8 @@ export class MongoInvitationStore implements InvitationStore {
       )
       .lean<InvitationDoc>();
     if (!doc) return null;
-    if (outcome.status === 'sent')
-      await recordAudit(this.models.audit, doc.roomId, MAIL_ACTOR, 'invitation.sent', {
-        invitationId,
-        email: doc.email,
-      });
+    const audit = sendAudit({ id: doc._id, email: doc.email }, outcome);
+    if (audit) await recordAudit(this.models.audit, doc.roomId, actor, audit.action, audit.details);
     return toInvitation(doc);
   }
 

@@ -10,6 +10,7 @@ import type {
   InvitationStore,
   NewInvitation,
 } from '../../invitations/invitation.store';
+import { sendAudit } from '../../invitations/invitation.store';
 import type { Locale } from '../../i18n/locales';
 import type { Actor, InviteRole } from '../../rooms/room-role';
 import { lockLobby, recordAudit } from './guest-access.pg-store';
@@ -80,9 +81,6 @@ export function toInvitation(row: InvitationRow): Invitation {
 
 /** The list is for one window: a room holds at most 500 active ones, this leaves room for history. */
 const LIST_LIMIT = 1000;
-
-/** Who the audit names for a send: the mailer, not a person (Resend is audited by the service's caller). */
-const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -418,7 +416,7 @@ export class PgInvitationStore implements InvitationStore {
     });
   }
 
-  async recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null> {
+  async recordEmail(invitationId: string, outcome: EmailOutcome, actor: Actor): Promise<Invitation | null> {
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<InvitationRow>(
         `UPDATE invitations
@@ -432,8 +430,8 @@ export class PgInvitationStore implements InvitationStore {
         ],
       );
       if (!row) return null;
-      if (outcome.status === 'sent')
-        await recordAudit(tx, row.room_id, MAIL_ACTOR, 'invitation.sent', { invitationId, email: row.email });
+      const audit = sendAudit(row, outcome);
+      if (audit) await recordAudit(tx, row.room_id, actor, audit.action, audit.details);
       return toInvitation(row);
     });
   }

@@ -131,7 +131,7 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
   function claimCookieOf(response: request.Response, invitationId: string) {
     const cookies = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
     const cookie = cookies.find((one) => one.startsWith(`gl_invite_${invitationId}=`));
-    return cookie && { cookie, maxAge: Number(/Max-Age=(\d+)/.exec(cookie)?.[1]) };
+    return cookie ? { cookie, maxAge: Number(/Max-Age=(\d+)/.exec(cookie)?.[1]) } : undefined;
   }
 
   it('renews the claim cookie on every return, until the invitation expires or for 400 days without expiry', async () => {
