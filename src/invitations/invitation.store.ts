@@ -131,7 +131,8 @@ export interface InvitationStore {
   /**
    * The claiming browser comes back (its secret's hash matches): re-opens the invitee's visit
    * when it was left (admitted, or waiting as in claim); a waiting or admitted visit stays as
-   * it is. Sets lastJoinedAt when the visit is (re-)admitted.
+   * it is; a visit the guest log's retention removed is replaced by a new one, as at the claim.
+   * Sets lastJoinedAt on every return (the retention of the visit counts from it).
    */
   enter(tokenHash: string, claimHash: string): Promise<EnterResult>;
   /**

@@ -36,6 +36,12 @@ export interface TestStorage {
    * its creation and its visit's `days` into the past, as if that had happened long ago.
    */
   backdateInvitation(invitationId: string, days: number): Promise<void>;
+  /**
+   * Test-only, on the raw database: moves every time of an invitee's visit (created, decided,
+   * left, removed) and the invitation's claim and last return `days` into the past, as if the
+   * invitee had last come that long ago.
+   */
+  backdateInviteeActivity(invitationId: string, days: number): Promise<void>;
   /** Test-only, on the raw database: a room's audit events, oldest first. */
   auditEvents(roomId: string): Promise<AuditEntry[]>;
   close(): Promise<void>;
@@ -92,6 +98,30 @@ async function openTestMongo(): Promise<TestStorage> {
         .collection('guest_visits')
         .updateMany({ invitationId }, [{ $set: { createdAt: shift('createdAt') } }]);
     },
+    async backdateInviteeActivity(invitationId, days) {
+      const shift = (field: string) => ({
+        $cond: [
+          { $eq: [{ $ifNull: [`$${field}`, null] }, null] },
+          null,
+          { $subtract: [`$${field}`, days * 86_400_000] },
+        ],
+      });
+      await connection
+        .collection('invitations')
+        .updateOne({ _id: invitationId as never }, [
+          { $set: { claimedAt: shift('claimedAt'), lastJoinedAt: shift('lastJoinedAt') } },
+        ]);
+      await connection.collection('guest_visits').updateMany({ invitationId }, [
+        {
+          $set: {
+            createdAt: shift('createdAt'),
+            decidedAt: shift('decidedAt'),
+            leftAt: shift('leftAt'),
+            removedAt: shift('removedAt'),
+          },
+        },
+      ]);
+    },
     async auditEvents(roomId) {
       const docs = await connection
         .collection('audit_events')
@@ -133,6 +163,20 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
       );
       await database.sql.query(
         `UPDATE guest_visits SET created_at = created_at - ${ago} WHERE invitation_id = $1`,
+        [invitationId, days],
+      );
+    },
+    async backdateInviteeActivity(invitationId, days) {
+      const ago = `make_interval(days => $2)`;
+      await database.sql.query(
+        `UPDATE invitations SET claimed_at = claimed_at - ${ago}, last_joined_at = last_joined_at - ${ago}
+         WHERE id = $1`,
+        [invitationId, days],
+      );
+      await database.sql.query(
+        `UPDATE guest_visits SET created_at = created_at - ${ago}, decided_at = decided_at - ${ago},
+                left_at = left_at - ${ago}, removed_at = removed_at - ${ago}
+         WHERE invitation_id = $1`,
         [invitationId, days],
       );
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { GuestVisit } from '../../guests/guest';
 import type { EmailStatus, Invitation } from '../../invitations/invitation';
 import type {
@@ -385,18 +386,35 @@ export class PgInvitationStore implements InvitationStore {
       if (!row) return { ok: false, reason: 'unknown' };
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       if (expired(row, row.now)) return { ok: false, reason: 'expired' };
-      if (row.claim_hash === null || row.claim_hash !== claimHash || row.visit_id === null)
+      if (row.claim_hash === null || row.claim_hash !== claimHash)
         return { ok: false, reason: 'claimed-elsewhere' };
-      const [visit] = await tx.query<VisitRow>('SELECT * FROM guest_visits WHERE id = $1 FOR UPDATE', [
-        row.visit_id,
-      ]);
-      if (!visit) return { ok: false, reason: 'unknown' };
+      const [visit] = row.visit_id
+        ? await tx.query<VisitRow>('SELECT * FROM guest_visits WHERE id = $1 FOR UPDATE', [row.visit_id])
+        : [];
+      // The visit went with the guest log's retention (purgeExpired): a new one, as at the claim.
+      if (!visit) {
+        const visitId = randomUUID();
+        const [invitation] = await tx.query<InvitationRow>(
+          'UPDATE invitations SET visit_id = $2, last_joined_at = now() WHERE id = $1 RETURNING *',
+          [row.id, visitId],
+        );
+        return {
+          ok: true,
+          invitation: toInvitation(invitation!),
+          visit: await this.insertVisit(tx, row, visitId),
+        };
+      }
       if (visit.status === 'removed' && visit.outcome_reason === 'invitation-revoked')
         return { ok: false, reason: 'revoked' };
-      // Waiting or admitted: already in. Denied or removed by a moderator: the guest pages say so.
-      // Waiting or admitted: already in.
-      if (visit.status === 'waiting' || visit.status === 'admitted')
-        return { ok: true, invitation: toInvitation(row), visit: toVisit(visit) };
+      // Waiting or admitted: already in. Coming back counts as joining (and keeps the visit from
+      // the guest log's retention, which counts from the last time the invitee came).
+      if (visit.status === 'waiting' || visit.status === 'admitted') {
+        const [invitation] = await tx.query<InvitationRow>(
+          'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',
+          [row.id],
+        );
+        return { ok: true, invitation: toInvitation(invitation!), visit: toVisit(visit) };
+      }
       // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
       // its setting, for a moderator to decide again (as a removed guest's browser must wait).
       const turnedAway = visit.status === 'denied' || visit.status === 'removed';

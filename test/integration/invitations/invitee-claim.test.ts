@@ -174,6 +174,41 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     await agent.get(`/guest/rooms/${host.roomId}`).expect(200);
   });
 
+  it("lets the claiming browser back in with a new visit after the guest log's retention took the old one", async () => {
+    const { email, invitation } = await invite('viewer');
+    const { agent } = await claimAs(server, invitation.url, email);
+    const room = await agent.get(`/guest/rooms/${host.roomId}`).expect(200);
+    await agent
+      .post(`/guest/rooms/${host.roomId}/leave`)
+      .type('form')
+      .send({ _csrf: hiddenField(room.text, '_csrf') })
+      .expect(200);
+    const ago = "interval '400 days'";
+    await server.sql.query(
+      `UPDATE guest_visits SET created_at = created_at - ${ago}, decided_at = decided_at - ${ago},
+              left_at = left_at - ${ago} WHERE invitation_id = $1`,
+      [invitation.id],
+    );
+    await server.sql.query(
+      `UPDATE invitations SET claimed_at = claimed_at - ${ago}, last_joined_at = last_joined_at - ${ago} WHERE id = $1`,
+      [invitation.id],
+    );
+    const { visit_id: oldVisit } = await claimRow(invitation.id);
+    await server.runtime.storage.purgeExpired();
+    expect(await claimRow(invitation.id)).toMatchObject({ visit_id: null });
+    const log = (await api.get('/guest-log').expect(200)).body.entries as Array<{ email: string }>;
+    expect(log.map((entry) => entry.email)).not.toContain(email);
+
+    // The old pass names a visit that is gone: a page saying so, not an error.
+    expect((await agent.get(`/guest/rooms/${host.roomId}`)).status).toBeLessThan(500);
+    const back = await agent.get(pathOf(invitation.url)).expect(303);
+    expect(back.headers.location).toBe(`/guest/rooms/${host.roomId}`);
+    expect((await agent.get(`/guest/rooms/${host.roomId}`).expect(200)).text).toContain('Ines Invitee');
+    const { visit_id: newVisit } = await claimRow(invitation.id);
+    expect(newVisit).not.toBeNull();
+    expect(newVisit).not.toBe(oldVisit);
+  });
+
   it('sends invitees to the lobby when the room makes them wait', async () => {
     await api.put('/invitations/settings', { inviteesWait: true }).expect(200);
     const { email, invitation } = await invite('viewer');
