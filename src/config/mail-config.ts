@@ -20,6 +20,8 @@ export interface MailConfig {
   from: string;
   emailsPerRoomPerHour: number;
   emailsPerUserPerHour: number;
+  /** How long one request's emails may take in all; those not sent by then are marked failed. */
+  batchSeconds: number;
 }
 
 const whole = (min: number, max: number) =>
@@ -78,6 +80,8 @@ export const mailEnvShape = {
     .optional(),
   INVITE_EMAILS_PER_ROOM_PER_HOUR: whole(1, 1_000_000).default(500),
   INVITE_EMAILS_PER_USER_PER_HOUR: whole(1, 1_000_000).default(1000),
+  // Below the 60 s most proxies give a response, with room for recording the outcomes.
+  INVITE_EMAILS_BATCH_SECONDS: whole(1, 50).default(20),
 };
 
 type MailEnv = z.output<z.ZodObject<typeof mailEnvShape>>;
@@ -88,6 +92,7 @@ export function mailConfigFrom(vars: MailEnv, publicUrl: string): MailConfig {
     from: vars.MAIL_FROM?.trim() ?? `Guestlink <guestlink@${new URL(publicUrl).hostname}>`,
     emailsPerRoomPerHour: vars.INVITE_EMAILS_PER_ROOM_PER_HOUR,
     emailsPerUserPerHour: vars.INVITE_EMAILS_PER_USER_PER_HOUR,
+    batchSeconds: vars.INVITE_EMAILS_BATCH_SECONDS,
   };
 }
 

@@ -5,7 +5,8 @@ import type { GuestLinkTokens } from '../guest-access/guest-link-token';
 import type { LiveService } from '../live/live.service';
 import type { Logger } from '../logger';
 import { actorOf, type RoomAccess } from '../lti/room-access.service';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer, SendOutcome } from '../mail/mailer';
+import { sendBatch } from '../mail/send-batch';
 import { publishRoomChange, type RoomEventChannel } from '../rooms/room-events';
 import { text, type Translator } from '../i18n/translator';
 import { failureInWords, storedFailure } from '../mail/send-failure';
@@ -79,8 +80,8 @@ export class InvitationService {
     private readonly store: InvitationStore,
     private readonly tokens: GuestLinkTokens,
     private readonly mailer: Mailer,
-    /** Invitation emails per room and per user, per hour. */
-    private readonly sendLimits: Pick<SendLimits, 'reserve'>,
+    /** Invitation emails per room and per user, per hour, and the time a request's emails may take. */
+    private readonly sendLimits: Pick<SendLimits, 'reserve' | 'batchDeadlineMs'>,
     private readonly live: Pick<LiveService, 'endVisitConnection'>,
     private readonly events: RoomEventChannel,
     private readonly logger: Logger,
@@ -170,9 +171,7 @@ export class InvitationService {
     }
     let created = result.invitations;
     if (sending) {
-      created = await mapLimited(created, SEND_CONCURRENCY, (invitation) =>
-        this.send(access, invitation, giveBack, input.timeZone),
-      );
+      created = await this.send(access, created, giveBack, input.timeZone);
     }
     return {
       invitations: created.map((invitation) => this.view(invitation, reader)),
@@ -216,7 +215,8 @@ export class InvitationService {
     // Before the budget is touched: an expired link would be emailed dead.
     if (invitationStatus(invitation, this.now()) === 'expired') throw new InvitationExpiredError();
     const giveBack = await this.reserve(access, 1);
-    return this.view(await this.send(access, invitation, giveBack, timeZone), reader);
+    const [sent] = await this.send(access, [invitation], giveBack, timeZone);
+    return this.view(sent!, reader);
   }
 
   async revoke(access: RoomAccess, invitationId: string, reader: Translator): Promise<InvitationView> {
@@ -248,39 +248,50 @@ export class InvitationService {
     return reservation.giveBack;
   }
 
-  /** Sends one invitation's email and records the outcome; a failure gives its budget back. */
+  /**
+   * Sends the invitations' emails within the batch's deadline (mail/send-batch.ts) and records
+   * each outcome, audited as the user who sends; each one not sent gives its budget back.
+   */
   private async send(
     access: RoomAccess,
-    invitation: Invitation,
+    invitations: Invitation[],
     giveBack: (unsent: number) => void,
     timeZone: string | undefined,
-  ): Promise<Invitation> {
-    const mail = composeInvitationEmail({
-      locale: invitation.locale,
-      timeZone,
-      invitee: { name: invitation.name, email: invitation.email },
-      role: invitation.role,
-      courseTitle: access.room.contextTitle,
-      sessionTitle: access.room.title,
-      inviterName: invitation.createdByName ?? access.launch.userName,
-      url: this.tokens.urlOf(invitation.tokenSeed),
-      expiresAt: invitation.expiresAt,
-      startsAt: invitation.startsAt,
+  ): Promise<Invitation[]> {
+    const actor = actorOf(access);
+    const compose = (invitation: Invitation) =>
+      composeInvitationEmail({
+        locale: invitation.locale,
+        timeZone,
+        invitee: { name: invitation.name, email: invitation.email },
+        role: invitation.role,
+        courseTitle: access.room.contextTitle,
+        sessionTitle: access.room.title,
+        inviterName: invitation.createdByName ?? access.launch.userName,
+        url: this.tokens.urlOf(invitation.tokenSeed),
+        expiresAt: invitation.expiresAt,
+        startsAt: invitation.startsAt,
+      });
+    const record = async (invitation: Invitation, outcome: SendOutcome): Promise<Invitation> => {
+      if (!outcome.ok) giveBack(1);
+      // Addresses and links stay out of the log: the invitation's id names it.
+      this.logger.info(
+        { roomId: invitation.roomId, invitationId: invitation.id, sent: outcome.ok },
+        outcome.ok ? 'Invitation email sent' : 'Invitation email failed',
+      );
+      const recorded = await this.store.recordEmail(
+        invitation.id,
+        outcome.ok
+          ? { status: 'sent', at: this.now() }
+          : { status: 'failed', error: outcome.text ? storedFailure(outcome.text) : outcome.reason },
+        actor,
+      );
+      return recorded ?? invitation;
+    };
+    return sendBatch(this.mailer, invitations, compose, record, {
+      concurrency: SEND_CONCURRENCY,
+      deadlineMs: this.sendLimits.batchDeadlineMs,
     });
-    const outcome = await this.mailer.send(mail);
-    if (!outcome.ok) giveBack(1);
-    // Addresses and links stay out of the log: the invitation's id names it.
-    this.logger.info(
-      { roomId: invitation.roomId, invitationId: invitation.id, sent: outcome.ok },
-      outcome.ok ? 'Invitation email sent' : 'Invitation email failed',
-    );
-    const recorded = await this.store.recordEmail(
-      invitation.id,
-      outcome.ok
-        ? { status: 'sent', at: this.now() }
-        : { status: 'failed', error: outcome.text ? storedFailure(outcome.text) : outcome.reason },
-    );
-    return recorded ?? invitation;
   }
 
   /** The store changes only an invitation that still works: which of the other cases it was. */
@@ -310,18 +321,4 @@ export class InvitationService {
       emailSentAt: iso(invitation.emailSentAt),
     };
   }
-}
-
-/** Maps with at most `limit` calls in flight, keeping the order. */
-async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -72,6 +72,21 @@ export type EmailOutcome =
   | { status: Extract<EmailStatus, 'failed'>; error: string }
   | { status: Extract<EmailStatus, 'not-configured'> };
 
+/**
+ * A send's audit event, the same on every backend: sent or failed (with the reason, as kept
+ * with the invitation), to whom; none when nothing was tried (no mail server configured).
+ */
+export function sendAudit(
+  invitation: { id: string; email: string },
+  outcome: EmailOutcome,
+): { action: 'invitation.sent' | 'invitation.send-failed'; details: Record<string, unknown> } | null {
+  if (outcome.status === 'not-configured') return null;
+  const details = { invitationId: invitation.id, email: invitation.email };
+  return outcome.status === 'sent'
+    ? { action: 'invitation.sent', details }
+    : { action: 'invitation.send-failed', details: { ...details, reason: outcome.error.slice(0, 500) } };
+}
+
 export interface InvitationStore {
   /**
    * All or nothing, under the room's lock: refuses a batch that would take the room beyond
@@ -126,11 +141,16 @@ export interface InvitationStore {
   /**
    * The claiming browser comes back (its secret's hash matches): re-opens the invitee's visit
    * when it was left (admitted, or waiting as in claim); a waiting or admitted visit stays as
-   * it is. Sets lastJoinedAt when the visit is (re-)admitted.
+   * it is; a visit the guest log's retention removed is replaced by a new one, as at the claim.
+   * Sets lastJoinedAt on every return (the retention of the visit counts from it).
    */
   enter(tokenHash: string, claimHash: string): Promise<EnterResult>;
-  /** Records a send's outcome (audited `invitation.sent` when sent). */
-  recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null>;
+  /**
+   * Records a send's outcome, audited with `actor` (who created or resent the invitation):
+   * `invitation.sent`, or `invitation.send-failed` with the reason; `not-configured` (nothing
+   * was tried) is not audited.
+   */
+  recordEmail(invitationId: string, outcome: EmailOutcome, actor: Actor): Promise<Invitation | null>;
   /** The room's "invitees wait in the lobby" setting, audited. Null: no such room. */
   setInviteesWait(roomId: string, wait: boolean, actor: Actor): Promise<boolean | null>;
 }

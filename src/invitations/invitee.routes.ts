@@ -25,7 +25,12 @@ import type { InvitationEntry } from './invitation.store';
 
 const CLAIM_COOKIE_PREFIX = 'gl_invite_';
 const CLAIM_COOKIE_PATH = '/i/';
-const CLAIM_COOKIE_MAX_MS = 30 * 86_400_000;
+/**
+ * The claim cookie lives until the invitation expires, at most 400 days (what browsers keep a
+ * cookie at most), and is set again on every return: an invitation without an expiry keeps
+ * working for as long as its invitee comes back within that.
+ */
+const CLAIM_COOKIE_MAX_MS = 400 * 86_400_000;
 /**
  * Wrong confirmations per address and invitation, per hour. Per address and invitation (not
  * per invitation): someone trying addresses on a forwarded link locks out only themselves,
@@ -134,18 +139,19 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
   const entryOf = (req: Request, res: Response) =>
     invitations.entry(token(req), (locale) => speakInvitee(req, res, locale));
 
-  /** In: the claim cookie (this browser keeps the link), the guest pass, then the room or lobby. */
-  const admit = (res: Response, invitation: Invitation, visit: GuestVisit, secret?: string) => {
-    if (secret) {
-      const untilExpiry = invitation.expiresAt ? invitation.expiresAt.getTime() - Date.now() : Infinity;
-      res.cookie(claimCookieName(invitation.id), secret, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.isHttps,
-        path: CLAIM_COOKIE_PATH,
-        maxAge: Math.max(1000, Math.min(untilExpiry, CLAIM_COOKIE_MAX_MS)),
-      });
-    }
+  /**
+   * In: the claim cookie (this browser keeps the link; renewed on each return, so it never
+   * runs out before the invitation does), the guest pass, then the room or lobby.
+   */
+  const admit = (res: Response, invitation: Invitation, visit: GuestVisit, secret: string) => {
+    const untilExpiry = invitation.expiresAt ? invitation.expiresAt.getTime() - Date.now() : Infinity;
+    res.cookie(claimCookieName(invitation.id), secret, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.isHttps,
+      path: CLAIM_COOKIE_PATH,
+      maxAge: Math.max(1000, Math.min(untilExpiry, CLAIM_COOKIE_MAX_MS)),
+    });
     sessions.issue(res, visit.roomId, visit.id);
     res.redirect(303, nextLocation(visit));
   };
@@ -157,7 +163,7 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
     if (!secret || !InviteeService.claimedBy(entry, secret))
       throw new InviteeProblemError('claimed-elsewhere', entry.invitation.createdByName);
     const entered = await invitations.enter(token(req), secret);
-    admit(res, entered.invitation, entered.visit);
+    admit(res, entered.invitation, entered.visit, secret);
     return true;
   };
 

@@ -12,12 +12,18 @@ export interface OutgoingMail {
   html: string;
 }
 
-/** A refusal: `reason` in English for logs, `text` the same as a message for each reader. */
-export type SendOutcome = { ok: true } | { ok: false; reason: string; text?: LocalizedText };
+/**
+ * A refusal: `reason` in English for logs, `text` the same as a message for each reader.
+ * `server`: the failure is about the mail server or the way to it (unreachable, silent, TLS,
+ * sign-in), not this message or recipient, so the rest of a batch would fail the same way.
+ */
+export type SendOutcome =
+  { ok: true } | { ok: false; reason: string; text?: LocalizedText; server?: boolean };
 
 export interface Mailer {
   /** False without SMTP_URL: the Invite users window offers the links to copy instead. */
   readonly configured: boolean;
-  send(mail: OutgoingMail): Promise<SendOutcome>;
+  /** `signal`: gives up (an outcome, not a throw) when it aborts, e.g. at a batch's deadline. */
+  send(mail: OutgoingMail, signal?: AbortSignal): Promise<SendOutcome>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { inEnglish, text } from '../i18n/translator';
 import type { Mailer, OutgoingMail, SendOutcome } from './mailer';
 import { headerText } from './header-text';
-import { sendFailureReason, sendFailureText } from './send-failure';
+import { isServerProblem, sendFailureReason, sendFailureText } from './send-failure';
 
 /**
  * The Mailer over SMTP (nodemailer). A small pool of connections is reused across a batch of
@@ -21,10 +21,8 @@ export interface MailerTimeouts {
   /** Silence on an open connection. */
   socketMs: number;
   /**
-   * One message from queueing to the server's answer, whatever else happened: a batch against a
-   * server that hangs ends within this, not one wait per message. Queueing counts, so it leaves
-   * room for 100 messages over the pool's connections to a slow server, and stays under the
-   * 60 s most proxies give a response.
+   * One message from queueing to the server's answer, whatever else happened. A whole batch is
+   * bounded by its own deadline (send-batch.ts), which ends the messages still waiting.
    */
   messageMs: number;
 }
@@ -65,7 +63,8 @@ class SmtpMailer implements Mailer {
     });
   }
 
-  async send(mail: OutgoingMail): Promise<SendOutcome> {
+  async send(mail: OutgoingMail, signal?: AbortSignal): Promise<SendOutcome> {
+    const timeout = AbortSignal.timeout(this.timeouts.messageMs);
     try {
       const info = (await this.transport.sendMail({
         from: this.from,
@@ -73,7 +72,7 @@ class SmtpMailer implements Mailer {
         subject: headerText(mail.subject),
         text: mail.text,
         html: mail.html,
-        signal: AbortSignal.timeout(this.timeouts.messageMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       })) as { accepted?: unknown[]; rejected?: unknown[]; response?: string };
       // With one recipient, accepted means the server took responsibility for this message.
       if ((info.accepted ?? []).length === 1 && (info.rejected ?? []).length === 0) return { ok: true };
@@ -90,8 +89,9 @@ class SmtpMailer implements Mailer {
     const context = { server: this.server, messageSeconds: Math.round(this.timeouts.messageMs / 1000) };
     const reason = sendFailureReason(error, context);
     const code = (error as { code?: unknown }).code;
-    this.logger.warn({ smtp: this.server, kind, code, reason }, 'invitation email not sent');
-    return { ok: false, reason, text: sendFailureText(error, context) };
+    const server = kind === 'error' && isServerProblem(error);
+    this.logger.warn({ smtp: this.server, kind, code, reason, server }, 'invitation email not sent');
+    return { ok: false, reason, text: sendFailureText(error, context), server };
   }
 
   async close(): Promise<void> {

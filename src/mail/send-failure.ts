@@ -76,6 +76,21 @@ export function sendFailureText(
   return text('invitations:mail.other', { server, detail: short(message || code || 'unknown error') });
 }
 
+/**
+ * Whether a failure is about the mail server or the way to it rather than this one message:
+ * anything but the server's refusal of a recipient or a message (EENVELOPE, EMESSAGE with a
+ * 4xx/5xx answer other than 421, "service not available", which closes the connection).
+ */
+export function isServerProblem(error: unknown): boolean {
+  const { code, responseCode } = (error ?? {}) as NodemailerError;
+  const refusedThisMessage =
+    (code === 'EENVELOPE' || code === 'EMESSAGE') &&
+    typeof responseCode === 'number' &&
+    responseCode >= 400 &&
+    responseCode !== 421;
+  return !refusedThisMessage;
+}
+
 /** The reason in English, one line, for the log (and the mailer's outcome). */
 export function sendFailureReason(
   error: unknown,

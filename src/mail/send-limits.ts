@@ -10,12 +10,17 @@ import { text } from '../i18n/translator';
  *
  * Both budgets are taken and, on refusal, returned within one turn of the event loop (the memory
  * limiter settles at once), so a batch never spends one budget while the other refuses it.
+ * The time a batch may take (INVITE_EMAILS_BATCH_SECONDS) is kept here too.
  */
 
 export interface SendLimitSettings {
   emailsPerRoomPerHour: number;
   emailsPerUserPerHour: number;
+  /** How long one request's emails may take in all (INVITE_EMAILS_BATCH_SECONDS); 20 when not given. */
+  batchSeconds?: number;
 }
+
+const DEFAULT_BATCH_SECONDS = 20;
 
 export type SendReservation =
   | {
@@ -60,6 +65,11 @@ export class SendLimits {
       points: settings.emailsPerUserPerHour,
       duration: windowSeconds,
     });
+  }
+
+  /** The time one request's emails may take in all (send-batch.ts). */
+  get batchDeadlineMs(): number {
+    return (this.settings.batchSeconds ?? DEFAULT_BATCH_SECONDS) * 1000;
   }
 
   /**

@@ -132,7 +132,7 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       );
       expect((await storage.invitations.findEntry(arabic.tokenHash))!.invitation.locale).toBe('ar');
       // Sending and revoking leave it as it was.
-      await storage.invitations.recordEmail(german.id, { status: 'sent', at: new Date() });
+      await storage.invitations.recordEmail(german.id, { status: 'sent', at: new Date() }, actor);
       await storage.invitations.revoke(roomId, german.id, actor);
       expect((await storage.invitations.find(roomId, german.id))!.locale).toBe('de');
     });
@@ -640,31 +640,65 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
     });
   });
 
+  describe('the audit of sends', () => {
+    it('audits each send and each failure as who sent it, with the reason; nothing when nothing was tried', async () => {
+      const roomId = await newRoom();
+      const one = await invite(roomId, invitation('grace@example.org'));
+      const resender = { userId: 'co-teacher', name: null };
+      await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }, actor);
+      await storage.invitations.recordEmail(one.id, { status: 'sent', at: new Date() }, resender);
+      await storage.invitations.recordEmail(one.id, { status: 'not-configured' }, actor);
+      const sends = (await handle.auditEvents(roomId)).filter(
+        (event) => event.action !== 'invitation.created',
+      );
+      expect(sends).toEqual([
+        {
+          action: 'invitation.send-failed',
+          actorUserId: 'teacher',
+          actorName: 'Ada',
+          details: { invitationId: one.id, email: 'grace@example.org', reason: 'Refused' },
+        },
+        {
+          action: 'invitation.sent',
+          actorUserId: 'co-teacher',
+          actorName: null,
+          details: { invitationId: one.id, email: 'grace@example.org' },
+        },
+      ]);
+    });
+  });
+
   describe('email and settings', () => {
     it('records each send’s outcome', async () => {
       const roomId = await newRoom();
       const one = await invite(roomId, invitation('grace@example.org'));
       const sentAt = new Date(Date.now() - 1000);
       expect(
-        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }),
+        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'Refused' }, actor),
       ).toMatchObject({
         emailStatus: 'failed',
         emailError: 'Refused',
         emailSentAt: null,
       });
-      expect(await storage.invitations.recordEmail(one.id, { status: 'sent', at: sentAt })).toMatchObject({
+      expect(
+        await storage.invitations.recordEmail(one.id, { status: 'sent', at: sentAt }, actor),
+      ).toMatchObject({
         emailStatus: 'sent',
         emailError: null,
         emailSentAt: sentAt,
       });
-      expect(await storage.invitations.recordEmail(one.id, { status: 'not-configured' })).toMatchObject({
+      expect(
+        await storage.invitations.recordEmail(one.id, { status: 'not-configured' }, actor),
+      ).toMatchObject({
         emailStatus: 'not-configured',
         emailError: null,
       });
       expect(
-        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'x'.repeat(2000) }),
+        await storage.invitations.recordEmail(one.id, { status: 'failed', error: 'x'.repeat(2000) }, actor),
       ).toMatchObject({ emailError: 'x'.repeat(500) });
-      expect(await storage.invitations.recordEmail('missing', { status: 'not-configured' })).toBeNull();
+      expect(
+        await storage.invitations.recordEmail('missing', { status: 'not-configured' }, actor),
+      ).toBeNull();
     });
 
     it("keeps the room's invitees-wait setting", async () => {
@@ -839,10 +873,82 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
 
     const left = (await storage.invitations.list(roomId)).map((one) => one.email).sort();
     expect(left).toEqual(['kept@example.org', 'lately@example.org']);
-    // An invitation that still works keeps its invitee's visit, however old.
+    // An invitation that still works keeps its invitee's visit while the invitee came lately
+    // (only its creation is old here; the retention of the visit itself is tested below).
     expect(await storage.guests.findVisit(visits[kept!.id]!)).not.toBeNull();
     expect(await storage.guests.visitStatuses(Object.values(visits))).toEqual(
       new Map([[visits[kept!.id]!, 'admitted']]),
     );
+  });
+  describe("the retention of an invitee's visit", () => {
+    it('forgets the visit by its own age, keeping the invitation and its claim; the return gets a new visit', async () => {
+      const roomId = await newRoom();
+      const [idle, inside, cameLately] = [
+        invitation('idle@example.org'),
+        invitation('inside@example.org'),
+        invitation('lately@example.org'),
+      ];
+      const claims = new Map<string, ReturnType<typeof claimFor>>();
+      for (const one of [idle!, inside!, cameLately!]) {
+        await invite(roomId, one);
+        const claim = claimFor(one);
+        const claimed = await storage.invitations.claim(claim);
+        if (!claimed.ok) throw new TypeError(claimed.reason);
+        claims.set(one.id, claim);
+      }
+      const mine = claims.get(idle!.id)!;
+      await storage.guests.leave(mine.visitId);
+      // The test platform keeps the guest log 30 days: these invitees last came 31 days ago
+      // (inside never left), the third created its visit then but came back today.
+      await handle.backdateInviteeActivity(idle!.id, 31);
+      await handle.backdateInviteeActivity(inside!.id, 31);
+      await handle.backdateInviteeActivity(cameLately!.id, 31);
+      await storage.invitations.enter(cameLately!.tokenHash, claims.get(cameLately!.id)!.claimHash);
+
+      await storage.purgeExpired();
+
+      // The invitations stay, still claimed; only the visits of those who did not come lately go.
+      expect((await storage.invitations.list(roomId)).map((one) => one.email).sort()).toEqual([
+        'idle@example.org',
+        'inside@example.org',
+        'lately@example.org',
+      ]);
+      const entry = await storage.invitations.findEntry(idle!.tokenHash);
+      expect(entry).toMatchObject({ claimHash: mine.claimHash, invitation: { visitId: null } });
+      expect(await storage.guests.findVisit(mine.visitId)).toBeNull();
+      expect(await storage.guests.findVisit(claims.get(inside!.id)!.visitId)).toBeNull();
+      expect(await storage.guests.findVisit(claims.get(cameLately!.id)!.visitId)).not.toBeNull();
+      expect((await storage.guests.guestLog(roomId)).map((visit) => visit.email)).toEqual([
+        'lately@example.org',
+      ]);
+
+      // The claiming browser comes back: a new visit, admitted, with the invitation's role.
+      const back = await storage.invitations.enter(idle!.tokenHash, mine.claimHash);
+      if (!back.ok) throw new TypeError(back.reason);
+      expect(back.visit).toMatchObject({ roomId, status: 'admitted' });
+      expect(back.visit.id).not.toBe(mine.visitId);
+      expect(back.invitation.visitId).toBe(back.visit.id);
+      expect((await storage.guests.findVisit(back.visit.id))!.invitee!.role).toBe('viewer');
+      // Once in, the same visit; another browser is still told the link is in use.
+      expect(await storage.invitations.enter(idle!.tokenHash, mine.claimHash)).toMatchObject({
+        ok: true,
+        visit: { id: back.visit.id },
+      });
+      expect(await storage.invitations.enter(idle!.tokenHash, sha256('another browser'))).toEqual({
+        ok: false,
+        reason: 'claimed-elsewhere',
+      });
+      // In a room whose invitees wait, the returning one waits in the lobby.
+      await storage.guests.setLobbyEnabled(roomId, true, actor);
+      await storage.invitations.setInviteesWait(roomId, true, actor);
+      const insideClaim = claims.get(inside!.id)!;
+      expect(await storage.invitations.enter(inside!.tokenHash, insideClaim.claimHash)).toMatchObject({
+        ok: true,
+        visit: { status: 'waiting' },
+      });
+      // Revoking ends the new visit as it would the first.
+      const revoked = await storage.invitations.revoke(roomId, idle!.id, actor);
+      expect(revoked!.endedVisitId).toBe(back.visit.id);
+    });
   });
 });

@@ -49,6 +49,8 @@ export interface TestSmtpServer {
   refuse(refusal: Refusal | null): void;
   /** From now on, vanish (drop every connection, stop listening) when a message's data arrives. */
   disappearOnData(): void;
+  /** From now on, take `ms` to answer each message's data (0: at once): a slow mail server. */
+  answerDataAfter(ms: number): void;
   /** Drop every connection and stop listening at once: the server is gone. */
   disappear(): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
   const sockets = new Set<net.Socket>();
   let refusal: Refusal | null = null;
   let vanishOnData = false;
+  let dataDelayMs = 0;
   let gone = false;
 
   const server = new SMTPServer({
@@ -95,7 +98,8 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', () => setTimeout(keep, dataDelayMs));
+      const keep = () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw)
           .then((parsed) => {
@@ -117,7 +121,7 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
             callback();
           })
           .catch((error: Error) => callback(error));
-      });
+      };
     },
   });
   server.server.on('connection', (socket: net.Socket) => {
@@ -166,6 +170,9 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
     },
     disappearOnData() {
       vanishOnData = true;
+    },
+    answerDataAfter(ms) {
+      dataDelayMs = ms;
     },
     disappear: vanish,
     close: vanish,

@@ -18,6 +18,13 @@ export const STORAGE_BACKENDS: StorageBackend[] = [
   ...(TEST_MONGODB_URI ? (['mongodb'] as const) : []),
 ];
 
+export interface AuditEntry {
+  action: string;
+  actorUserId: string;
+  actorName: string | null;
+  details: Record<string, unknown>;
+}
+
 export interface TestStorage {
   storage: Storage;
   /**
@@ -32,6 +39,14 @@ export interface TestStorage {
   backdateInvitation(invitationId: string, days: number): Promise<void>;
   /** Test-only: the raw database of a SQL backend, to hold a lock while a store works. */
   sql?: SqlClient;
+  /**
+   * Test-only, on the raw database: moves every time of an invitee's visit (created, decided,
+   * left, removed) and the invitation's claim and last return `days` into the past, as if the
+   * invitee had last come that long ago.
+   */
+  backdateInviteeActivity(invitationId: string, days: number): Promise<void>;
+  /** Test-only, on the raw database: a room's audit events, oldest first. */
+  auditEvents(roomId: string): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
 
@@ -86,6 +101,43 @@ async function openTestMongo(): Promise<TestStorage> {
         .collection('guest_visits')
         .updateMany({ invitationId }, [{ $set: { createdAt: shift('createdAt') } }]);
     },
+    async backdateInviteeActivity(invitationId, days) {
+      const shift = (field: string) => ({
+        $cond: [
+          { $eq: [{ $ifNull: [`$${field}`, null] }, null] },
+          null,
+          { $subtract: [`$${field}`, days * 86_400_000] },
+        ],
+      });
+      await connection
+        .collection('invitations')
+        .updateOne({ _id: invitationId as never }, [
+          { $set: { claimedAt: shift('claimedAt'), lastJoinedAt: shift('lastJoinedAt') } },
+        ]);
+      await connection.collection('guest_visits').updateMany({ invitationId }, [
+        {
+          $set: {
+            createdAt: shift('createdAt'),
+            decidedAt: shift('decidedAt'),
+            leftAt: shift('leftAt'),
+            removedAt: shift('removedAt'),
+          },
+        },
+      ]);
+    },
+    async auditEvents(roomId) {
+      const docs = await connection
+        .collection('audit_events')
+        .find({ roomId })
+        .sort({ createdAt: 1, _id: 1 })
+        .toArray();
+      return docs.map((doc) => ({
+        action: doc.action as string,
+        actorUserId: doc.actorUserId as string,
+        actorName: (doc.actorName as string | null) ?? null,
+        details: (doc.details as Record<string, unknown>) ?? {},
+      }));
+    },
     async close() {
       // Each test file works in its own database and leaves nothing behind.
       await connection.dropDatabase().catch(() => undefined);
@@ -117,6 +169,37 @@ export async function openTestStorage(backend: StorageBackend): Promise<TestStor
         `UPDATE guest_visits SET created_at = created_at - ${ago} WHERE invitation_id = $1`,
         [invitationId, days],
       );
+    },
+    async backdateInviteeActivity(invitationId, days) {
+      const ago = `make_interval(days => $2)`;
+      await database.sql.query(
+        `UPDATE invitations SET claimed_at = claimed_at - ${ago}, last_joined_at = last_joined_at - ${ago}
+         WHERE id = $1`,
+        [invitationId, days],
+      );
+      await database.sql.query(
+        `UPDATE guest_visits SET created_at = created_at - ${ago}, decided_at = decided_at - ${ago},
+                left_at = left_at - ${ago}, removed_at = removed_at - ${ago}
+         WHERE invitation_id = $1`,
+        [invitationId, days],
+      );
+    },
+    async auditEvents(roomId) {
+      const rows = await database.sql.query<{
+        action: string;
+        actor_user_id: string;
+        actor_name: string | null;
+        details: Record<string, unknown>;
+      }>(
+        'SELECT action, actor_user_id, actor_name, details FROM audit_events WHERE room_id = $1 ORDER BY id',
+        [roomId],
+      );
+      return rows.map((row) => ({
+        action: row.action,
+        actorUserId: row.actor_user_id,
+        actorName: row.actor_name,
+        details: row.details,
+      }));
     },
     close: () => database.close(),
   };

@@ -12,6 +12,7 @@ import type {
   InvitationStore,
   NewInvitation,
 } from '../../invitations/invitation.store';
+import { sendAudit } from '../../invitations/invitation.store';
 import type { Actor, InviteRole } from '../../rooms/room-role';
 import { recordAudit, type AuditDoc } from './audit-events.mongo-model';
 import { isDuplicateKey } from './connection';
@@ -38,7 +39,6 @@ export interface InvitationModels {
 const LOCK_LEASE_MS = 10_000;
 /** How long a create waits for its turn before giving up with 503. */
 const LOCK_WAIT_MS = 8_000;
-const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -448,15 +448,21 @@ export class MongoInvitationStore implements InvitationStore {
     const now = new Date();
     if (doc.revokedAt) return { ok: false, reason: 'revoked' };
     if (expired(doc, now)) return { ok: false, reason: 'expired' };
-    if (doc.claimHash == null || doc.claimHash !== claimHash || !doc.visitId)
+    if (doc.claimHash == null || doc.claimHash !== claimHash)
       return { ok: false, reason: 'claimed-elsewhere' };
-    const visit = await this.models.visits.findById(doc.visitId).lean<VisitDoc>();
-    if (!visit) return { ok: false, reason: 'unknown' };
+    const visit = doc.visitId ? await this.models.visits.findById(doc.visitId).lean<VisitDoc>() : null;
+    // The visit went with the guest log's retention (retention.mongo.ts): a new one, as at the claim.
+    if (!visit) return this.enterAnew(doc, claimHash, now);
     if (visit.status === 'removed' && visit.outcomeReason === 'invitation-revoked')
       return { ok: false, reason: 'revoked' };
-    // Waiting or admitted: already in.
-    if (visit.status === 'waiting' || visit.status === 'admitted')
-      return { ok: true, invitation: toInvitation(doc), visit: toVisit(visit) };
+    // Waiting or admitted: already in. Coming back counts as joining (and keeps the visit from
+    // the guest log's retention, which counts from the last time the invitee came).
+    if (visit.status === 'waiting' || visit.status === 'admitted') {
+      const joined = await this.models.invitations
+        .findOneAndUpdate({ _id: doc._id }, { $set: { lastJoinedAt: now } }, { returnDocument: 'after' })
+        .lean<InvitationDoc>();
+      return { ok: true, invitation: toInvitation(joined ?? doc), visit: toVisit(visit) };
+    }
     // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
     // its setting, for a moderator to decide again (as a removed guest's browser must wait).
     const turnedAway = visit.status === 'denied' || visit.status === 'removed';
@@ -489,7 +495,41 @@ export class MongoInvitationStore implements InvitationStore {
     return { ok: true, invitation: toInvitation(invitation ?? doc), visit: toVisit(current ?? visit) };
   }
 
-  async recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null> {
+  /**
+   * A new visit for a returning invitee whose visit the retention removed. The invitation names
+   * it first (conditionally: a parallel return that got there first wins, and this one takes
+   * its visit), then the visit is written and settled as a claim's is.
+   */
+  private async enterAnew(doc: InvitationDoc, claimHash: string, now: Date): Promise<EnterResult> {
+    const visitId = randomUUID();
+    const named = await this.models.invitations
+      .findOneAndUpdate(
+        { _id: doc._id, claimHash, visitId: doc.visitId ?? null, revokedAt: null },
+        { $set: { visitId, lastJoinedAt: now } },
+        { returnDocument: 'after' },
+      )
+      .lean<InvitationDoc>();
+    if (!named) {
+      const current = await this.models.invitations.findById(doc._id).lean<InvitationDoc>();
+      // Revoked meanwhile, or another return named a visit: read it again (once, not a loop).
+      if (!current?.visitId || current.visitId === doc.visitId || current.revokedAt)
+        return { ok: false, reason: current?.revokedAt ? 'revoked' : 'unknown' };
+      const theirs = await this.models.visits.findById(current.visitId).lean<VisitDoc>();
+      return theirs
+        ? { ok: true, invitation: toInvitation(current), visit: toVisit(theirs) }
+        : { ok: false, reason: 'unknown' };
+    }
+    let visit: VisitDoc;
+    try {
+      visit = await this.insertVisit(named, visitId, now);
+    } catch (error) {
+      await this.models.invitations.updateOne({ _id: doc._id, visitId }, { $set: { visitId: null } });
+      throw error;
+    }
+    return { ok: true, invitation: toInvitation(named), visit: toVisit(await this.settle(visit)) };
+  }
+
+  async recordEmail(invitationId: string, outcome: EmailOutcome, actor: Actor): Promise<Invitation | null> {
     const doc = await this.models.invitations
       .findOneAndUpdate(
         { _id: invitationId },
@@ -504,11 +544,8 @@ export class MongoInvitationStore implements InvitationStore {
       )
       .lean<InvitationDoc>();
     if (!doc) return null;
-    if (outcome.status === 'sent')
-      await recordAudit(this.models.audit, doc.roomId, MAIL_ACTOR, 'invitation.sent', {
-        invitationId,
-        email: doc.email,
-      });
+    const audit = sendAudit({ id: doc._id, email: doc.email }, outcome);
+    if (audit) await recordAudit(this.models.audit, doc.roomId, actor, audit.action, audit.details);
     return toInvitation(doc);
   }
 

@@ -41,9 +41,54 @@ export async function purgeRetention(models: RetentionModels): Promise<void> {
         invitationId: null,
       });
       await models.audit.deleteMany({ roomId: { $in: roomIds }, createdAt: { $lt: cutoff } });
+      await purgeInviteeVisits(models, roomIds, cutoff);
       await purgeInvitations(models, roomIds, cutoff);
     }
   }
+}
+
+/** The last time anything happened to a visit ($max ignores missing and null times). */
+const LAST_ACTIVITY = { $max: ['$createdAt', '$decidedAt', '$leftAt', '$removedAt'] };
+
+/**
+ * An invitee's visit by its own age too, counted from the last time anything happened to it or
+ * the invitee came back (the invitation's lastJoinedAt): an invitation that never ends keeps no
+ * guest-log entry forever. The invitation and its claim stay; a return opens a new visit
+ * (`enter`). The visit goes first, then the invitation lets go of it (only of one deleted; a
+ * return that already named a new visit keeps it). A return racing this purge to the moment
+ * may find its re-opened visit gone; opening the link again opens a new one.
+ */
+async function purgeInviteeVisits(models: RetentionModels, roomIds: string[], cutoff: Date): Promise<void> {
+  const idle = {
+    roomId: { $in: roomIds },
+    invitationId: { $ne: null },
+    createdAt: { $lt: cutoff },
+    $expr: { $lt: [LAST_ACTIVITY, cutoff] },
+  };
+  const candidates = await models.visits.find(idle, { _id: 1, invitationId: 1 }).lean<VisitDoc[]>();
+  if (candidates.length === 0) return;
+  const joinedSince = new Set(
+    (
+      await models.invitations
+        .find(
+          { _id: { $in: candidates.map((visit) => visit.invitationId) }, lastJoinedAt: { $gte: cutoff } },
+          { _id: 1 },
+        )
+        .lean<{ _id: string }[]>()
+    ).map((doc) => doc._id),
+  );
+  const ids = candidates.filter((visit) => !joinedSince.has(visit.invitationId!)).map((visit) => visit._id);
+  if (ids.length === 0) return;
+  await models.visits.deleteMany({ ...idle, _id: { $in: ids } });
+  // Only those deleted: one re-opened meanwhile no longer matched and stays its invitation's.
+  const kept = new Set(
+    (await models.visits.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>()).map(
+      (doc) => doc._id,
+    ),
+  );
+  const gone = ids.filter((id) => !kept.has(id));
+  if (gone.length > 0)
+    await models.invitations.updateMany({ visitId: { $in: gone } }, { $set: { visitId: null } });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { GuestVisit } from '../../guests/guest';
 import { INVITATIONS_LISTED_MAX, type EmailStatus, type Invitation } from '../../invitations/invitation';
 import type {
@@ -10,6 +11,7 @@ import type {
   InvitationStore,
   NewInvitation,
 } from '../../invitations/invitation.store';
+import { sendAudit } from '../../invitations/invitation.store';
 import type { Locale } from '../../i18n/locales';
 import type { Actor, InviteRole } from '../../rooms/room-role';
 import { lockLobby, recordAudit } from './guest-access.pg-store';
@@ -77,9 +79,6 @@ export function toInvitation(row: InvitationRow): Invitation {
     emailSentAt: row.email_sent_at,
   };
 }
-
-/** Who the audit names for a send: the mailer, not a person (Resend is audited by the service's caller). */
-const MAIL_ACTOR: Actor = { userId: 'guestlink:mail', name: null };
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -436,18 +435,35 @@ export class PgInvitationStore implements InvitationStore {
       if (!row) return { ok: false, reason: 'unknown' };
       if (row.revoked_at) return { ok: false, reason: 'revoked' };
       if (expired(row, row.now)) return { ok: false, reason: 'expired' };
-      if (row.claim_hash === null || row.claim_hash !== claimHash || row.visit_id === null)
+      if (row.claim_hash === null || row.claim_hash !== claimHash)
         return { ok: false, reason: 'claimed-elsewhere' };
-      const [visit] = await tx.query<VisitRow>('SELECT * FROM guest_visits WHERE id = $1 FOR UPDATE', [
-        row.visit_id,
-      ]);
-      if (!visit) return { ok: false, reason: 'unknown' };
+      const [visit] = row.visit_id
+        ? await tx.query<VisitRow>('SELECT * FROM guest_visits WHERE id = $1 FOR UPDATE', [row.visit_id])
+        : [];
+      // The visit went with the guest log's retention (purgeExpired): a new one, as at the claim.
+      if (!visit) {
+        const visitId = randomUUID();
+        const [invitation] = await tx.query<InvitationRow>(
+          'UPDATE invitations SET visit_id = $2, last_joined_at = now() WHERE id = $1 RETURNING *',
+          [row.id, visitId],
+        );
+        return {
+          ok: true,
+          invitation: toInvitation(invitation!),
+          visit: await this.insertVisit(tx, row, visitId),
+        };
+      }
       if (visit.status === 'removed' && visit.outcome_reason === 'invitation-revoked')
         return { ok: false, reason: 'revoked' };
-      // Waiting or admitted: already in. Denied or removed by a moderator: the guest pages say so.
-      // Waiting or admitted: already in.
-      if (visit.status === 'waiting' || visit.status === 'admitted')
-        return { ok: true, invitation: toInvitation(row), visit: toVisit(visit) };
+      // Waiting or admitted: already in. Coming back counts as joining (and keeps the visit from
+      // the guest log's retention, which counts from the last time the invitee came).
+      if (visit.status === 'waiting' || visit.status === 'admitted') {
+        const [invitation] = await tx.query<InvitationRow>(
+          'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',
+          [row.id],
+        );
+        return { ok: true, invitation: toInvitation(invitation!), visit: toVisit(visit) };
+      }
       // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
       // its setting, for a moderator to decide again (as a removed guest's browser must wait).
       const turnedAway = visit.status === 'denied' || visit.status === 'removed';
@@ -467,7 +483,7 @@ export class PgInvitationStore implements InvitationStore {
     });
   }
 
-  async recordEmail(invitationId: string, outcome: EmailOutcome): Promise<Invitation | null> {
+  async recordEmail(invitationId: string, outcome: EmailOutcome, actor: Actor): Promise<Invitation | null> {
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<InvitationRow>(
         `UPDATE invitations
@@ -481,8 +497,8 @@ export class PgInvitationStore implements InvitationStore {
         ],
       );
       if (!row) return null;
-      if (outcome.status === 'sent')
-        await recordAudit(tx, row.room_id, MAIL_ACTOR, 'invitation.sent', { invitationId, email: row.email });
+      const audit = sendAudit(row, outcome);
+      if (audit) await recordAudit(tx, row.room_id, actor, audit.action, audit.details);
       return toInvitation(row);
     });
   }

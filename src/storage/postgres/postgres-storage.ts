@@ -110,6 +110,21 @@ export function postgresStorageOn(sql: SqlClient): Storage {
            WHERE t.room_id = r.id AND r.platform_id = p.id AND t.created_at < ${retention} ${only}`,
         );
       }
+      // An invitee's visit by its own age too, counted from the last time anything happened to it
+      // or the invitee came back (GREATEST ignores NULL): an invitation that never ends keeps no
+      // guest-log entry forever. The invitation and its claim stay; a return opens a new visit.
+      // One statement: the invitation lets go of the visit (its row lock first, as a return
+      // takes it) and the visit is deleted.
+      await sql.query(
+        `WITH idle AS (
+           UPDATE invitations i SET visit_id = NULL
+           FROM guest_visits v, rooms r, platforms p
+           WHERE v.id = i.visit_id AND r.id = i.room_id AND p.id = r.platform_id
+             AND greatest(v.created_at, v.decided_at, v.left_at, v.removed_at, i.last_joined_at) < ${retention}
+           RETURNING v.id
+         )
+         DELETE FROM guest_visits WHERE id IN (SELECT id FROM idle)`,
+      );
       // Revoked or expired invitations past the retention (counted from the revocation or the
       // expiry: LEAST ignores NULL), with their visits, in one transaction (each refers to the other).
       await sql.transaction(async (tx) => {

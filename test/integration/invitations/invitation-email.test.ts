@@ -4,7 +4,12 @@ import { GENEROUS_GUEST_LIMITS } from '../../helpers/constants';
 import { SQL_BACKENDS } from '../../helpers/databases';
 import { claimAs, invitationCount, pathOf, revokeAllInvitations, unique } from '../../helpers/invitations';
 import { sandboxLaunch, type Launch } from '../../helpers/lti-launch';
-import { startSmtpServer, unusedSmtpUrl, type TestSmtpServer } from '../../helpers/smtp-server';
+import {
+  startSilentServer,
+  startSmtpServer,
+  unusedSmtpUrl,
+  type TestSmtpServer,
+} from '../../helpers/smtp-server';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 interface View {
@@ -96,6 +101,38 @@ describe.each(SQL_BACKENDS)('invitation emails on %s', (backend) => {
     expect(mails[2]!.envelope.to).toEqual([refused]);
   });
 
+  it('audits each send and each failure as the user who sent it: the inviter, then who resent', async () => {
+    const [{ since }] = (await server.sql.query<{ since: Date }>('SELECT now() AS since')) as [
+      { since: Date },
+    ];
+    const refused = unique('audited');
+    smtp.refuse({ code: 550, message: 'No such mailbox here', recipient: refused });
+    const created = (await api.post('/invitations', { people: refused, role: 'viewer' }).expect(201)).body
+      .invitations[0] as View;
+    smtp.refuse(null);
+    const moderator = apiFor(
+      await sandboxLaunch(server, { user: 'co-instructor', placement: 'bio-101/live-session' }),
+    );
+    await moderator.post(`/invitations/${created.id}/send`).expect(200);
+    const events = await server.sql.query<{
+      action: string;
+      actor_name: string;
+      details: { invitationId: string; email: string; reason?: string };
+    }>(
+      `SELECT action, actor_name, details FROM audit_events
+       WHERE room_id = $1 AND created_at >= $2 AND action LIKE 'invitation.%' ORDER BY id`,
+      [host.roomId, since],
+    );
+    expect(events.map((event) => [event.action, event.actor_name])).toEqual([
+      ['invitation.created', 'Ada Lovelace'],
+      ['invitation.send-failed', 'Ada Lovelace'],
+      ['invitation.sent', 'Grace Hopper'],
+    ]);
+    expect(events[1]!.details).toMatchObject({ invitationId: created.id, email: refused });
+    expect(events[1]!.details.reason).toMatch(/No such mailbox here/);
+    expect(events[2]!.details).toEqual({ invitationId: created.id, email: refused });
+  });
+
   it('refuses Resend of a revoked invitation with 409', async () => {
     const created = (await api.post('/invitations', { people: unique('gone'), role: 'viewer' }).expect(201))
       .body.invitations[0] as View;
@@ -140,6 +177,66 @@ describe('invitation emails when the SMTP server is gone', () => {
     } finally {
       await server.close();
       await smtp?.close();
+    }
+  });
+});
+
+describe('invitation emails to a mail server that is slow or silent', () => {
+  it('marks a batch to a server that never greets failed with the same reason at once, budget given back', async () => {
+    const silent = await startSilentServer();
+    const server = await startTestServer({
+      env: { SMTP_URL: silent.url, INVITE_EMAILS_PER_ROOM_PER_HOUR: '30' },
+    });
+    try {
+      const api = apiFor(await sandboxLaunch(server));
+      const people = Array.from({ length: 30 }, () => unique('silent')).join('\n');
+      const started = Date.now();
+      const created = await api.post('/invitations', { people, role: 'viewer' }).expect(201);
+      const elapsed = Date.now() - started;
+      expect(created.body).toMatchObject({ sent: 0, failed: 30 });
+      const reasons = new Set((created.body.invitations as View[]).map((view) => view.emailError));
+      expect([...reasons]).toEqual([
+        expect.stringMatching(/^The mail server at 127\.0\.0\.1:\d+ did not answer in time\.$/),
+      ]);
+      // One greeting timeout (5 s), not one per round of messages (30 would take about a minute).
+      expect(elapsed).toBeLessThan(15_000);
+      // None was sent: the whole budget of 30 came back.
+      await api.post('/invitations', { people: unique('again'), role: 'viewer', send: true }).expect(201);
+    } finally {
+      await server.close();
+      await silent.close();
+    }
+  });
+
+  it('gives up at the batch deadline: those not sent by then are marked so, and can be retried', async () => {
+    const smtp = await startSmtpServer();
+    smtp.answerDataAfter(1_500);
+    const server = await startTestServer({
+      env: { SMTP_URL: smtp.url, INVITE_EMAILS_BATCH_SECONDS: '2', INVITE_EMAILS_PER_ROOM_PER_HOUR: '20' },
+    });
+    try {
+      const api = apiFor(await sandboxLaunch(server));
+      const people = Array.from({ length: 20 }, () => unique('slow')).join('\n');
+      const started = Date.now();
+      const created = await api.post('/invitations', { people, role: 'viewer' }).expect(201);
+      const elapsed = Date.now() - started;
+      const views = created.body.invitations as View[];
+      expect(created.body.sent + created.body.failed).toBe(20);
+      expect(created.body.failed).toBeGreaterThanOrEqual(12);
+      for (const view of views.filter((one) => one.emailStatus === 'failed'))
+        expect(view.emailError).toBe(
+          'The mail server did not answer within 2 seconds, so this email was not sent.',
+        );
+      // 20 messages at 1.5 s each over 3 connections would take 10 s.
+      expect(elapsed).toBeLessThan(6_000);
+      // The budget of those not sent came back: Retry sends one now.
+      smtp.answerDataAfter(0);
+      const failed = views.find((view) => view.emailStatus === 'failed')!;
+      const retried = await api.post(`/invitations/${failed.id}/send`).expect(200);
+      expect(retried.body).toMatchObject({ emailStatus: 'sent', emailError: null });
+    } finally {
+      await server.close();
+      await smtp.close();
     }
   });
 });

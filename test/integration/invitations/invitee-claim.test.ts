@@ -127,6 +127,36 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     expect(posted.text).toContain('already in use on another device');
   });
 
+  /** The claim cookie an answer sets, and its lifetime in seconds. */
+  function claimCookieOf(response: request.Response, invitationId: string) {
+    const cookies = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+    const cookie = cookies.find((one) => one.startsWith(`gl_invite_${invitationId}=`));
+    return cookie ? { cookie, maxAge: Number(/Max-Age=(\d+)/.exec(cookie)?.[1]) } : undefined;
+  }
+
+  it('renews the claim cookie on every return, until the invitation expires or for 400 days without expiry', async () => {
+    const DAY = 86_400;
+    const lasting = await invite('viewer');
+    const claimed = await claimAs(server, lasting.invitation.url, lasting.email);
+    expect(claimCookieOf(claimed.response, lasting.invitation.id)!.maxAge).toBeGreaterThan(399 * DAY);
+    const back = await claimed.agent.get(pathOf(lasting.invitation.url)).expect(303);
+    const renewed = claimCookieOf(back, lasting.invitation.id);
+    expect(renewed!.maxAge).toBeGreaterThan(399 * DAY);
+    expect(renewed!.maxAge).toBeLessThanOrEqual(400 * DAY);
+    expect(renewed!.cookie).toMatch(/Path=\/i\//);
+    expect(renewed!.cookie).toMatch(/HttpOnly/);
+    expect(renewed!.cookie).toMatch(/SameSite=Lax/);
+
+    // An invitation of a year: the cookie lasts until it expires, on each return.
+    const expiresAt = new Date(Date.now() + 365 * DAY * 1000);
+    const yearLong = await invite('viewer', { expiresAt: expiresAt.toISOString() });
+    const second = await claimAs(server, yearLong.invitation.url, yearLong.email);
+    const again = await second.agent.get(pathOf(yearLong.invitation.url)).expect(303);
+    const untilExpiry = (expiresAt.getTime() - Date.now()) / 1000;
+    expect(claimCookieOf(again, yearLong.invitation.id)!.maxAge).toBeGreaterThan(untilExpiry - 60);
+    expect(claimCookieOf(again, yearLong.invitation.id)!.maxAge).toBeLessThanOrEqual(untilExpiry + 1);
+  });
+
   it('offers Join again through the personal link after leaving', async () => {
     const { email, invitation } = await invite('viewer');
     const { agent } = await claimAs(server, invitation.url, email);
@@ -142,6 +172,41 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     const back = await agent.get(pathOf(invitation.url)).expect(303);
     expect(back.headers.location).toBe(`/guest/rooms/${host.roomId}`);
     await agent.get(`/guest/rooms/${host.roomId}`).expect(200);
+  });
+
+  it("lets the claiming browser back in with a new visit after the guest log's retention took the old one", async () => {
+    const { email, invitation } = await invite('viewer');
+    const { agent } = await claimAs(server, invitation.url, email);
+    const room = await agent.get(`/guest/rooms/${host.roomId}`).expect(200);
+    await agent
+      .post(`/guest/rooms/${host.roomId}/leave`)
+      .type('form')
+      .send({ _csrf: hiddenField(room.text, '_csrf') })
+      .expect(200);
+    const ago = "interval '400 days'";
+    await server.sql.query(
+      `UPDATE guest_visits SET created_at = created_at - ${ago}, decided_at = decided_at - ${ago},
+              left_at = left_at - ${ago} WHERE invitation_id = $1`,
+      [invitation.id],
+    );
+    await server.sql.query(
+      `UPDATE invitations SET claimed_at = claimed_at - ${ago}, last_joined_at = last_joined_at - ${ago} WHERE id = $1`,
+      [invitation.id],
+    );
+    const { visit_id: oldVisit } = await claimRow(invitation.id);
+    await server.runtime.storage.purgeExpired();
+    expect(await claimRow(invitation.id)).toMatchObject({ visit_id: null });
+    const log = (await api.get('/guest-log').expect(200)).body.entries as Array<{ email: string }>;
+    expect(log.map((entry) => entry.email)).not.toContain(email);
+
+    // The old pass names a visit that is gone: a page saying so, not an error.
+    expect((await agent.get(`/guest/rooms/${host.roomId}`)).status).toBeLessThan(500);
+    const back = await agent.get(pathOf(invitation.url)).expect(303);
+    expect(back.headers.location).toBe(`/guest/rooms/${host.roomId}`);
+    expect((await agent.get(`/guest/rooms/${host.roomId}`).expect(200)).text).toContain('Ines Invitee');
+    const { visit_id: newVisit } = await claimRow(invitation.id);
+    expect(newVisit).not.toBeNull();
+    expect(newVisit).not.toBe(oldVisit);
   });
 
   it('sends invitees to the lobby when the room makes them wait', async () => {

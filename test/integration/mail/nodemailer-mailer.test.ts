@@ -73,6 +73,8 @@ describe('the SMTP mailer against a real SMTP server', () => {
       reason: expect.stringMatching(/^The mail server refused the message: 550/),
       // The same reason as a message, for the window in each reader's language.
       text: { key: 'invitations:mail.refused', values: { answer: expect.stringMatching(/^550/) } },
+      // This message's refusal, not the server's: the rest of a batch is still tried.
+      server: false,
     });
     expect(outcome.ok === false && outcome.reason).toContain('mailbox unavailable');
     expect(smtp.received).toHaveLength(0);
@@ -109,6 +111,8 @@ describe('the SMTP mailer without a server', () => {
       ok: false,
       reason: `Could not reach the mail server at ${url.slice('smtp://'.length)} (connection refused).`,
       text: { key: 'invitations:mail.connectionRefused', values: { server: url.slice('smtp://'.length) } },
+      // About the server: the rest of a batch fails the same way without being tried.
+      server: true,
     });
   });
 

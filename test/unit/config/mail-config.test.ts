@@ -14,13 +14,14 @@ function configError(env: Record<string, string | undefined>): string {
 }
 
 describe('mail configuration', () => {
-  it('sends nothing without SMTP_URL, from Guestlink at PUBLIC_URL’s host, 500 per room and 1000 per user an hour', () => {
+  it('sends nothing without SMTP_URL, from Guestlink at PUBLIC_URL’s host, 500 per room and 1000 per user an hour, 20 s a batch', () => {
     const { mail } = loadConfig(testEnv({ PUBLIC_URL: 'https://guestlink.example.edu:8443' }));
     expect(mail).toEqual({
       smtp: null,
       from: 'Guestlink <guestlink@guestlink.example.edu>',
       emailsPerRoomPerHour: 500,
       emailsPerUserPerHour: 1000,
+      batchSeconds: 20,
     });
   });
 
@@ -89,5 +90,13 @@ describe('mail configuration', () => {
     expect(configError({ INVITE_EMAILS_PER_USER_PER_HOUR: 'lots' })).toMatch(
       /INVITE_EMAILS_PER_USER_PER_HOUR: must be a whole number/,
     );
+  });
+
+  it('takes the time a batch of emails may take as whole seconds from 1 to 50', () => {
+    expect(loadConfig(testEnv({ INVITE_EMAILS_BATCH_SECONDS: '5' })).mail.batchSeconds).toBe(5);
+    for (const value of ['0', '51', '2.5', 'soon'])
+      expect(configError({ INVITE_EMAILS_BATCH_SECONDS: value })).toMatch(
+        /INVITE_EMAILS_BATCH_SECONDS: must be a whole number between 1 and 50/,
+      );
   });
 });

@@ -1,4 +1,4 @@
-import { SEND_FAILURE_REASON_MAX, sendFailureReason } from '../../../src/mail/send-failure';
+import { isServerProblem, SEND_FAILURE_REASON_MAX, sendFailureReason } from '../../../src/mail/send-failure';
 
 const context = { server: 'smtp.example.edu:587', messageSeconds: 30 };
 
@@ -46,5 +46,31 @@ describe('sendFailureReason', () => {
     expect(reason).not.toMatch(/[\r\n]/);
     expect(reason.length).toBeLessThanOrEqual(SEND_FAILURE_REASON_MAX);
     expect(reason.startsWith('The mail server refused the message: 554 no X-Header: injected x')).toBe(true);
+  });
+});
+
+describe('isServerProblem', () => {
+  it('is false only for the server refusing this recipient or message', () => {
+    expect(isServerProblem({ code: 'EENVELOPE', responseCode: 550, response: '550 no such user' })).toBe(
+      false,
+    );
+    expect(isServerProblem({ code: 'EENVELOPE', responseCode: 452, response: '452 mailbox full' })).toBe(
+      false,
+    );
+    expect(isServerProblem({ code: 'EMESSAGE', responseCode: 554, response: '554 rejected' })).toBe(false);
+  });
+
+  it('is true for what the rest of a batch would meet too', () => {
+    for (const error of [
+      { code: 'ESOCKET', message: 'connect ECONNREFUSED 10.0.0.1:587' },
+      { code: 'EDNS', message: 'getaddrinfo ENOTFOUND smtp.example.edu' },
+      { code: 'ETIMEDOUT', message: 'Greeting never received' },
+      { code: 'ETLS', message: 'certificate has expired' },
+      { code: 'EAUTH', responseCode: 535, response: '535 bad credentials' },
+      { code: 'EENVELOPE', responseCode: 421, response: '421 service not available, closing channel' },
+      { code: 'EPROTOCOL', responseCode: 554, response: '554 no SMTP service here' },
+      Object.assign(new Error('aborted'), { name: 'AbortError' }),
+    ])
+      expect(isServerProblem(error)).toBe(true);
   });
 });
