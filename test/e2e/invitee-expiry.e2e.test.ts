@@ -2,7 +2,8 @@ import type { Browser } from 'playwright-core';
 import { invitedPerson, liveServiceOf } from '../helpers/invitees';
 import { sandboxLaunch } from '../helpers/lti-launch';
 import type { TestServer } from '../helpers/test-server';
-import { launchBrowser, newContext, startE2eServer } from './helpers/browser';
+import { launchBrowser, startE2eServer } from './helpers/browser';
+import { openInviteeRoom } from './helpers/invitations';
 import { participantId } from './helpers/live';
 
 /**
@@ -25,12 +26,7 @@ describe('an invited moderator whose invitation expires while in the room', () =
   it('stays on the stage until the page must connect again, then shows that the invitation has expired', async () => {
     const { roomId } = await sandboxLaunch(server, { placement: 'hist-210/office-hours' });
     const person = await invitedPerson(server, roomId, 'moderator', { name: 'Eve Expiring' });
-    const context = await newContext(browser, server);
-    const [name, value] = person.cookie.split(/=(.*)/s) as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/guest/rooms/${roomId}`);
-    const id = await participantId(page);
+    const { page, id } = await openInviteeRoom(browser, server, roomId, person);
     await page.locator('#lobby-panel').waitFor();
 
     await server.sql.query("UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1", [

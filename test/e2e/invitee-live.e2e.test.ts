@@ -4,6 +4,7 @@ import type { TestServer } from '../helpers/test-server';
 import { createLogger } from '../../src/logger';
 import { publishRoomChange } from '../../src/rooms/room-events';
 import { launchBrowser, launchFromSandbox, newContext, startE2eServer } from './helpers/browser';
+import { openInviteeRoom } from './helpers/invitations';
 import { participantId } from './helpers/live';
 
 const HOST = { userId: 'e2e-host', name: 'E2E Host' };
@@ -35,13 +36,7 @@ describe('an invited person’s room page', () => {
 
   /** The invitee's browser, holding the pass their claim gave them, on their room page. */
   async function openAs(person: InvitedPerson): Promise<Page> {
-    const context = await newContext(browser, server);
-    const [name, value] = person.cookie.split(/=(.*)/s) as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/guest/rooms/${roomId}`);
-    await participantId(page);
-    return page;
+    return (await openInviteeRoom(browser, server, roomId, person)).page;
   }
 
   it('shows the role, and “not started yet” only while no host or moderator is on the stage', async () => {

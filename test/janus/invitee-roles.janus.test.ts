@@ -5,8 +5,8 @@ import { invitedPerson, type InvitedPerson } from '../helpers/invitees';
 import { sdp, TRACKS } from '../helpers/live';
 import { sandboxLaunch, type Launch } from '../helpers/lti-launch';
 import type { TestServer } from '../helpers/test-server';
-import { launchBrowser, newContext, startE2eServer } from '../e2e/helpers/browser';
-import { participantId } from '../e2e/helpers/live';
+import { launchBrowser, startE2eServer } from '../e2e/helpers/browser';
+import { openInviteeRoom } from '../e2e/helpers/invitations';
 import { identityOfVisit } from '../../src/live/participant';
 import { janusEnv } from './janus-server';
 
@@ -84,12 +84,7 @@ describe('Janus and an invited speaker whose invitation changes', () => {
 
   /** The invitee's browser on their room page, sending their camera. */
   async function presenting(person: InvitedPerson): Promise<{ page: Page; id: string }> {
-    const context = await newContext(browser, server);
-    const [name, value] = person.cookie.split(/=(.*)/s) as [string, string];
-    await context.addCookies([{ name, value, url: server.url }]);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/guest/rooms/${roomId}`);
-    const id = await participantId(page);
+    const { page, id } = await openInviteeRoom(browser, server, roomId, person);
     await page.getByRole('button', { name: 'Camera' }).click();
     await until(publishers, (ids) => ids.includes(id), 'The speaker never joined as a publisher');
     expect(await allowed()).toContain(keys.presenterToken(roomId, id));

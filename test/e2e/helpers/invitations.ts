@@ -1,4 +1,8 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { InvitedPerson } from '../../helpers/invitees';
+import type { TestServer } from '../../helpers/test-server';
+import { newContext } from './browser';
+import { participantId } from './live';
 
 /** Opens the three-dots menu (if closed) and chooses Invite users; resolves once the list is loaded. */
 export async function openInviteUsers(page: Page): Promise<Locator> {
@@ -37,4 +41,22 @@ export function linkInEmail(text: string): string {
 export async function confirmInvitation(page: Page, email: string): Promise<void> {
   await page.getByLabel('Confirm your email').fill(email);
   await page.getByRole('button', { name: 'Join session' }).click();
+}
+
+/**
+ * The invitee's own browser, holding the pass their claim gave them, on their room page once
+ * it is connected to the live stage; resolves with the page and its participant id.
+ */
+export async function openInviteeRoom(
+  browser: Browser,
+  server: TestServer,
+  roomId: string,
+  person: InvitedPerson,
+): Promise<{ page: Page; id: string }> {
+  const context = await newContext(browser, server);
+  const [name, value] = person.cookie.split(/=(.*)/s) as [string, string];
+  await context.addCookies([{ name, value, url: server.url }]);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/guest/rooms/${roomId}`);
+  return { page, id: await participantId(page) };
 }
