@@ -310,7 +310,8 @@ export class InvitationService {
       role: invitation.role,
       roleLabel: reader.t(ROLE_NAMES[invitation.role]),
       status,
-      url: invitation.revokedAt ? null : this.tokens.urlOf(invitation.tokenSeed),
+      // A revoked or expired link opens nothing: nothing to copy.
+      url: status === 'revoked' || status === 'expired' ? null : this.tokens.urlOf(invitation.tokenSeed),
       createdAt: invitation.createdAt.toISOString(),
       expiresAt: iso(invitation.expiresAt),
       startsAt: iso(invitation.startsAt),
