@@ -518,6 +518,13 @@ describe('Invite users without email, in a real browser', () => {
     dialog = await openInviteUsers(host);
   });
 
+  it('wraps a long unbroken name instead of pushing the actions out of the window', async () => {
+    // With no name, the address's local part (here 80 characters once cut) stands in for it.
+    await invite(dialog, [`${'b'.repeat(100)}@example.org`], 'Viewer');
+    await dialog.locator('#invite-results-list li', { hasText: 'bbbb' }).waitFor();
+    expect(await sideways(host)).toBe(0);
+  });
+
   it('shows one card per invitation at phone width, every action in view', async () => {
     await host.setViewportSize(PHONE);
     await expectAccessible(host, 'invite-users at phone width');
@@ -555,9 +562,10 @@ describe('Invite users without email, in a real browser', () => {
         hasText: `Showing the newest 1,000 of ${total.toLocaleString('en-US')} invitations, with every active one.`,
       })
       .waitFor();
-    // Ada and Katherine, both older than the thousand.
-    expect(await dialog.locator('#invite-count').textContent()).toBe('2 active · at most 500');
+    // Ada, Katherine and the long name, all older than the thousand.
+    expect(await dialog.locator('#invite-count').textContent()).toBe('3 active · at most 500');
     expect(await invitationRow(dialog, 'Ada Lovelace').count()).toBe(1);
     expect(await invitationRow(dialog, 'Katherine Johnson').count()).toBe(1);
+    expect(await invitationRow(dialog, 'bbbb').count()).toBe(1);
   }, 60_000);
 });
