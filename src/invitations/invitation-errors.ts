@@ -1,5 +1,6 @@
 import { AppError, ConflictError, ValidationError } from '../errors';
-import { inEnglish, text, type LocalizedText, type Translator } from '../i18n/translator';
+import { GUEST_MESSAGE_VIEW } from '../guests/guest-errors';
+import { text } from '../i18n/translator';
 import { MAX_ACTIVE_INVITATIONS } from './invitation';
 
 export class InvitationLimitError extends ConflictError {
@@ -54,9 +55,6 @@ type InviteePage = 'claimed-elsewhere' | 'expired';
 
 /** The invitee's side: why the personal link does not let this browser in. */
 export class InviteeProblemError extends AppError {
-  /** The page's hint, rendered in the reader's language by the invitee routes (localizeHint). */
-  readonly hint?: LocalizedText;
-
   constructor(
     readonly problem: InviteePage,
     inviterName: string | null = null,
@@ -79,15 +77,11 @@ export class InviteeProblemError extends AppError {
       },
     } as const;
     const page = pages[problem];
+    // The guests' message page: the hint in the reader's words, and the language picker.
     super(page.status, page.code, page.message, {
       title: page.title,
-      locals: { hint: page.hint ? inEnglish(page.hint) : undefined },
+      view: GUEST_MESSAGE_VIEW,
+      locals: { hint: page.hint },
     });
-    this.hint = page.hint;
-  }
-
-  /** The hint in the reader's words: the message page prints locals.hint as it is. */
-  localizeHint(i18n: Translator): void {
-    if (this.hint && this.locals) this.locals.hint = i18n.render(this.hint);
   }
 }

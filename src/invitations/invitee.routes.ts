@@ -1,16 +1,11 @@
 import cookieParser from 'cookie-parser';
-import express, {
-  type ErrorRequestHandler,
-  type Request,
-  type RequestHandler,
-  type Response,
-  type Router,
-} from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { TooManyRequestsError } from '../errors';
 import { guestRoomPath, waitingPath } from '../guests/guest.routes';
+import { pickerReturnPath } from '../guests/guest-page-text';
 import { guestCsrf, guestRateLimits } from '../guests/guest-protection';
 import { GuestSessions } from '../guests/guest-session';
 import type { GuestVisit } from '../guests/guest';
@@ -90,8 +85,11 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
   };
   const countWrongEmail = (req: Request) => wrongEmails.penalty(wrongEmailKey(req));
 
-  router.use('/i', cookieParser(config.appSecret), (_req, res, next) => {
+  // Every invitee page, message pages included ("in use", withdrawn, expired), has the language
+  // picker, back to the link's page.
+  router.use('/i', cookieParser(config.appSecret), (req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    res.locals.returnPath = pickerReturnPath(req);
     next();
   });
 
@@ -200,13 +198,6 @@ export function inviteeRouter(config: Config, invitations: InviteeService): Rout
       admit(res, claimed.invitation, claimed.visit, claimed.browserSecret);
     },
   );
-
-  // The refusal pages' hints in the language the page speaks.
-  const localizeHints: ErrorRequestHandler = (error, _req, res, next) => {
-    if (error instanceof InviteeProblemError) error.localizeHint(i18nOf(res));
-    next(error);
-  };
-  router.use('/i', localizeHints);
 
   return router;
 }

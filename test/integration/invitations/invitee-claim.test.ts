@@ -120,6 +120,8 @@ describe.each(SQL_BACKENDS)('a personal invitation link on %s', (backend) => {
     const other = request.agent(server.url);
     const page = await other.get(pathOf(invitation.url)).expect(409);
     expect(page.text).toContain('already in use on another device');
+    // In the reader's language, which they can change there (back to the link's page).
+    expect(hiddenField(page.text, 'return')).toBe(pathOf(invitation.url));
     // Confirming from that browser (its CSRF token from another invitation's page) is refused too.
     const csrf = (await openInvitation(server, (await invite('viewer')).invitation.url, other)).csrf;
     const posted = await other.post(pathOf(invitation.url)).type('form').send({ _csrf: csrf, email });
