@@ -272,7 +272,11 @@ export class InvitationService {
         expiresAt: invitation.expiresAt,
         startsAt: invitation.startsAt,
       });
+    // Each message's budget is settled once its outcome is known (spent if sent, else given
+    // back); if the batch breaks (sendBatch throws), those never settled are given back too.
+    let settled = 0;
     const record = async (invitation: Invitation, outcome: SendOutcome): Promise<Invitation> => {
+      settled += 1;
       if (!outcome.ok) giveBack(1);
       // Addresses and links stay out of the log: the invitation's id names it.
       this.logger.info(
@@ -288,10 +292,15 @@ export class InvitationService {
       );
       return recorded ?? invitation;
     };
-    return sendBatch(this.mailer, invitations, compose, record, {
-      concurrency: SEND_CONCURRENCY,
-      deadlineMs: this.sendLimits.batchDeadlineMs,
-    });
+    try {
+      return await sendBatch(this.mailer, invitations, compose, record, {
+        concurrency: SEND_CONCURRENCY,
+        deadlineMs: this.sendLimits.batchDeadlineMs,
+      });
+    } catch (error) {
+      giveBack(invitations.length - settled);
+      throw error;
+    }
   }
 
   /** The store changes only an invitation that still works: which of the other cases it was. */

@@ -56,17 +56,23 @@ export async function sendBatch<T, R>(
     return outcome;
   };
 
+  // A failure to compose or record (the database gone) ends the batch: the others stop too, so
+  // nothing is still sending once the request has answered, and the first error is thrown.
+  const broken: { error?: unknown; happened: boolean } = { happened: false };
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !broken.happened) {
       const index = next++;
       const item = items[index]!;
-      results[index] = await record(item, await outcomeOf(item));
+      try {
+        results[index] = await record(item, await outcomeOf(item));
+      } catch (error) {
+        if (!broken.happened) Object.assign(broken, { error, happened: true });
+        stop.abort();
+      }
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, items.length) }, worker));
-  } finally {
-    clearTimeout(timer);
-  }
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, items.length) }, worker));
+  clearTimeout(timer);
+  if (broken.happened) throw broken.error;
   return results;
 }

@@ -78,17 +78,14 @@ export function sendFailureText(
 
 /**
  * Whether a failure is about the mail server or the way to it rather than this one message:
- * anything but the server's refusal of a recipient or a message (EENVELOPE, EMESSAGE with a
- * 4xx/5xx answer other than 421, "service not available", which closes the connection).
+ * anything but a problem with a recipient or the message itself (EENVELOPE, EMESSAGE): the
+ * server's 4xx/5xx refusal other than 421 ("service not available", which closes the
+ * connection), or nodemailer's own check of the message before sending, which has no answer code.
  */
 export function isServerProblem(error: unknown): boolean {
   const { code, responseCode } = (error ?? {}) as NodemailerError;
-  const refusedThisMessage =
-    (code === 'EENVELOPE' || code === 'EMESSAGE') &&
-    typeof responseCode === 'number' &&
-    responseCode >= 400 &&
-    responseCode !== 421;
-  return !refusedThisMessage;
+  if (code !== 'EENVELOPE' && code !== 'EMESSAGE') return true;
+  return typeof responseCode === 'number' && (responseCode < 400 || responseCode === 421);
 }
 
 /** The reason in English, one line, for the log (and the mailer's outcome). */

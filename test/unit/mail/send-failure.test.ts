@@ -58,6 +58,8 @@ describe('isServerProblem', () => {
       false,
     );
     expect(isServerProblem({ code: 'EMESSAGE', responseCode: 554, response: '554 rejected' })).toBe(false);
+    // Nodemailer's own check of this message, before any server answered.
+    expect(isServerProblem({ code: 'EENVELOPE', message: 'No recipients defined' })).toBe(false);
   });
 
   it('is true for what the rest of a batch would meet too', () => {
