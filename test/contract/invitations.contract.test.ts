@@ -950,5 +950,39 @@ describe.each(STORAGE_BACKENDS)('invitations contract on %s', (backend) => {
       const revoked = await storage.invitations.revoke(roomId, idle!.id, actor);
       expect(revoked!.endedVisitId).toBe(back.visit.id);
     });
+
+    it('keeps the visit of an invitee a moderator turned away: it is what sends them back to the lobby', async () => {
+      const roomId = await newRoom();
+      const [denied, marked] = [invitation('denied@example.org'), invitation('marked@example.org')];
+      await storage.guests.setLobbyEnabled(roomId, true, actor);
+      await storage.invitations.setInviteesWait(roomId, true, actor);
+      const claims = new Map<string, ReturnType<typeof claimFor>>();
+      for (const one of [denied!, marked!]) {
+        await invite(roomId, one);
+        const claim = claimFor(one);
+        await storage.invitations.claim(claim);
+        await storage.guests.decide(roomId, claim.visitId, 'denied', actor);
+        claims.set(one.id, claim);
+      }
+      // The second came back, was let in and left: its visit carries the must-wait mark.
+      const markedClaim = claims.get(marked!.id)!;
+      await storage.invitations.enter(marked!.tokenHash, markedClaim.claimHash);
+      await storage.guests.decide(roomId, markedClaim.visitId, 'admitted', actor);
+      await storage.guests.leave(markedClaim.visitId);
+      await handle.backdateInviteeActivity(denied!.id, 31);
+      await handle.backdateInviteeActivity(marked!.id, 31);
+      await storage.invitations.setInviteesWait(roomId, false, actor);
+
+      await storage.purgeExpired();
+
+      for (const one of [denied!, marked!]) {
+        const claim = claims.get(one.id)!;
+        expect(await storage.guests.findVisit(claim.visitId)).not.toBeNull();
+        expect(await storage.invitations.enter(one.tokenHash, claim.claimHash)).toMatchObject({
+          ok: true,
+          visit: { id: claim.visitId, status: 'waiting', mustWait: true },
+        });
+      }
+    });
   });
 });

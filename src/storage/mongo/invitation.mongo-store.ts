@@ -141,7 +141,12 @@ export class MongoInvitationStore implements InvitationStore {
         // request have taken an address meanwhile, that one stays replaced: it is expired anyway).
         await this.models.invitations
           .updateMany(
-            { _id: { $in: replaced.map((doc) => doc._id) }, replacedBy: { $in: docs.map((doc) => doc._id) } },
+            // Not one revoked meanwhile (revoke does not wait for the lease): it stays off.
+            {
+              _id: { $in: replaced.map((doc) => doc._id) },
+              replacedBy: { $in: docs.map((doc) => doc._id) },
+              revokedAt: null,
+            },
             { $set: { live: true, replacedAt: null, replacedBy: null } },
           )
           .catch((undo: unknown) => {

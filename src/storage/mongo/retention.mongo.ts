@@ -63,6 +63,9 @@ async function purgeInviteeVisits(models: RetentionModels, roomIds: string[], cu
     roomId: { $in: roomIds },
     invitationId: { $ne: null },
     createdAt: { $lt: cutoff },
+    // Not one a moderator turned away: it sends the invitee back to the lobby (the SQL rule).
+    status: { $nin: ['denied', 'removed'] },
+    mustWait: { $ne: true },
     $expr: { $lt: [LAST_ACTIVITY, cutoff] },
   };
   const candidates = await models.visits.find(idle, { _id: 1, invitationId: 1 }).lean<VisitDoc[]>();

@@ -113,6 +113,8 @@ export function postgresStorageOn(sql: SqlClient): Storage {
       // An invitee's visit by its own age too, counted from the last time anything happened to it
       // or the invitee came back (GREATEST ignores NULL): an invitation that never ends keeps no
       // guest-log entry forever. The invitation and its claim stay; a return opens a new visit.
+      // Not a visit a moderator turned away (denied, removed, or must-wait since): it is what sends
+      // the invitee back to the lobby, and it goes with the invitation.
       // One statement: the invitation lets go of the visit (its row lock first, as a return
       // takes it) and the visit is deleted.
       await sql.query(
@@ -121,6 +123,7 @@ export function postgresStorageOn(sql: SqlClient): Storage {
            FROM guest_visits v, rooms r, platforms p
            WHERE v.id = i.visit_id AND r.id = i.room_id AND p.id = r.platform_id
              AND greatest(v.created_at, v.decided_at, v.left_at, v.removed_at, i.last_joined_at) < ${retention}
+             AND v.status NOT IN ('denied', 'removed') AND v.must_wait IS NOT TRUE
            RETURNING v.id
          )
          DELETE FROM guest_visits WHERE id IN (SELECT id FROM idle)`,
