@@ -154,6 +154,7 @@ describe.each(STORAGE_BACKENDS)('an invitee joining the live stage, on %s', (bac
   it('never leaves a connection with a role its invitation no longer has, whatever races', async () => {
     const roomId = await newRoom();
     const people = await Promise.all(Array.from({ length: 12 }, () => invitee(roomId, 'viewer')));
+    let connections = 0;
     await Promise.all(
       people.map(async ({ invitationId, visitId }, index) => {
         for (const role of ['speaker', 'viewer', 'moderator', 'viewer'] as const) {
@@ -164,10 +165,16 @@ describe.each(STORAGE_BACKENDS)('an invitee joining the live stage, on %s', (bac
             storage.live.join(joinAs(roomId, visitId, read)),
             pause.then(() => changeRole(roomId, invitationId, visitId, role)),
           ]);
-          for (const connected of await connectedRoles(roomId, visitId)) expect(connected).toBe(role);
+          const roles = await connectedRoles(roomId, visitId);
+          connections += roles.length;
+          for (const connected of roles) expect(connected).toBe(role);
         }
       }),
     );
+    // Some joins came after their change and stayed connected: the check above had work to do.
+    // (PGlite runs one statement at a time, so there every join comes first and is ended by the
+    // change: the fixed-order test above covers the other order.)
+    if (backend !== 'pglite') expect(connections).toBeGreaterThan(0);
   });
 
   // PGlite runs one statement at a time: only PostgreSQL can hold a change open during a join.
@@ -212,5 +219,17 @@ describe.each(STORAGE_BACKENDS)('an invitee joining the live stage, on %s', (bac
       reason: 'not-admitted',
     });
     expect(await storage.live.list(roomId)).toEqual([]);
+  });
+
+  // The store's revoke also ends the visit; on SQL the invitation alone can be revoked, to show
+  // that the join checks the invitation itself.
+  (backend === 'mongodb' ? it.skip : it)('reads the revocation from the invitation itself', async () => {
+    const roomId = await newRoom();
+    const { invitationId, visitId } = await invitee(roomId, 'viewer');
+    await handle.sql!.query('UPDATE invitations SET revoked_at = now() WHERE id = $1', [invitationId]);
+    expect(await storage.live.join(joinAs(roomId, visitId, 'viewer'))).toEqual({
+      ok: false,
+      reason: 'not-admitted',
+    });
   });
 });
