@@ -147,8 +147,9 @@ export class GuestService {
   /**
    * The visit behind a pass when its page connects to the live stage or a moderator acts there.
    * A guest's link and access are not re-checked: guests already inside stay until they refresh
-   * or leave. An invited person's invitation is, as on every page load: one revoked or expired
-   * gives no moderator power and no new connection (an open one lasts until it ends).
+   * or leave. An invited person's invitation is, with the room's availability and modules, as
+   * on every page load: one revoked or expired gives no moderator power and no new connection
+   * (an open one lasts until it ends).
    */
   async stageVisit(roomId: string, visitId: string | null): Promise<VisitContext> {
     const context = await this.ownVisit(roomId, visitId);

@@ -43,7 +43,7 @@ export interface InvitationView {
   role: InviteRole;
   roleLabel: string;
   status: InvitationStatus;
-  /** The personal link; null once revoked. */
+  /** The personal link; null once revoked or expired (it opens nothing). */
   url: string | null;
   createdAt: string;
   expiresAt: string | null;

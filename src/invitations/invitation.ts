@@ -85,11 +85,6 @@ export function invitationStatus(
   return invitation.claimedAt ? 'joined' : 'not-opened';
 }
 
-/** Counts toward MAX_ACTIVE_INVITATIONS: neither revoked nor expired. */
-export function isActive(invitation: Pick<Invitation, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
-  return !invitation.revokedAt && !(invitation.expiresAt && invitation.expiresAt.getTime() <= now.getTime());
-}
-
 /**
  * Zod messages here are catalog keys, written whole; their values, where the message has
  * any, are this module's limits. issueText makes one a LocalizedText.

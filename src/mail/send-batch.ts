@@ -7,7 +7,7 @@ import type { Mailer, OutgoingMail, SendOutcome } from './mailer';
  * message fails for a reason about the server (unreachable, silent, TLS, sign-in; not a refused
  * recipient), the messages not yet tried get that same reason at once, without trying: the rest
  * would only wait for the same failure. At the deadline, the messages still waiting are given
- * up and those not tried are not sent ("the mail server did not answer in time"). Either way
+ * up and those not tried are not sent ("The mail server did not answer within N seconds."). Either way
  * they can be sent again with Retry or Resend.
  */
 

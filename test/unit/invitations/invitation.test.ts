@@ -1,7 +1,6 @@
 import {
   INVITEE_NAME_MAX,
   invitationStatus,
-  isActive,
   MAX_PEOPLE_PER_REQUEST,
   nameFromEmail,
   readPeople as readPeopleText,
@@ -118,13 +117,6 @@ describe('invitation status and limits', () => {
     expect(invitationStatus({ ...base, claimedAt: NOW }, NOW)).toBe('joined');
     expect(invitationStatus({ ...base, claimedAt: NOW, expiresAt: NOW }, NOW)).toBe('expired');
     expect(invitationStatus({ ...base, expiresAt: NOW, revokedAt: NOW }, NOW)).toBe('revoked');
-  });
-
-  it('counts toward the room’s 500 only while neither revoked nor expired', () => {
-    expect(isActive(base, NOW)).toBe(true);
-    expect(isActive({ ...base, expiresAt: new Date(NOW.getTime() + HOUR) }, NOW)).toBe(true);
-    expect(isActive({ ...base, expiresAt: NOW }, NOW)).toBe(false);
-    expect(isActive({ ...base, revokedAt: NOW }, NOW)).toBe(false);
   });
 
   it('wants an expiry in the future and both times within a year', () => {
