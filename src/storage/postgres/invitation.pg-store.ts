@@ -88,7 +88,7 @@ function isDuplicateEmail(error: unknown): boolean {
 }
 
 /** Neither revoked nor expired, in SQL (`now()`: the transaction's time). */
-const ACTIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
+export const ACTIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
 
 function expired(row: Pick<InvitationRow, 'expires_at'>, now: Date): boolean {
   return row.expires_at !== null && row.expires_at.getTime() <= now.getTime();
@@ -105,6 +105,15 @@ async function inviteeMustWait(db: SqlExecutor, roomId: string): Promise<boolean
     [roomId],
   );
   return room?.wait ?? false;
+}
+
+/** The claiming browser came back in: that counts as joining (and as activity for retention). */
+async function cameBack(tx: SqlExecutor, invitationId: string): Promise<Invitation> {
+  const [invitation] = await tx.query<InvitationRow>(
+    'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',
+    [invitationId],
+  );
+  return toInvitation(invitation!);
 }
 
 export class PgInvitationStore implements InvitationStore {
@@ -458,11 +467,7 @@ export class PgInvitationStore implements InvitationStore {
       // Waiting or admitted: already in. Coming back counts as joining (and keeps the visit from
       // the guest log's retention, which counts from the last time the invitee came).
       if (visit.status === 'waiting' || visit.status === 'admitted') {
-        const [invitation] = await tx.query<InvitationRow>(
-          'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',
-          [row.id],
-        );
-        return { ok: true, invitation: toInvitation(invitation!), visit: toVisit(visit) };
+        return { ok: true, invitation: await cameBack(tx, row.id), visit: toVisit(visit) };
       }
       // Denied in the lobby or removed from the room by a moderator: back to the lobby, whatever
       // its setting, for a moderator to decide again (as a removed guest's browser must wait).
@@ -475,11 +480,7 @@ export class PgInvitationStore implements InvitationStore {
          WHERE id = $1 RETURNING *`,
         [visit.id, wait ? 'waiting' : 'admitted', turnedAway],
       );
-      const [invitation] = await tx.query<InvitationRow>(
-        'UPDATE invitations SET last_joined_at = now() WHERE id = $1 RETURNING *',
-        [row.id],
-      );
-      return { ok: true, invitation: toInvitation(invitation!), visit: toVisit(reopened!) };
+      return { ok: true, invitation: await cameBack(tx, row.id), visit: toVisit(reopened!) };
     });
   }
 

@@ -8,6 +8,7 @@ import {
 import { countsTowardCap, type LiveParticipant } from '../../live/participant';
 import type { InviteRole } from '../../rooms/room-role';
 import { recordAudit } from './guest-access.pg-store';
+import { ACTIVE } from './invitation.pg-store';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import type { Actor } from '../../rooms/room-role';
 
@@ -81,7 +82,7 @@ async function visitStanding(
   roomId: string,
 ): Promise<{ inviteRole: InviteRole | null } | null> {
   const [invitation] = await tx.query<{ role: InviteRole; valid: boolean }>(
-    `SELECT role, (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS valid
+    `SELECT role, (${ACTIVE}) AS valid
      FROM invitations WHERE id = (SELECT invitation_id FROM guest_visits WHERE id = $1) FOR SHARE`,
     [visitId],
   );
